@@ -1,0 +1,90 @@
+"""Minting of stable IRIs under the configured base IRI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from pyoxigraph import NamedNode
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug; Arabic text (which has no ASCII form) is hashed instead."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if not slug or _ARABIC.search(text) and len(slug) < 3:
+        return "h" + digest(text)[:12]
+    return slug[:80].rstrip("-")
+
+
+def digest(*parts: object) -> str:
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+class IriMinter:
+    """Mints the IRIs of one deployment: ``{base}id/{kind}/{key}`` and ``{base}graph/...``."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = base_iri
+
+    def entity(self, kind: str, key: str) -> NamedNode:
+        return NamedNode(f"{self.base}id/{kind}/{key}")
+
+    def organisation(self, name: str) -> NamedNode:
+        return self.entity("organisation", slugify(name))
+
+    def project(self, name: str) -> NamedNode:
+        return self.entity("project", slugify(name))
+
+    def region(self, key: str) -> NamedNode:
+        return self.entity("region", key)
+
+    def unit(self, name: str) -> NamedNode:
+        return self.entity("unit", slugify(name))
+
+    def hashed(self, kind: str, *parts: object) -> NamedNode:
+        return self.entity(kind, digest(*parts)[:16])
+
+    def document(self, doc_id: str) -> NamedNode:
+        return self.entity("document", doc_id)
+
+    def evidence(self, doc_id: str, *parts: object) -> NamedNode:
+        return NamedNode(f"{self.base}id/document/{doc_id}/evidence/{digest(*parts)[:16]}")
+
+    # Graph names
+    def document_graph(self, doc_id: str) -> NamedNode:
+        return NamedNode(f"{self.base}graph/document/{doc_id}")
+
+    @property
+    def ontology_graph(self) -> NamedNode:
+        return NamedNode(f"{self.base}graph/ontology")
+
+    @property
+    def reference_graph(self) -> NamedNode:
+        return NamedNode(f"{self.base}graph/reference")
+
+    def document_id_of_graph(self, graph: str) -> str | None:
+        prefix = f"{self.base}graph/document/"
+        return graph[len(prefix) :] if graph.startswith(prefix) else None
+
+
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def valid_document_id(doc_id: str) -> bool:
+    return bool(_DOC_ID.match(doc_id))
+
+
+def document_id_for(name: str) -> str:
+    """A document id from a file name: its stem, slugified, kept readable."""
+    stem = name.rsplit("/", 1)[-1]
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")
+    return cleaned[:128] if cleaned else "doc-" + digest(name)[:12]

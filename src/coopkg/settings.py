@@ -1,0 +1,46 @@
+"""One settings object, read from ``COOPKG_*`` environment variables when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of coopkg. Every field is the environment variable ``COOPKG_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="COOPKG_", env_file=None, extra="ignore")
+
+    backend: Literal["embedded", "remote"] = Field(
+        "embedded", description="Store implementation: embedded pyoxigraph on disk, or a remote SPARQL endpoint."
+    )
+    store: Path = Field(Path("data/store"), description="Directory of the embedded store.")
+    base_iri: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Namespace under which coopkg mints the IRIs of documents, facts and reference data.",
+    )
+    query_url: str | None = Field(None, description="Remote backend: SPARQL 1.1 query endpoint.")
+    update_url: str | None = Field(None, description="Remote backend: SPARQL 1.1 update endpoint.")
+    gsp_url: str | None = Field(
+        None, description="Remote backend: Graph Store Protocol endpoint, used for bulk loads where offered."
+    )
+    remote_timeout: float = Field(60.0, description="Remote backend: HTTP timeout in seconds.")
+    query_timeout: float = Field(30.0, description="Upper limit on any query's run time, in seconds.")
+    write_token: str | None = Field(None, description="Bearer token for writes over HTTP; unset = writes disabled.")
+    max_document_bytes: int = Field(5_000_000, description="Largest document the extractor accepts, in bytes.")
+    corpus: Path = Field(Path("data/corpus"), description="Folder `make run` ingests.")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_separator(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base IRI must be an http(s) IRI")
+        return value if value.endswith(("/", "#")) else value + "/"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read the environment now (never at import time) and apply explicit overrides."""
+    return Settings(**overrides)  # type: ignore[arg-type]

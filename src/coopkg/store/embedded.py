@@ -1,0 +1,139 @@
+"""The embedded backend: pyoxigraph on disk (or in memory for tests and tools)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable, serialize
+
+from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
+from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path, to_quads
+
+_STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+class EmbeddedRepository(Repository):
+    """A pyoxigraph :class:`Store`; ``path=None`` keeps it in memory."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self.store = Store()
+            elif read_only:
+                self.store = Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self.store = Store(str(path))
+        except OSError as error:
+            hint = " (is another coopkg process, such as `coopkg serve`, using it?)" if "lock" in str(error) else ""
+            raise StoreError(f"cannot open the store at {path}: {error}{hint}") from error
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: list[NamedNode] | None = None,
+        named_graphs: list[NamedNode] | None = None,
+    ) -> QueryResult:
+        substitutions = {Variable(name): term for name, term in (bindings or {}).items()}
+        try:
+            raw = self.store.query(
+                sparql,
+                use_default_graph_as_union=default_graphs is None,
+                default_graph=default_graphs,
+                named_graphs=named_graphs,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"malformed SPARQL query: {error}") from error
+        except OSError as error:
+            raise StoreError(f"query failed: {error}") from error
+        except RuntimeError as error:
+            # SEP-0007 substitution: a SELECT must project the variables it is given values for.
+            raise BadInputError(f"cannot bind parameters: {error}") from error
+        return QueryResult.wrap(raw)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(sparql)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"malformed SPARQL update: {error}") from error
+        except OSError as error:
+            raise StoreError(f"update failed: {error}") from error
+
+    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
+        # One SPARQL update is one transaction in Oxigraph: the drop and the insert commit together.
+        triples = list(triples)
+        body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+        insert = f" ; INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}" if triples else ""
+        self.update(f"DROP SILENT GRAPH {graph}{insert}")
+        return len(triples)
+
+    def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
+        quads = list(to_quads(triples, graph))
+        try:
+            self.store.extend(quads)
+        except OSError as error:
+            raise StoreError(f"write failed: {error}") from error
+        return len(quads)
+
+    def drop_graph(self, graph: NamedNode) -> bool:
+        existed = self.store.contains_named_graph(graph)
+        if existed:
+            self.update(f"DROP GRAPH {graph}")
+        return existed
+
+    def load_file(
+        self, path: Path, graph: NamedNode | None, *, fmt: RdfFormat | None = None, base_iri: str | None = None
+    ) -> int:
+        fmt = fmt or rdf_format_for_path(path)
+        if graph is None and not fmt.supports_datasets:
+            raise BadInputError(f"{fmt.name} holds triples only: name the target graph")
+        before = self._count(graph)
+        try:
+            self.store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=base_iri)
+        except SyntaxError as error:
+            raise BadInputError(f"cannot parse {path} as {fmt.name}: {error}") from error
+        except OSError as error:
+            raise StoreError(f"cannot load {path}: {error}") from error
+        return self._count(graph) - before
+
+    def _count(self, graph: NamedNode | None) -> int:
+        if graph is None:
+            return len(self.store)
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        row = next(self.query(query, bindings={"g": graph}).rows(), {})
+        return int(row["n"].value) if row else 0
+
+    def named_graphs(self) -> list[NamedNode]:
+        return [g for g in self.store.named_graphs() if isinstance(g, NamedNode)]
+
+    def has_graph(self, graph: NamedNode) -> bool:
+        return self.store.contains_named_graph(graph)
+
+    def graph_triples(self, graph: NamedNode) -> list[Triple]:
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+
+    def graph_stats(self) -> list[GraphStats]:
+        return [GraphStats(r["g"].value, int(r["n"].value)) for r in self.query(_STATS).rows()]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def export(self, output: IO[bytes], fmt: RdfFormat) -> None:
+        if fmt.supports_datasets:
+            self.store.dump(output, format=fmt)
+        else:
+            self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(fmt, output)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self.store

@@ -1,0 +1,87 @@
+"""Small lexical helpers over SPARQL text: they skip strings, IRIs and comments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from coopkg.errors import BadInputError
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<brace>[{}])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of each significant token; whitespace is skipped."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        value = match.group()
+        if kind == "other" and value.isspace():
+            continue
+        yield kind, value, match.start()
+
+
+def keywords(text: str) -> set[str]:
+    """Upper-cased bare words of a query, outside strings, IRIs and comments."""
+    return {value.upper() for kind, value, _ in tokens(text) if kind == "word"}
+
+
+def uses_service(text: str) -> bool:
+    return "SERVICE" in keywords(text)
+
+
+def term_text(term: NamedNode | BlankNode | Literal) -> str:
+    if isinstance(term, BlankNode):
+        raise BadInputError("a parameter cannot be a blank node")
+    return str(term)  # N-Triples form: the engine's own escaping
+
+
+def inject_values(query: str, bindings: Mapping[str, NamedNode | BlankNode | Literal]) -> str:
+    """Bind variables by a VALUES block at the start of the WHERE group.
+
+    Used where the engine offers no substitution API (remote endpoints). The values are
+    written in N-Triples syntax by pyoxigraph, so no user text reaches the query unescaped.
+    """
+    if not bindings:
+        return query
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise BadInputError(f"invalid variable name {name!r}")
+    values = " ".join(term_text(bindings[n]) for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
+    position = _where_brace(query)
+    return query[: position + 1] + block + query[position + 1 :]
+
+
+def _where_brace(query: str) -> int:
+    seen_form = False
+    after_where = False
+    for kind, value, offset in tokens(query):
+        if kind == "word":
+            upper = value.upper()
+            if upper in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+                seen_form = True
+            elif upper == "WHERE":
+                after_where = True
+        elif kind == "brace" and value == "{" and seen_form:
+            # CONSTRUCT's template brace comes before WHERE; SELECT may omit WHERE.
+            if after_where or not _is_construct_template(query, offset):
+                return offset
+    raise BadInputError("cannot find the WHERE clause to bind parameters into")
+
+
+def _is_construct_template(query: str, offset: int) -> bool:
+    words = [value.upper() for kind, value, o in tokens(query[:offset]) if kind == "word"]
+    return bool(words) and words[-1] == "CONSTRUCT"
