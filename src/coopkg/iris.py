@@ -17,7 +17,7 @@ def slugify(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     slug = _NON_SLUG.sub("-", ascii_text).strip("-")
-    if not slug or _ARABIC.search(text) and len(slug) < 3:
+    if not slug or (_ARABIC.search(text) and len(slug) < 3):
         return "h" + digest(text)[:12]
     return slug[:80].rstrip("-")
 

@@ -183,6 +183,10 @@ class Repository(abc.ABC):
         """The triples of one named graph."""
 
     @abc.abstractmethod
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        """The triples of ``graph`` whose subject is one of ``subjects``."""
+
+    @abc.abstractmethod
     def graph_stats(self) -> list[GraphStats]:
         """Triples per named graph."""
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable
 
 from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path, to_quads
+from coopkg.store.sparql_text import drop_graph_update, replace_graph_update
 
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -68,9 +69,7 @@ class EmbeddedRepository(Repository):
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         # One SPARQL update is one transaction in Oxigraph: the drop and the insert commit together.
         triples = list(triples)
-        body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-        insert = f" ; INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}" if triples else ""
-        self.update(f"DROP SILENT GRAPH {graph}{insert}")
+        self.update(replace_graph_update(graph, triples))
         return len(triples)
 
     def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
@@ -84,7 +83,7 @@ class EmbeddedRepository(Repository):
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.store.contains_named_graph(graph)
         if existed:
-            self.update(f"DROP GRAPH {graph}")
+            self.update(drop_graph_update(graph))
         return existed
 
     def load_file(
@@ -117,6 +116,9 @@ class EmbeddedRepository(Repository):
 
     def graph_triples(self, graph: NamedNode) -> list[Triple]:
         return [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        return [q.triple for s in subjects for q in self.store.quads_for_pattern(s, None, None, graph)]
 
     def graph_stats(self) -> list[GraphStats]:
         return [GraphStats(r["g"].value, int(r["n"].value)) for r in self.query(_STATS).rows()]

@@ -29,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
-from coopkg.store.sparql_text import inject_values
+from coopkg.store.sparql_text import drop_graph_update, inject_values, insert_data, replace_graph_update, values_clause
 
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _INSERT_CHUNK = 50_000
@@ -93,22 +93,19 @@ class RemoteRepository(Repository):
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         # One update request is one transaction on the endpoints we target (Oxigraph, Fuseki, GraphDB).
         triples = list(triples)
-        body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-        insert = f" ; INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}" if triples else ""
-        self.update(f"DROP SILENT GRAPH {graph}{insert}")
+        self.update(replace_graph_update(graph, triples))
         return len(triples)
 
     def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         triples = list(triples)
         if triples:
-            body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
-            self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+            self.update(insert_data(graph, triples))
         return len(triples)
 
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.has_graph(graph)
         if existed:
-            self.update(f"DROP GRAPH {graph}")
+            self.update(drop_graph_update(graph))
         return existed
 
     def has_graph(self, graph: NamedNode) -> bool:
@@ -139,11 +136,7 @@ class RemoteRepository(Repository):
 
     def _flush(self, batch: dict[str, list[Triple]]) -> None:
         for target, triples in batch.items():
-            if target:
-                self.add_to_graph(NamedNode(target), triples)
-            else:
-                body = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
-                self.update(f"INSERT DATA {{\n{body}}}")
+            self.update(insert_data(NamedNode(target) if target else None, triples))
         batch.clear()
 
     def _gsp_post(self, path: Path, graph: NamedNode | None, fmt: RdfFormat) -> int:
@@ -173,6 +166,15 @@ class RemoteRepository(Repository):
 
     def graph_triples(self, graph: NamedNode) -> list[Triple]:
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph}).graph()
+
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        triples: list[Triple] = []
+        for start in range(0, len(subjects), 500):
+            # Several values for one variable: a VALUES block written by the engine's serializer.
+            values = values_clause("s", subjects[start : start + 500])
+            query = "CONSTRUCT { ?s ?p ?o } WHERE { " + values + " GRAPH ?g { ?s ?p ?o } }"
+            triples.extend(self.query(query, bindings={"g": graph}).graph())
+        return triples
 
     def graph_stats(self) -> list[GraphStats]:
         return [GraphStats(r["g"].value, int(r["n"].value)) for r in self.query(_STATS).rows()]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.errors import BadInputError
 
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<brace>[{}])
@@ -75,13 +76,43 @@ def _where_brace(query: str) -> int:
                 seen_form = True
             elif upper == "WHERE":
                 after_where = True
-        elif kind == "brace" and value == "{" and seen_form:
-            # CONSTRUCT's template brace comes before WHERE; SELECT may omit WHERE.
-            if after_where or not _is_construct_template(query, offset):
-                return offset
+        # CONSTRUCT's template brace comes before WHERE; SELECT may omit WHERE.
+        elif (
+            kind == "brace"
+            and value == "{"
+            and seen_form
+            and (after_where or not _is_construct_template(query, offset))
+        ):
+            return offset
     raise BadInputError("cannot find the WHERE clause to bind parameters into")
 
 
 def _is_construct_template(query: str, offset: int) -> bool:
     words = [value.upper() for kind, value, o in tokens(query[:offset]) if kind == "word"]
     return bool(words) and words[-1] == "CONSTRUCT"
+
+
+def _ntriples(triples: list[Triple]) -> str:
+    return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def insert_data(graph: NamedNode | None, triples: list[Triple]) -> str:
+    """An INSERT DATA update; terms are written by the engine's N-Triples serializer."""
+    body = _ntriples(triples)
+    if graph is None:
+        return "INSERT DATA {\n" + body + "}"
+    return "INSERT DATA { GRAPH " + term_text(graph) + " {\n" + body + "} }"
+
+
+def replace_graph_update(graph: NamedNode, triples: list[Triple]) -> str:
+    """One update (one transaction) that empties ``graph`` and fills it again."""
+    drop = "DROP SILENT GRAPH " + term_text(graph)
+    return drop + (" ;\n" + insert_data(graph, triples) if triples else "")
+
+
+def drop_graph_update(graph: NamedNode) -> str:
+    return "DROP GRAPH " + term_text(graph)
+
+
+def values_clause(variable: str, terms: list[NamedNode]) -> str:
+    return "VALUES ?" + variable + " { " + " ".join(term_text(t) for t in terms) + " }"

@@ -1,0 +1,45 @@
+# coopkg: two commands do everything on a fresh machine.
+#   make run   - virtual environment, install, build the graph from the corpus, print who funded what
+#   make test  - dev dependencies, lint, Dockerfile check, the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.dev-installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: run test install dev lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PIP) install -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+dev: $(DEV_STAMP)
+
+run: $(STAMP)
+	$(BIN)/coopkg ingest data/corpus
+	$(BIN)/coopkg query --name who-funded-what
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/hadolint Dockerfile
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/bulk_load.py
+	$(BIN)/python bench/validation_scaling.py
+	$(BIN)/python bench/extraction_speed.py
+
+clean:
+	rm -rf $(VENV) data/store .pytest_cache .ruff_cache

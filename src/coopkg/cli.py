@@ -1,0 +1,453 @@
+"""The ``coopkg`` command line. Errors end with a one-line message and a documented exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, serialize
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from coopkg.errors import BadInputError, CoopkgError, NotFoundError
+from coopkg.iris import IriMinter, valid_document_id
+from coopkg.settings import Settings, get_settings
+from coopkg.store import open_repository, rdf_format, rdf_format_for_path
+from coopkg.store.base import RESULT_FORMATS, QueryResult
+from coopkg.terms import PREFIXES
+
+app = typer.Typer(
+    name="coopkg",
+    help="A knowledge graph of who funds what in development cooperation, with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _repository(settings: Settings, *, read_only: bool = False):
+    repo = open_repository(settings, read_only=read_only)
+    try:
+        yield repo
+    finally:
+        repo.close()
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _parse_params(params: list[str]) -> dict[str, str]:
+    values = {}
+    for item in params:
+        if "=" not in item:
+            raise BadInputError(f"--param expects NAME=VALUE, got {item!r}")
+        name, value = item.split("=", 1)
+        values[name.strip()] = value
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# store set-up and content
+
+
+@app.command()
+def init(force: Annotated[bool, typer.Option(help="Reload even if already installed.")] = False) -> None:
+    """Load the ontology and the reference data into the store (done by `ingest` on an empty store)."""
+    from coopkg.reference import install, is_installed
+
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    with _repository(settings) as repo:
+        if is_installed(repo, minter) and not force:
+            out.print("ontology and reference data already installed (use --force to reload)")
+            return
+        ontology, reference = install(repo, minter)
+    out.print(f"installed {ontology} ontology triples and {reference} reference triples")
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="RDF file.")],
+    graph: Annotated[str | None, typer.Option("--graph", help="Target named graph IRI (not for TriG/N-Quads).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="turtle, trig, ntriples, nquads, jsonld, rdfxml.")] = None,
+    replace: Annotated[bool, typer.Option(help="Replace the graph atomically instead of adding to it.")] = False,
+    validate: Annotated[bool, typer.Option(help="Check the data against the shapes before writing.")] = True,
+) -> None:
+    """Load an RDF file into a named graph (bulk load; --replace swaps the graph atomically)."""
+    from pyoxigraph import parse
+
+    from coopkg.validate import document_context, validate_document
+
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    rdf = rdf_format(fmt) if fmt else rdf_format_for_path(file)
+    target = NamedNode(graph) if graph else None
+    if target is None and not rdf.supports_datasets:
+        raise BadInputError(f"{rdf.name} holds triples only: give --graph IRI")
+    started = time.perf_counter()
+    with _repository(settings) as repo:
+        if validate or replace:
+            try:
+                quads = list(parse(path=str(file), format=rdf, base_iri=settings.base_iri))
+            except SyntaxError as error:
+                raise BadInputError(f"cannot parse {file} as {rdf.name}: {error}") from error
+            if target is None and replace:
+                raise BadInputError("--replace needs --graph")
+            triples = [q.triple for q in quads]
+            if validate:
+                report = validate_document(triples, document_context(repo, minter, triples))
+                report.raise_for_violations(str(file))
+            if replace and target is not None:
+                count = repo.replace_graph(target, triples)
+            else:
+                count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
+        else:
+            with _progress() as progress:
+                progress.add_task(f"loading {file.name}", total=None)
+                count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
+    elapsed = time.perf_counter() - started
+    out.print(f"loaded {count:,} triples into {graph or 'the graphs of the file'} in {elapsed:.1f} s")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="A SPARQL query, or the path of a .rq file.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Run a saved query (see `coopkg queries`).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE for a saved query.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv; turtle, ntriples…")] = "table",
+) -> None:
+    """Run a SPARQL query (text, .rq file or saved query) over the union of all graphs."""
+    from coopkg.queries import saved_query
+
+    settings = get_settings()
+    if name:
+        saved = saved_query(name)
+        text, bindings = saved.text, saved.bindings(_parse_params(param or []))
+    elif sparql:
+        path = Path(sparql)
+        text = path.read_text(encoding="utf-8") if sparql.endswith(".rq") and path.is_file() else sparql
+        bindings = {}
+        if param:
+            raise BadInputError("--param only applies to saved queries (--name)")
+    else:
+        raise BadInputError("give a SPARQL query, a .rq file, or --name SAVED_QUERY")
+    with _repository(settings) as repo:
+        result = repo.query(text, bindings=bindings)
+        _print_result(result, fmt, IriMinter(settings.base_iri))
+
+
+def _print_result(result: QueryResult, fmt: str, minter: IriMinter) -> None:
+    if fmt == "table":
+        if result.kind == "boolean":
+            out.print("true" if result.answer() else "false")
+            return
+        if result.kind == "graph":
+            sys.stdout.write(serialize(result.graph(), format=RdfFormat.TURTLE, prefixes=PREFIXES).decode())
+            return
+        table = Table(*result.variables, show_lines=False, header_style="bold")
+        rows = 0
+        for row in result.rows():
+            table.add_row(*(_cell(row.get(v), minter) for v in result.variables))
+            rows += 1
+        out.print(table)
+        out.print(f"{rows} row{'s' * (rows != 1)}", style="dim")
+        return
+    if result.kind == "graph":
+        data = result.serialize(rdf_format(fmt))
+    else:
+        if fmt.lower() not in RESULT_FORMATS:
+            raise BadInputError(f"unknown results format {fmt!r}; use table, {', '.join(sorted(RESULT_FORMATS))}")
+        data = result.serialize(RESULT_FORMATS[fmt.lower()])
+    sys.stdout.buffer.write(data or b"")
+    if data and not data.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+def _cell(term: NamedNode | BlankNode | Literal | None, minter: IriMinter) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        if term.value.startswith(minter.base):
+            return term.value[len(minter.base) :]
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri) :]}"
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the saved queries and their parameters."""
+    from coopkg.queries import saved_queries
+
+    table = Table("name", "summary", "parameters", header_style="bold")
+    for q in saved_queries().values():
+        params = ", ".join(f"{p.name}:{p.type}{'*' if p.required else ''}" for p in q.params)
+        table.add_row(q.name, q.summary, params)
+    out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="trig, nquads (datasets); turtle, ntriples… (union).")
+    ] = "trig",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Write the whole dataset: every named graph (TriG, N-Quads) or their union (triple formats)."""
+    settings = get_settings()
+    rdf = rdf_format(fmt)
+    with _repository(settings) as repo:
+        if output is None:
+            repo.export(sys.stdout.buffer, rdf)
+        else:
+            with output.open("wb") as stream:
+                repo.export(stream, rdf)
+            err.print(f"wrote {output} ({output.stat().st_size:,} bytes)")
+
+
+@app.command()
+def validate() -> None:
+    """Validate the whole store (the union of its graphs) against the shapes."""
+    from coopkg.errors import ValidationFailed
+    from coopkg.validate import validate_store
+
+    settings = get_settings()
+    with _repository(settings) as repo, _progress() as progress:
+        progress.add_task("validating the store", total=None)
+        report = validate_store(repo)
+    if report.results:
+        out.print(report.text(limit=50))
+    out.print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
+    if not report.conforms:
+        raise ValidationFailed(f"the store does not conform: {len(report.violations)} violations")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Triples, documents, organisations, projects and fundings, per graph."""
+    from coopkg.stats import store_stats
+
+    settings = get_settings()
+    with _repository(settings) as repo:
+        rows = store_stats(repo)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    minter = IriMinter(settings.base_iri)
+    columns = ("triples", "documents", "organisations", "projects", "fundings", "regions", "indicators")
+    table = Table("graph", *columns, header_style="bold")
+    for row in rows:
+        graph = row["graph"]
+        label = graph[len(minter.base) :] if graph.startswith(minter.base) else graph
+        table.add_row(label, *(f"{row[c]:,}" for c in columns), style="bold" if graph == "(all)" else None)
+    out.print(table)
+
+
+@app.command()
+def drop(
+    document: Annotated[str | None, typer.Option("--document", "-d", help="Document id (file stem).")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Any named graph IRI.")] = None,
+) -> None:
+    """Remove a document's graph (all its facts and evidence) or any named graph."""
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    if (document is None) == (graph is None):
+        raise BadInputError("give exactly one of --document ID or --graph IRI")
+    if document is not None and not valid_document_id(document):
+        raise BadInputError(f"invalid document id {document!r}")
+    target = minter.document_graph(document) if document else NamedNode(str(graph))
+    with _repository(settings) as repo:
+        if not repo.drop_graph(target):
+            raise NotFoundError(f"no graph {target.value} in the store")
+    out.print(f"dropped {target.value}")
+
+
+@app.command()
+def synth(
+    projects: Annotated[int, typer.Option("--projects", min=1, help="Number of synthetic projects.")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="N-Quads (.nq) or TriG (.trig) file to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same file.")] = 7,
+    per_document: Annotated[int, typer.Option(help="Projects per synthetic document (graph).")] = 10,
+) -> None:
+    """Write a synthetic dataset that conforms to the shapes, for benchmarks."""
+    from coopkg.synth import write_synthetic
+
+    settings = get_settings()
+    rdf = rdf_format_for_path(output)
+    if not rdf.supports_datasets:
+        raise BadInputError("synth writes one graph per document: use a .nq or .trig file")
+    with _progress() as progress:
+        task = progress.add_task("generating", total=projects)
+        counts = write_synthetic(
+            output,
+            IriMinter(settings.base_iri),
+            projects=projects,
+            seed=seed,
+            per_document=per_document,
+            fmt=rdf,
+            progress=lambda n: progress.update(task, completed=n),
+        )
+    out.print(f"wrote {output}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+
+
+@app.command()
+def codelists() -> None:
+    """Regenerate the ISO 3166 reference places and the ISO 4217 currency shape from pycountry."""
+    from coopkg.codelists import write_all
+
+    for path in write_all():
+        out.print(f"wrote {path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# extraction
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A .txt, .md or .html document.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json or turtle (or any RDF format).")] = "json",
+) -> None:
+    """Print what the pipeline finds in one document, without touching the store."""
+    from coopkg.extract.pipeline import Extractor
+
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    if not file.exists():
+        raise NotFoundError(f"{file}: no such file")
+    extraction = Extractor.from_reference(minter).extract_path(file, max_bytes=settings.max_document_bytes)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        rdf = rdf_format(fmt)
+        sys.stdout.write(serialize(extraction.to_triples(minter), format=rdf, prefixes=PREFIXES).decode("utf-8"))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html documents.")],
+) -> None:
+    """Extract, validate and write one named graph per document; bad documents are reported and skipped."""
+    from coopkg.extract.pipeline import Extractor
+    from coopkg.ingest import Ingestor, document_files
+
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    files = document_files(paths)
+    if not files:
+        raise BadInputError("no .txt, .md or .html documents found in " + ", ".join(map(str, paths)))
+    with _repository(settings) as repo:
+        ingestor = Ingestor(repo, minter, Extractor.from_reference(minter), max_bytes=settings.max_document_bytes)
+        if ingestor.ensure_ready():
+            err.print("empty store: loaded the ontology and the reference data")
+        outcomes = []
+        with _progress() as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for outcome in ingestor.ingest(files, on_done=lambda _: progress.advance(task)):
+                outcomes.append(outcome)
+    table = Table(
+        "document", "status", "orgs", "projects", "fundings", "regions", "indicators", "note", header_style="bold"
+    )
+    for o in outcomes:
+        c = o.counts
+        note = o.message or (f"{len(o.report.warnings)} warnings" if o.report and o.report.warnings else "")
+        style = {"written": None, "rejected": "yellow", "failed": "red"}[o.status]
+        table.add_row(
+            o.source,
+            o.status,
+            *(str(c.get(k, "")) for k in ("organisations", "projects", "fundings", "regions", "indicators")),
+            note,
+            style=style,
+        )
+    out.print(table)
+    written = sum(o.status == "written" for o in outcomes)
+    out.print(f"{written} of {len(outcomes)} documents written")
+    if written == 0:
+        raise CoopkgError("no document could be ingested")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Folder of gold .json files (see tests/gold).")],
+    docs: Annotated[Path | None, typer.Option(help="Folder of the documents (default: data/corpus).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Score the extraction against gold annotations: precision, recall, F1 per fact type and language."""
+    from coopkg.extract.evaluate import evaluate_folder, render_table
+    from coopkg.extract.pipeline import Extractor
+
+    settings = get_settings()
+    minter = IriMinter(settings.base_iri)
+    report = evaluate_folder(gold, docs or settings.corpus, Extractor.from_reference(minter))
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.print(render_table(report))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (see README: embedded store).")] = 1,
+) -> None:
+    """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.backend == "embedded":
+        raise BadInputError("the embedded store allows one writer process: use --workers 1, or the remote backend")
+    uvicorn.run("coopkg.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Entry point: run the app, turn errors into one line and a documented exit code."""
+    try:
+        app(standalone_mode=False)
+    except CoopkgError as error:
+        err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Numbers (figures and words), scale words, currencies and qualifiers in FR, AR and EN."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import pycountry
+
+from coopkg.extract.text import fold
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# A figure: grouped thousands ("880 490.79", "1,200", "4.560") or plain ("66729", "12,5").
+_FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:[ \u202f\u00a0.,٬]\d{3})+(?:[.,٫]\d+)?|\d+(?:[.,٫]\d+)?)(?![\d])"
+
+SCALES: dict[str, int] = {
+    "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
+    "billions": 10**9, "mille": 10**3, "thousand": 10**3, "thousands": 10**3, "mn": 10**6, "m": 10**6,
+    "bn": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9, "k": 10**3,
+    "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9, "ملايير": 10**9, "مليارات": 10**9, "الف": 10**3,
+    "الاف": 10**3, "آلاف": 10**3, "ألف": 10**3,
+}  # fmt: skip
+_SCALE_RE = "|".join(sorted((re.escape(k) for k in SCALES), key=len, reverse=True))
+
+# Currency words and signs (folded) → ISO 4217; the ISO codes themselves are added from pycountry.
+CURRENCY_WORDS: dict[str, str] = {
+    "euro": "EUR", "euros": "EUR", "€": "EUR", "يورو": "EUR", "اورو": "EUR",
+    "dirham": "MAD", "dirhams": "MAD", "dh": "MAD", "dhs": "MAD", "درهم": "MAD", "دراهم": "MAD", "درهما": "MAD",
+    "dollar": "USD", "dollars": "USD", "$": "USD", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
+    "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
+    "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
+    "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY",
+    "fcfa": "XOF", "francs cfa": "XOF", "franc cfa": "XOF",
+    "dinars tunisiens": "TND", "dinar tunisien": "TND", "dt": "TND",
+    "dinars algeriens": "DZD", "dinar algerien": "DZD", "da": "DZD",
+    "dinars koweitiens": "KWD", "dinar koweitien": "KWD",
+    "livres sterling": "GBP", "livre sterling": "GBP", "£": "GBP", "pounds": "GBP", "pounds sterling": "GBP",
+    "francs suisses": "CHF", "franc suisse": "CHF", "swiss francs": "CHF",
+    "won": "KRW", "wons": "KRW", "yuan": "CNY", "yuans": "CNY", "rmb": "CNY",
+    "riyals saoudiens": "SAR", "riyal saoudien": "SAR", "ريال": "SAR", "ouguiyas": "MRU", "ouguiya": "MRU",
+}  # fmt: skip
+# Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.
+SCALED_CURRENCIES: dict[str, tuple[str, int]] = {
+    "mdh": ("MAD", 10**6), "mdhs": ("MAD", 10**6), "mmdh": ("MAD", 10**9), "mrddh": ("MAD", 10**9),
+    "m€": ("EUR", 10**6), "meur": ("EUR", 10**6), "md€": ("EUR", 10**9), "mds€": ("EUR", 10**9),
+    "m$": ("USD", 10**6), "musd": ("USD", 10**6), "mdt": ("TND", 10**6),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def iso_codes() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _currency_pattern() -> str:
+    words = set(CURRENCY_WORDS) | set(SCALED_CURRENCIES)
+    escaped = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return "|".join(escaped)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal
+    start: int  # offsets within the scanned text
+    end: int
+    currency: str | None = None
+    scaled: bool = False
+    words: bool = False
+
+    @property
+    def is_money(self) -> bool:
+        return self.currency is not None
+
+
+def parse_figure(raw: str, language: str) -> Decimal | None:
+    """'880 490.79' → 880490.79, '12,5' (fr) → 12.5, '1,200' (en) → 1200, '4.560' (fr) → 4560."""
+    s = raw.translate(_ARABIC_DIGITS).replace("٬", ",").replace("٫", ".")
+    s = re.sub(r"[ \u202f\u00a0]", "", s)
+    if "," in s and "." in s:
+        # The last separator is the decimal one.
+        decimal_sep = "," if s.rfind(",") > s.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        s = s.replace(thousands, "").replace(decimal_sep, ".")
+    elif "," in s:
+        groups = s.split(",")
+        if language == "fr" and not (len(groups) > 2 and all(len(g) == 3 for g in groups[1:])):
+            s = s.replace(",", ".")
+        elif all(len(g) == 3 for g in groups[1:]):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif "." in s:
+        groups = s.split(".")
+        if len(groups) > 2 or (language == "fr" and len(groups[1]) == 3):
+            s = s.replace(".", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+_FR_UNITS = {
+    "zero": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
+    "mille": 1000, "un": 1, "une": 1, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19,
+}  # fmt: skip
+_EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+}  # fmt: skip
+_AR_UNITS = {
+    "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4, "خمسه": 5, "خمس": 5,
+    "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8, "تسعه": 9, "تسع": 9, "عشره": 10,
+    "عشر": 10, "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+    "خمسون": 50, "خمسين": 50, "مائه": 100, "مئه": 100, "مائتان": 200, "مائتي": 200,
+}  # fmt: skip
+_WORD_NUMBER = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+
+def _word_value(words: list[str]) -> int | None:
+    """Value of a run of number words ('deux', 'vingt-cinq', 'trois cent', 'خمسة'), small numbers only."""
+    total, current = 0, 0
+    for word in words:
+        for part in fold(word).split("-"):
+            if part in {"et", "and", "و"}:
+                continue
+            value = _FR_UNITS.get(part, _EN_UNITS.get(part, _AR_UNITS.get(part.removeprefix("و"))))
+            if value is None:
+                return None
+            if value in (100, 1000):
+                current = max(current, 1) * value
+                if value == 1000:
+                    total, current = total + current, 0
+            else:
+                current += value
+    return total + current or None
+
+
+def find_quantities(text: str, language: str) -> list[Quantity]:
+    """Every number in a sentence, with its scale word and currency when they follow or precede it."""
+    found: list[Quantity] = []
+    for match in _figure_re().finditer(text):
+        value = parse_figure(match.group("num"), language)
+        if value is not None:
+            found.append(_quantity(match, value, match.start("num"), match.end("num"), words=False))
+    covered = [(q.start, q.end) for q in found]
+    for start, end, words in _number_word_runs(text):
+        if any(a <= start < b for a, b in covered):
+            continue
+        value = _word_value(words)
+        if value is None or (len(words) == 1 and fold(words[0]) in {"un", "une", "one", "واحد"}):
+            continue  # "un séminaire": an article, not a count
+        tail = _tail_re().match(text, end)
+        found.append(_quantity(tail, Decimal(value), start, end, words=True))
+    return sorted(found, key=lambda q: q.start)
+
+
+@lru_cache(maxsize=1)
+def _figure_re() -> re.Pattern[str]:
+    currency = _currency_pattern()
+    return re.compile(
+        rf"(?:(?<![^\W\d_])(?P<pre>(?:{currency}|[A-Z]{{3}})\s?))?(?P<num>{_FIGURE})(?:\s*(?P<scale>{_SCALE_RE})(?![\w€$]))?"
+        rf"(?:\s*(?:d['’]\s*|de\s+)?(?P<post>{currency}|[A-Z]{{3}})(?![\w]))?",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _tail_re() -> re.Pattern[str]:
+    currency = _currency_pattern()
+    return re.compile(
+        rf"(?:\s*(?P<scale>{_SCALE_RE})(?![\w€$]))?(?:\s*(?:d['’]\s*|de\s+)?(?P<post>{currency})(?![\w]))?",
+        re.IGNORECASE,
+    )
+
+
+def _quantity(match: re.Match[str] | None, value: Decimal, start: int, end: int, *, words: bool) -> Quantity:
+    groups = match.groupdict() if match else {}
+    scaled = False
+    scale_word = groups.get("scale")
+    if scale_word and match is not None:
+        value *= SCALES.get(fold(scale_word), 1)
+        scaled = True
+        end = match.end("scale")
+    code: str | None = None
+    for key in ("post", "pre"):
+        raw = groups.get(key)
+        if not raw or match is None:
+            continue
+        code, built_in_scale = currency_code(raw.strip())
+        if code:
+            if built_in_scale and not scaled:
+                value *= built_in_scale
+                scaled = True
+            if key == "post":
+                end = match.end("post")
+            else:
+                start = match.start("pre")
+            break
+    return Quantity(value, start, end, code, scaled, words)
+
+
+def currency_code(raw: str) -> tuple[str | None, int]:
+    """ISO 4217 code (and built-in scale) of a currency word, sign or code."""
+    if raw.upper() in iso_codes() and raw.isupper():
+        return raw.upper(), 0
+    key = re.sub(r"\s+", " ", fold(raw))
+    if key in SCALED_CURRENCIES:
+        code, scale = SCALED_CURRENCIES[key]
+        return code, scale
+    return CURRENCY_WORDS.get(key), 0
+
+
+def _number_word_runs(text: str) -> list[tuple[int, int, list[str]]]:
+    runs: list[tuple[int, int, list[str]]] = []
+    current: list[re.Match[str]] = []
+    for match in _WORD_NUMBER.finditer(text):
+        word = fold(match.group())
+        parts = word.split("-")
+        is_number = all(
+            p in _FR_UNITS or p in _EN_UNITS or p in _AR_UNITS or p.removeprefix("و") in _AR_UNITS or p in {"et"}
+            for p in parts
+        )
+        if is_number and not (word in {"et"} and not current):
+            if current and text[current[-1].end() : match.start()].strip() not in {"", "-"}:
+                runs.append(_close(current))
+                current = []
+            current.append(match)
+        elif current:
+            runs.append(_close(current))
+            current = []
+    if current:
+        runs.append(_close(current))
+    return [r for r in runs if r[2] and fold(r[2][-1]) not in {"et"}]
+
+
+def _close(matches: list[re.Match[str]]) -> tuple[int, int, list[str]]:
+    return matches[0].start(), matches[-1].end(), [m.group() for m in matches]
+
+
+# Words just before a figure that say how it bounds the true value.
+QUALIFIERS: list[tuple[str, str]] = [
+    (r"plus\s+de|more\s+than|over|in\s+excess\s+of|أكثر\s+من|اكثر\s+من|ما\s+يزيد\s+عن|ما\s+يفوق|أزيد\s+من|ازيد\s+من", "more-than"),
+    (r"au\s+moins|at\s+least|no\s+fewer\s+than|على\s+الأقل|على\s+الاقل", "at-least"),
+    (r"moins\s+de|less\s+than|fewer\s+than|under|أقل\s+من|اقل\s+من", "less-than"),
+    (r"jusqu['’]\s*à|up\s+to|تصل\s+إلى|تصل\s+الى|يصل\s+إلى|يصل\s+الى|حتى", "up-to"),
+    (r"près\s+de|environ|quelque|approximativement|about|around|nearly|almost|approximately|some|roughly|"
+     r"ما\s+يقارب|حوالي|حوالى|نحو|قرابة|زهاء", "approximately"),
+]  # fmt: skip
+_QUALIFIER_RES = [(re.compile(rf"(?:{p})\s*$", re.IGNORECASE), q) for p, q in QUALIFIERS]
+
+
+def qualifier_before(text: str, position: int) -> tuple[str | None, int]:
+    """The qualifier ending right before ``position`` (and where it starts)."""
+    window = text[max(0, position - 40) : position]
+    for pattern, qualifier in _QUALIFIER_RES:
+        match = pattern.search(window)
+        if match:
+            return qualifier, position - (len(window) - match.start())
+    return None, position

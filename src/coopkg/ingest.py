@@ -1,0 +1,136 @@
+"""Documents into the store: extract, validate against the shapes, write one named graph each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Triple
+
+from coopkg.errors import CoopkgError, DocumentError, NotFoundError, ValidationFailed
+from coopkg.extract.pipeline import Extractor
+from coopkg.extract.reader import SUPPORTED_SUFFIXES, read_bytes
+from coopkg.facts import Extraction
+from coopkg.iris import IriMinter, document_id_for, valid_document_id
+from coopkg.reference import install, is_installed
+from coopkg.store.base import Repository
+from coopkg.validate import ValidationReport, document_context, validate_document
+
+
+@dataclass
+class Outcome:
+    """What happened to one document."""
+
+    source: str
+    doc_id: str | None
+    status: str  # "written", "rejected" (shapes) or "failed" (unreadable)
+    message: str = ""
+    extraction: Extraction | None = None
+    report: ValidationReport | None = None
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def document_files(paths: Iterable[Path]) -> list[Path]:
+    """The supported files named, or found under the folders named, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise NotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+class Ingestor:
+    """Writes documents' graphs; the store is made ready (ontology, reference data) on first use."""
+
+    def __init__(
+        self, repo: Repository, minter: IriMinter, extractor: Extractor, *, max_bytes: int = 5_000_000
+    ) -> None:
+        self.repo = repo
+        self.minter = minter
+        self.extractor = extractor
+        self.max_bytes = max_bytes
+
+    def ensure_ready(self) -> bool:
+        """Load the ontology and the reference data into an empty store; True if it did."""
+        if is_installed(self.repo, self.minter):
+            return False
+        install(self.repo, self.minter)
+        return True
+
+    def extract_bytes(
+        self, data: bytes, *, source: str, doc_id: str | None = None, is_html: bool = False
+    ) -> Extraction:
+        doc_id = doc_id or document_id_for(source)
+        if not valid_document_id(doc_id):
+            raise DocumentError(f"invalid document id {doc_id!r}: use letters, digits, '.', '_' and '-'")
+        text = read_bytes(data, is_html=is_html, name=source, max_bytes=self.max_bytes)
+        return self.extractor.extract_text(text.text, source=source, doc_id=doc_id, title=text.title)
+
+    def check(self, extraction: Extraction) -> tuple[list[Triple], ValidationReport]:
+        """The document's triples and their validation report (with the reference data they point to)."""
+        triples = extraction.to_triples(self.minter)
+        report = validate_document(triples, document_context(self.repo, self.minter, triples))
+        return triples, report
+
+    def write(self, extraction: Extraction) -> Outcome:
+        """Validate and write one document's graph atomically; nothing is written if it does not conform."""
+        triples, report = self.check(extraction)
+        doc_id = extraction.document.id
+        report.raise_for_violations(f"document {doc_id}")
+        self.repo.replace_graph(self.minter.document_graph(doc_id), triples)
+        return Outcome(
+            extraction.document.source,
+            doc_id,
+            "written",
+            extraction=extraction,
+            report=report,
+            triples=len(triples),
+            counts=extraction.summary(),
+        )
+
+    def ingest_file(self, path: Path) -> Outcome:
+        try:
+            if path.stat().st_size > self.max_bytes:
+                raise DocumentError(
+                    f"{path.name}: {path.stat().st_size:,} bytes is over the {self.max_bytes:,}-byte limit"
+                )
+            extraction = self.extract_bytes(
+                path.read_bytes(), source=path.name, is_html=path.suffix.lower() in {".html", ".htm"}
+            )
+            return self.write(extraction)
+        except ValidationFailed as error:
+            return Outcome(path.name, document_id_for(path.name), "rejected", error.message, report=_report_of(error))
+        except CoopkgError as error:
+            return Outcome(path.name, None, "failed", error.message)
+        except OSError as error:
+            return Outcome(path.name, None, "failed", f"{path}: cannot read: {error.strerror or error}")
+
+    def ingest(self, paths: Iterable[Path], on_done: Callable[[Outcome], None] | None = None) -> Iterator[Outcome]:
+        self.ensure_ready()
+        for path in document_files(paths):
+            outcome = self.ingest_file(path)
+            if on_done is not None:
+                on_done(outcome)
+            yield outcome
+
+    def drop(self, doc_id: str) -> None:
+        if not self.repo.drop_graph(self.minter.document_graph(doc_id)):
+            raise NotFoundError(f"no document {doc_id!r} in the store")
+
+    def document_graph(self, doc_id: str) -> NamedNode:
+        return self.minter.document_graph(doc_id)
+
+
+def _report_of(error: ValidationFailed) -> ValidationReport | None:
+    from coopkg.validate import ValidationResult
+
+    details = error.details if isinstance(error.details, dict) else None
+    if not details:
+        return None
+    return ValidationReport([ValidationResult(**r) for r in details.get("results", [])])

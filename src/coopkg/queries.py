@@ -1,0 +1,162 @@
+"""Saved SPARQL queries: ``queries/*.rq`` files with a grlc-style ``#+`` YAML header.
+
+Header keys: ``summary``, ``description``, ``tags`` and ``params``, a mapping from a
+variable name to ``{type, description, default, required, example}``. A parameter is
+bound to the variable of the same name by the engine (never pasted into the text), so a
+SELECT query must project every parameter variable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyoxigraph import Literal, NamedNode
+
+from coopkg.errors import BadInputError, NotFoundError
+from coopkg.resources import queries_dir
+from coopkg.store.base import QueryResult, Repository, Term
+from coopkg.terms import XSD
+
+PARAM_TYPES = ("iri", "string", "language", "integer", "decimal", "date", "boolean")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str = "string"
+    description: str = ""
+    default: Any = None
+    required: bool = False
+    example: Any = None
+
+    def to_term(self, raw: object) -> Term:
+        """The RDF term for a user-given value, checked against the parameter type."""
+        text = str(raw).strip()
+        try:
+            if self.type == "iri":
+                if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text):
+                    raise ValueError("an absolute IRI is expected")
+                return NamedNode(text)
+            if self.type == "integer":
+                return Literal(str(int(text)), datatype=XSD.integer)
+            if self.type == "decimal":
+                float(text)
+                return Literal(text, datatype=XSD.decimal)
+            if self.type == "date":
+                return Literal(date.fromisoformat(text).isoformat(), datatype=XSD.date)
+            if self.type == "boolean":
+                if text.lower() not in {"true", "false", "1", "0"}:
+                    raise ValueError("true or false expected")
+                return Literal(str(text.lower() in {"true", "1"}).lower(), datatype=XSD.boolean)
+            if self.type == "language":
+                if not _LANG.match(text):
+                    raise ValueError("a BCP 47 language tag is expected")
+                return Literal(text.lower())
+            return Literal(text)
+        except ValueError as error:
+            raise BadInputError(f"parameter {self.name!r}: {raw!r} is not a valid {self.type}: {error}") from error
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: tuple[QueryParam, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> QueryParam:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise BadInputError(f"query {self.name!r} has no parameter {name!r}")
+
+    def bindings(self, values: Mapping[str, object]) -> dict[str, Term]:
+        """Checked terms for the given values, defaults filled in, unknown names refused."""
+        for name in values:
+            self.param(name)
+        bound: dict[str, Term] = {}
+        for p in self.params:
+            raw = values.get(p.name)
+            if raw is None or raw == "":
+                raw = p.default
+            if raw is None:
+                if p.required:
+                    raise BadInputError(f"query {self.name!r} needs parameter {p.name!r} ({p.description})")
+                continue
+            bound[p.name] = p.to_term(raw)
+        return bound
+
+    def run(self, repo: Repository, values: Mapping[str, object] | None = None) -> QueryResult:
+        return repo.query(self.text, bindings=self.bindings(values or {}))
+
+
+def parse_saved_query(name: str, text: str) -> SavedQuery:
+    header = "\n".join(line[2:] for line in text.splitlines() if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        raise BadInputError(f"query {name!r}: malformed #+ header: {error}") from error
+    if not isinstance(meta, dict):
+        raise BadInputError(f"query {name!r}: the #+ header must be a mapping")
+    params = []
+    for pname, spec in (meta.get("params") or {}).items():
+        spec = spec or {}
+        ptype = spec.get("type", "string")
+        if ptype not in PARAM_TYPES:
+            raise BadInputError(f"query {name!r}: parameter {pname!r} has unknown type {ptype!r}")
+        params.append(
+            QueryParam(
+                name=pname,
+                type=ptype,
+                description=str(spec.get("description", "")),
+                default=spec.get("default"),
+                required=bool(spec.get("required", False)),
+                example=spec.get("example"),
+            )
+        )
+    tags = meta.get("tags") or []
+    return SavedQuery(
+        name=name,
+        text=text,
+        summary=str(meta.get("summary", "")),
+        description=str(meta.get("description", "")).strip(),
+        tags=tuple(tags) if isinstance(tags, list) else (str(tags),),
+        params=tuple(params),
+    )
+
+
+@cache
+def _load_dir(directory: Path) -> dict[str, SavedQuery]:
+    found = {}
+    for path in sorted(directory.glob("*.rq")):
+        if not _NAME.match(path.stem):
+            raise BadInputError(f"saved query file name {path.name!r} must be lower-case words joined by '-'")
+        found[path.stem] = parse_saved_query(path.stem, path.read_text(encoding="utf-8"))
+    return found
+
+
+def saved_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
+    return _load_dir(directory or queries_dir())
+
+
+def internal_query(name: str) -> SavedQuery:
+    """A query the code itself runs, from ``queries/internal/``: SPARQL stays out of Python."""
+    return saved_query(name, queries_dir() / "internal")
+
+
+def saved_query(name: str, directory: Path | None = None) -> SavedQuery:
+    queries = saved_queries(directory)
+    if name not in queries:
+        raise NotFoundError(f"no saved query {name!r}; known: {', '.join(sorted(queries))}")
+    return queries[name]

@@ -1,0 +1,32 @@
+"""Reference data: the ontology and gazetteer graphs every store starts with."""
+
+from __future__ import annotations
+
+from pyoxigraph import RdfFormat, Triple, parse
+
+from coopkg.iris import IriMinter
+from coopkg.resources import ontology_file, reference_files
+from coopkg.store.base import Repository
+
+
+def ontology_triples() -> list[Triple]:
+    return [q.triple for q in parse(path=str(ontology_file()), format=RdfFormat.TURTLE)]
+
+
+def reference_triples(minter: IriMinter) -> list[Triple]:
+    """All curated reference files, their relative IRIs resolved against the deployment's base."""
+    triples: list[Triple] = []
+    for path in reference_files():
+        triples.extend(q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE, base_iri=minter.base))
+    return triples
+
+
+def install(repo: Repository, minter: IriMinter) -> tuple[int, int]:
+    """(Re)load the ontology and reference graphs, each replaced atomically."""
+    ontology = repo.replace_graph(minter.ontology_graph, ontology_triples())
+    reference = repo.replace_graph(minter.reference_graph, reference_triples(minter))
+    return ontology, reference
+
+
+def is_installed(repo: Repository, minter: IriMinter) -> bool:
+    return repo.has_graph(minter.ontology_graph) and repo.has_graph(minter.reference_graph)

@@ -1,0 +1,142 @@
+"""SHACL validation of a document's graph (with its context) or of the whole store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import rdflib
+from pyoxigraph import NamedNode, RdfFormat, Triple
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import SH
+
+from coopkg.errors import ValidationFailed
+from coopkg.iris import IriMinter
+from coopkg.rdfconv import to_rdflib_graph
+from coopkg.resources import ontology_file, shapes_files
+from coopkg.store.base import Repository
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    severity: str
+    focus: str
+    path: str | None
+    message: str
+    value: str | None = None
+
+    def line(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: <{self.focus}>{where}: {self.message}{value}"
+
+
+@dataclass
+class ValidationReport:
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def text(self, limit: int = 20) -> str:
+        lines = [r.line() for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.focus))]
+        more = f"\n… and {len(lines) - limit} more" if len(lines) > limit else ""
+        return "\n".join(lines[:limit]) + more
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "conforms": self.conforms,
+            "results": [r.__dict__ for r in self.results],
+        }
+
+    def raise_for_violations(self, what: str) -> None:
+        if not self.conforms:
+            count = len(self.violations)
+            first = self.violations[0].line()
+            raise ValidationFailed(
+                f"{what} does not conform to the shapes ({count} violation{'s' * (count > 1)}; first: {first})",
+                details=self.to_dict(),
+            )
+
+
+@cache
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in shapes_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def ontology_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_file(), format="turtle")
+
+
+def validate_graph(data: rdflib.Graph) -> ValidationReport:
+    """Validate one rdflib graph against the shapes, the ontology mixed in for subclass reasoning."""
+    _, report, _ = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+    )
+    return _read_report(report)
+
+
+def _read_report(report: rdflib.Graph) -> ValidationReport:
+    results = []
+    for node in report.objects(None, SH.result):
+        severity = report.value(node, SH.resultSeverity)
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        results.append(
+            ValidationResult(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus=str(report.value(node, SH.focusNode)),
+                path=str(path) if isinstance(path, rdflib.URIRef) else (None if path is None else "(complex path)"),
+                message=str(report.value(node, SH.resultMessage) or "constraint not met"),
+                value=None if value is None else str(value),
+            )
+        )
+    return ValidationReport(sorted(results, key=lambda r: (r.severity, r.focus, r.path or "", r.message)))
+
+
+def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
+    """IRIs a graph points to (objects) and speaks about (subjects)."""
+    seen: dict[str, NamedNode] = {}
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, NamedNode):
+                seen.setdefault(term.value, term)
+    return list(seen.values())
+
+
+def document_context(repo: Repository, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
+    """Reference-data triples about what the document mentions: bounded by the document, not the store."""
+    return repo.describe(referenced_iris(triples), minter.reference_graph)
+
+
+def validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
+    data = to_rdflib_graph(triples)
+    to_rdflib_graph(context, data)
+    return validate_graph(data)
+
+
+def validate_store(repo: Repository) -> ValidationReport:
+    """Whole-store validation (the union graph): on demand, cost grows with the store."""
+    nt = repo.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(RdfFormat.N_TRIPLES)
+    assert nt is not None
+    data = rdflib.Graph().parse(data=nt, format="nt")
+    return validate_graph(data)

@@ -1,0 +1,108 @@
+"""Shared fixtures: real stores (pyoxigraph on disk, an `oxigraph serve` process), no mocks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from coopkg.iris import IriMinter
+from coopkg.store import EmbeddedRepository, RemoteRepository, Repository
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "http://coopkg.test/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
+    if not found:
+        pytest.fail("the `oxigraph` server (PyPI package oxigraph, a dev dependency) is not installed")
+    return found
+
+
+class OxigraphServer:
+    """A real `oxigraph serve` on 127.0.0.1, union default graph like the embedded store."""
+
+    def __init__(self, location: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
+             "--union-default-graph"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not start")
+
+    def repository(self) -> RemoteRepository:
+        return RemoteRepository(f"{self.url}/query", f"{self.url}/update", gsp_url=f"{self.url}/store", timeout=30)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def minter() -> IriMinter:
+    return IriMinter(BASE)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
+    """Each backend, empty at the start of every test."""
+    if request.param == "embedded":
+        repository: Repository = EmbeddedRepository(tmp_path / "store")
+    else:
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        repository = server.repository()
+        repository.update("DROP ALL")
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[EmbeddedRepository]:
+    repository = EmbeddedRepository(tmp_path / "store")
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for running the real `coopkg` command on a private store."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
+    env.update(COOPKG_STORE=str(tmp_path / "cli-store"), COOPKG_BASE_IRI=BASE, NO_COLOR="1", COLUMNS="200")
+    return env
