@@ -601,7 +601,7 @@ class _Run:
                     self._add_funding(
                         sentence, funder.key, funded, amount, kind, f"pattern:funded-by:{lex.language}", conf
                     )
-        for pattern, kind_hint, confidence in lex.funds:
+        for pattern, _hint, confidence in lex.funds:
             for m in lex.compiled(pattern).finditer(text):
                 start, end = sentence.start + m.start(), sentence.start + m.end()
                 funder = self._org_before(sentence, start)
@@ -615,7 +615,7 @@ class _Run:
                 self._add_funding(
                     sentence, funder.key, funded, amount, kind, f"pattern:funds:{lex.language}", confidence
                 )
-        for pattern, kind_hint, confidence in lex.receives_from:
+        for pattern, _hint, confidence in lex.receives_from:
             for m in lex.compiled(pattern).finditer(text):
                 start, end = sentence.start + m.start(), sentence.start + m.end()
                 funders = self._orgs_after(end, sentence, lex)

@@ -226,7 +226,7 @@ def sentences(text: str, paras: list[Paragraph]) -> list[Sentence]:
                 continue
             s_start = para.start + start + shift
             s_end = s_start + len(stripped)
-            language = para.language if len(stripped) > 40 else para.language
+            language = para.language
             out.append(
                 Sentence(
                     s_start,

@@ -76,7 +76,7 @@ LEXICON = Lexicon(
         "مرصد",
         "سفاره",
         "بعثه",
-    ),  # fmt: skip
+    ),
     coordination=r"(?:\s*[،,]\s*(?:و)?|\s+و\s*|\s+(?=و)|\s+وكذا\s+|\s+وكذلك\s+|\s+أو\s+)",
     determiners=r"(?:)",
     equivalence=r"(?:أي\s+ما\s+يعادل|ما\s+يعادل|أي\s+ما\s+يناهز|أي)",

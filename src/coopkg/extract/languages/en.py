@@ -97,7 +97,7 @@ LEXICON = Lexicon(
         "committee",
         "college",
         "bureau",
-    ),  # fmt: skip
+    ),
     coordination=r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+or\s+)",
     determiners=r"(?:the|a|an|of\s+the|of)",
     equivalence=r"\b(?:i\.e\.|that\s+is|or\s+about|equivalent\s+to|equal\s+to|roughly)\b",

@@ -115,7 +115,7 @@ LEXICON = Lexicon(
         "mutuelle",
         "syndicat",
         "comité",
-    ),  # fmt: skip
+    ),
     coordination=r"(?:\s*,\s*|\s+et\s+|\s+ainsi\s+que\s+|\s+de\s+même\s+que\s+|\s+ou\s+)",
     determiners=r"(?:la|le|les|l['’]|du|de\s+la|de\s+l['’]|des|de|d['’]|au|aux|à\s+la|à\s+l['’]|un|une)",
     equivalence=r"\b(?:soit|c['’]est-à-dire|ou\s+encore|l['’]équivalent\s+de|équivalant\s+à)\b",
