@@ -131,7 +131,7 @@ _SMALL = {
 }  # fmt: skip
 
 
-def find_dates(text: str) -> list[DateMention]:
+def find_dates(text: str) -> tuple[DateMention, ...]:
     """Dates and ranges in a sentence, most specific first, without overlaps."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -143,7 +143,7 @@ def find_dates(text: str) -> list[DateMention]:
             if mention is not None:
                 found.append(mention)
                 taken.append((match.start(), match.end()))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _mention(name: str, m: re.Match[str]) -> DateMention | None:
@@ -178,7 +178,7 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
     return DateMention("date", m.start(), m.end(), g["y"])
 
 
-def find_durations(text: str) -> list[DateMention]:
+def find_durations(text: str) -> tuple[DateMention, ...]:
     out = []
     for m in _DURATION.finditer(text):
         raw = fold(m.group("n"))
@@ -190,7 +190,7 @@ def find_durations(text: str) -> list[DateMention]:
             continue
         is_year = unit.startswith(("an", "annee", "year", "سن", "اعوام", "عام"))
         out.append(DateMention("duration", m.start(), m.end(), months=count * 12 if is_year else count))
-    return out
+    return tuple(out)
 
 
 def months_between(begin: str, until: str) -> int | None:

@@ -142,7 +142,7 @@ def _word_value(words: list[str]) -> int | None:
     return total + current or None
 
 
-def find_quantities(text: str, language: str) -> list[Quantity]:
+def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     """Every number in a sentence, with its scale word and currency when they follow or precede it."""
     found: list[Quantity] = []
     for match in _figure_re().finditer(text):
@@ -158,7 +158,7 @@ def find_quantities(text: str, language: str) -> list[Quantity]:
             continue  # "un séminaire": an article, not a count
         tail = _tail_re().match(text, end)
         found.append(_quantity(tail, Decimal(value), start, end, words=True))
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 @lru_cache(maxsize=1)

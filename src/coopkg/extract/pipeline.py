@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from coopkg.errors import DocumentError
-from coopkg.extract.dates import find_dates, find_durations, months_between
+from coopkg.extract.dates import DateMention, find_dates, find_durations, months_between
 from coopkg.extract.gazetteer import Entry, Gazetteer, unit_stems
 from coopkg.extract.languages import Lexicon, lexicon
 from coopkg.extract.numbers import Quantity, find_quantities, qualifier_before
@@ -27,6 +29,7 @@ from coopkg.extract.text import (
     fold,
     is_arabic,
     key_form,
+    match_forms,
     paragraphs,
     sentences,
     tokenize,
@@ -139,7 +142,22 @@ class _Run:
         self.fundings: dict[tuple[str, str, Decimal | None, str | None], Funding] = {}
         self.indicators: dict[tuple[object, ...], Indicator] = {}
         self.units: dict[str, Unit] = {}
-        self.fact_evidence: dict[str, list[Evidence]] = {}
+        self._memo: dict[tuple[str, int], object] = {}
+
+    def _dates(self, sentence: Sentence) -> tuple[DateMention, ...]:
+        return self._cached("dates", sentence, lambda: find_dates(sentence.text))  # type: ignore[return-value]
+
+    def _durations(self, sentence: Sentence) -> tuple[DateMention, ...]:
+        return self._cached("durations", sentence, lambda: find_durations(sentence.text))  # type: ignore[return-value]
+
+    def _quantities(self, sentence: Sentence) -> tuple[Quantity, ...]:
+        return self._cached("quantities", sentence, lambda: find_quantities(sentence.text, sentence.language))  # type: ignore[return-value]
+
+    def _cached(self, name: str, sentence: Sentence, compute: Callable[[], object]) -> object:
+        key = (name, sentence.start)
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # -- driver --------------------------------------------------------------------------
 
@@ -287,10 +305,11 @@ class _Run:
 
     def _new_arabic_organisations(self, index: int, sentence: Sentence, lex: Lexicon) -> None:
         tokens = sentence.tokens
-        heads = [tuple(key_form(w) for w in h.split()) for h in lex.organisation_heads]
+        heads = _arabic_heads(lex)
         i = 0
         while i < len(tokens):
-            head = next((h for h in heads if _arabic_head_at(tokens, i, h)), None)
+            candidates = [h for form in match_forms(tokens[i].text) for h in heads.get(form, ())]
+            head = next((h for h in candidates if _arabic_head_at(tokens, i, h)), None)
             if head is None:
                 i += 1
                 continue
@@ -481,7 +500,7 @@ class _Run:
             evidence = [self._evidence(sentence.start, sentence.end, "pattern:agreement", 0.75)]
             for party in parties:
                 project.participants.setdefault((party, "partner"), []).extend(evidence)
-            dates = [d for d in find_dates(sentence.text) if d.kind == "date"]
+            dates = [d for d in self._dates(sentence) if d.kind == "date"]
             if dates and project.start is None:
                 project.start = dates[0].begin
 
@@ -680,7 +699,7 @@ class _Run:
 
     def _amounts(self, sentence: Sentence, lex: Lexicon) -> list[Quantity]:
         moneys = []
-        for q in find_quantities(sentence.text, sentence.language):
+        for q in self._quantities(sentence):
             if not q.is_money:
                 continue
             before = sentence.text[max(0, q.start - 30) : q.start]
@@ -766,7 +785,7 @@ class _Run:
         if key is None or key not in self.projects:
             return
         state = self.projects[key]
-        for date in find_dates(sentence.text):
+        for date in self._dates(sentence):
             if date.kind == "range":
                 point = re.search(
                     r"(?:\b(?:en|in|au\s+titre\s+de|for)|سنة|خلال\s+سنة)\s*$", sentence.text[: date.start]
@@ -777,7 +796,7 @@ class _Run:
                 before = sentence.text[max(0, date.start - 45) : date.start]
                 if re.search(lex.start_cues, before, re.IGNORECASE):
                     state.start = date.begin
-        for duration in find_durations(sentence.text):
+        for duration in self._durations(sentence):
             if state.months is None:
                 state.months = duration.months
         if state.months is None and state.start and state.end and len(state.start) >= 7 and len(state.end) >= 7:
@@ -818,8 +837,10 @@ class _Run:
 
     def _indicators(self, index: int, sentence: Sentence, lex: Lexicon) -> None:
         text = sentence.text
-        blocked = [(d.start, d.end) for d in find_dates(text)] + [(d.start, d.end) for d in find_durations(text)]
-        for q in find_quantities(text, sentence.language):
+        blocked = [(d.start, d.end) for d in self._dates(sentence)] + [
+            (d.start, d.end) for d in self._durations(sentence)
+        ]
+        for q in self._quantities(sentence):
             if q.is_money or any(a <= q.start < b for a, b in blocked):
                 continue
             end_abs = sentence.start + q.end
@@ -1092,10 +1113,20 @@ def _subsequence(needle: list[str], haystack: list[str]) -> bool:
     return all(any(c == h for h in it) for c in needle)
 
 
+@cache
+def _arabic_heads(lex: Lexicon) -> dict[str, list[tuple[str, ...]]]:
+    """Head phrases indexed by the key form of their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for head in lex.organisation_heads:
+        keys = tuple(key_form(w) for w in head.split())
+        index.setdefault(keys[0], []).append(keys)
+        index.setdefault("ال" + keys[0], []).append(keys)
+    return index
+
+
 def _arabic_head_at(tokens: list[Token], i: int, head: tuple[str, ...]) -> bool:
     if i + len(head) > len(tokens):
         return False
-    from coopkg.extract.text import match_forms
 
     for k, part in enumerate(head):
         forms = match_forms(tokens[i + k].text)
