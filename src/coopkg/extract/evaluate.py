@@ -150,7 +150,7 @@ def _match_indicators(predicted: list[dict[str, Any]], gold: list[dict[str, Any]
         unit = local_name(p.get("unitId") or "")
         known = (p.get("unitId") or "") in reference_units
 
-        def fits(g: dict[str, Any], unit: str = unit, known: bool = known) -> bool:
+        def fits(g: dict[str, Any], p: dict[str, Any] = p, unit: str = unit, known: bool = known) -> bool:
             if not _close(float(p["value"]), float(g["value"])):
                 return False
             return g["unit"] == unit or (not known and g["unit"] not in {local_name(u) for u in reference_units})

@@ -836,7 +836,6 @@ class _Run:
             previous_end = region.end
 
     def _indicators(self, index: int, sentence: Sentence, lex: Lexicon) -> None:
-        text = sentence.text
         blocked = [(d.start, d.end) for d in self._dates(sentence)] + [
             (d.start, d.end) for d in self._durations(sentence)
         ]
