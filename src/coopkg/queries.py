@@ -3,7 +3,8 @@
 Header keys: ``summary``, ``description``, ``tags`` and ``params``, a mapping from a
 variable name to ``{type, description, default, required, example}``. A parameter is
 bound to the variable of the same name by the engine (never pasted into the text), so a
-SELECT query must project every parameter variable.
+SELECT query must project every parameter variable. Do not test ``BOUND(?param)``: Oxigraph
+folds it before substitution; give filter parameters a neutral default instead.
 """
 
 from __future__ import annotations
