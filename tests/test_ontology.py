@@ -44,7 +44,7 @@ def test_ontology_header(ontology: rdflib.Graph) -> None:
 @pytest.mark.parametrize("name", ["Organisation", "Project", "Funding", "Region", "Indicator", "Document",
                                   "Participation", "MonetaryAmount", "Evidence"])  # fmt: skip
 def test_core_classes_have_three_languages(ontology: rdflib.Graph, name: str) -> None:
-    cls = rdflib.URIRef(COOPKG.iri + name)
+    cls = rdflib.URIRef(COOPKG.ns + name)
     labels = {lit.language for lit in ontology.objects(cls, RDFS.label)}
     definitions = {
         lit.language for lit in ontology.objects(cls, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition"))
@@ -59,7 +59,7 @@ def _used_in_graph(triples) -> set[str]:
         used.add(t.predicate.value)
         if t.predicate.value == str(RDF.type) and isinstance(t.object, NamedNode):
             used.add(t.object.value)
-        if isinstance(t.object, NamedNode) and t.object.value.startswith(COOPKG.iri):
+        if isinstance(t.object, NamedNode) and t.object.value.startswith(COOPKG.ns):
             used.add(t.object.value)
     return used
 
@@ -108,5 +108,5 @@ def test_every_term_used_is_declared(declared: set[str], tmp_path: Path) -> None
 
 
 def test_a_typo_would_be_caught(declared: set[str]) -> None:
-    assert COOPKG.iri + "fundedItem" in declared
-    assert COOPKG.iri + "fundedItems" not in declared
+    assert COOPKG.ns + "fundedItem" in declared
+    assert COOPKG.ns + "fundedItems" not in declared

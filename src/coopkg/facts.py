@@ -321,8 +321,9 @@ class GraphWriter:
             self.add(quote, OA.prefix, Literal(text[max(0, item.start - 32) : item.start]))
             self.add(quote, OA.suffix, Literal(text[item.end : item.end + 32]))
             self.add(position, RDF.type, OA.TextPositionSelector)
-            self.add(position, OA.start, Literal(str(item.start), datatype=XSD.nonNegativeInteger))
-            self.add(position, OA.end, Literal(str(item.end), datatype=XSD.nonNegativeInteger))
+            # xsd:integer, not nonNegativeInteger: Oxigraph stores the derived type as xsd:integer.
+            self.add(position, OA.start, Literal(str(item.start), datatype=XSD.integer))
+            self.add(position, OA.end, Literal(str(item.end), datatype=XSD.integer))
 
     def _labels(self, node: NamedNode, entity: Entity) -> None:
         self.add(node, SKOS.prefLabel, Literal(entity.label, language=entity.lang))

@@ -14,10 +14,11 @@ ONTOLOGY_IRI = "https://w3id.org/coopkg/ontology"
 class Vocabulary:
     """A namespace whose attributes are NamedNodes; it records every term asked for."""
 
+    # Attribute names that no vocabulary uses as a term (oa:prefix, schema:name… would clash).
     def __init__(self, prefix: str, iri: str) -> None:
-        self.prefix = prefix
-        self.iri = iri
-        self.used: set[str] = set()
+        self.ns_prefix = prefix
+        self.ns = iri
+        self.ns_used: set[str] = set()
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
@@ -25,8 +26,8 @@ class Vocabulary:
         return self.term(name)
 
     def term(self, name: str) -> NamedNode:
-        self.used.add(name)
-        return NamedNode(self.iri + name)
+        self.ns_used.add(name)
+        return NamedNode(self.ns + name)
 
 
 COOPKG = Vocabulary("coopkg", ONTOLOGY_IRI + "#")
@@ -49,7 +50,7 @@ DCAT = Vocabulary("dcat", "http://www.w3.org/ns/dcat#")
 
 VOCABULARIES = (COOPKG, RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, OA, ORG, SCHEMA, FRAPO, EURIO, FOAF, SH, VOID, DCAT)
 
-PREFIXES: dict[str, str] = {v.prefix: v.iri for v in VOCABULARIES}
+PREFIXES: dict[str, str] = {v.ns_prefix: v.ns for v in VOCABULARIES}
 
 # Controlled values: the JSON contract uses the short names, the graph the concepts.
 ROLES = ("funder", "lead", "extending", "implementer", "partner", "beneficiary")
