@@ -42,13 +42,21 @@ def test_ingest_reports_each_document(loaded: dict[str, str]) -> None:
 
 
 def test_query_formats(loaded: dict[str, str]) -> None:
-    csv = coopkg(loaded, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?d a <https://w3id.org/coopkg/ontology#Document> }", "--format", "csv")
+    csv = coopkg(
+        loaded,
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?d a <https://w3id.org/coopkg/ontology#Document> }",
+        "--format",
+        "csv",
+    )
     assert csv.returncode == 0, csv.stderr
     assert csv.stdout.splitlines() == ["n", "2"]
     table = coopkg(loaded, "query", "--name", "who-funded-what")
     assert table.returncode == 0, table.stderr
     assert "880490.79" in table.stdout
-    turtle = coopkg(loaded, "query", "CONSTRUCT WHERE { ?s a <https://w3id.org/coopkg/ontology#Funding> }", "--format", "turtle")
+    turtle = coopkg(
+        loaded, "query", "CONSTRUCT WHERE { ?s a <https://w3id.org/coopkg/ontology#Funding> }", "--format", "turtle"
+    )
     assert "coopkg:Funding" in turtle.stdout or "ontology#Funding" in turtle.stdout
 
 
@@ -96,7 +104,9 @@ def test_validate_whole_store(loaded: dict[str, str]) -> None:
         (("ingest", "missing-folder"), 4, "no such file"),
     ],
 )
-def test_errors_are_one_line_with_documented_codes(cli_env: dict[str, str], args: tuple[str, ...], code: int, message: str) -> None:
+def test_errors_are_one_line_with_documented_codes(
+    cli_env: dict[str, str], args: tuple[str, ...], code: int, message: str
+) -> None:
     done = coopkg(cli_env, *args)
     assert done.returncode == code, done.stderr
     assert message in done.stderr
@@ -115,7 +125,9 @@ def test_load_validates_and_replaces(cli_env: dict[str, str], tmp_path: Path) ->
     refused = coopkg(cli_env, "load", str(bad), "--graph", "http://example.org/g", "--replace")
     assert refused.returncode == 3
     assert "does not conform" in refused.stderr
-    count = coopkg(cli_env, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }", "-f", "csv")
+    count = coopkg(
+        cli_env, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }", "-f", "csv"
+    )
     assert count.stdout.splitlines()[1] == "1"
 
 
