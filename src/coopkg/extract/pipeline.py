@@ -86,7 +86,7 @@ class ProjectState:
 
 
 _QUOTED = re.compile(r"[«“\"]\s*(?P<name>[^»”\"\n]{3,160}?)\s*[»”\"]")
-_ACRONYM = r"[A-Z][A-Za-z0-9]*[A-Z0-9](?:[-/][A-Z0-9]+)*"
+_ACRONYM = r"[A-Z][A-Za-z0-9]*[A-Z0-9](?:[-/][A-Za-z0-9]+)*"
 _FUNCTION_WORDS = {
     "de", "du", "des", "la", "le", "les", "l", "d", "et", "pour", "en", "a", "au", "aux", "sur", "of", "the",
     "and", "for", "in", "on", "to",
@@ -166,6 +166,8 @@ class _Run:
             self._gazetteer_mentions(index, sentence)
             self._new_organisations(index, sentence)
         self._acronym_mentions()
+        self._short_references()
+        self._drop_places_inside_names()
         for index, sentence in enumerate(self.sentences):
             self._named_projects(index, sentence)
         self._project_aliases()
@@ -252,8 +254,12 @@ class _Run:
                 continue
             first, last = found
             start, end = first.start, last.end
-            if self._overlaps(start, end, ("organisation",)) or _is_project_name(tokens, first, lex):
+            if self._overlaps(start, end, ("organisation",)):
                 continue
+            window = [t for t in tokens if start <= t.start and t.end <= end]
+            noun = next((t for t in window if fold(t.text) not in _FUNCTION_WORDS), None)
+            if noun is not None and re.fullmatch(lex.project_nouns, noun.text, re.IGNORECASE):
+                continue  # "le projet d'Appui à l'Employabilité des Jeunes (PAEJ)" is a project
             name = self.text[start:end]
             state = self._new_entity("organisation", name, sentence.language, _org_type(name), acronym)
             self.mentions.append(Mention(state.key, "organisation", start, end, index, "pattern:name-acronym", 0.85))
@@ -275,16 +281,24 @@ class _Run:
             token = tokens[i]
             if fold(token.text) in heads and token.is_capitalised and not _is_plural(token.text):
                 j, content = i + 1, 1
-                last = i
+                last = cut = i
+                cut_content = 1
                 while j < len(tokens):
                     gap = self.text[tokens[j - 1].end : tokens[j].start]
                     if any(c in gap for c in ',;:()«»"“”.') or gap.count(" ") > 1:
                         break
                     word = tokens[j]
+                    if re.fullmatch(lex.project_nouns, word.text, re.IGNORECASE):
+                        # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
+                        last, content = cut, cut_content
+                        break
                     if word.is_capitalised or (word.text.isdigit() and content > 1):
                         content += 1
                         last = j
-                    elif fold(word.text) not in _FUNCTION_WORDS:
+                    elif fold(word.text) in _FUNCTION_WORDS:
+                        if last == j - 1:
+                            cut, cut_content = last, content
+                    else:
                         break
                     j += 1
                 if content >= 2:
@@ -314,10 +328,20 @@ class _Run:
                 i += 1
                 continue
             j = i + len(head)
-            while j < len(tokens) and j - i < 8 and _arabic_attribute(tokens[j].text):
+            while j < len(tokens) and j - i < 8:
                 if self.text[tokens[j - 1].end : tokens[j].start].strip():
                     break
-                j += 1
+                if _arabic_attribute(tokens[j].text):
+                    j += 1
+                elif (
+                    fold(tokens[j].text).startswith("و")
+                    and j + 1 < len(tokens)
+                    and _arabic_attribute(tokens[j + 1].text)
+                    and not self.text[tokens[j].end : tokens[j + 1].start].strip()
+                ):
+                    j += 2  # "مكتب التكوين المهني وإنعاش الشغل": a coordinated noun inside the name
+                else:
+                    break
             acronym = None
             tail = self.text[tokens[j - 1].end : tokens[j - 1].end + 16] if j > i else ""
             acr_match = re.match(rf"\s*\(?\s*({_ACRONYM})\s*\)?", tail)
@@ -355,6 +379,54 @@ class _Run:
                         Mention(state.key, "organisation", token.start, token.end, index, "pattern:acronym", 0.8)
                     )
             self._listed_acronyms(index, sentence)
+
+    def _short_references(self) -> None:
+        """'la Banque' … no; 'الوكالة اليابانية' after 'الوكالة اليابانية للتعاون الدولي': the first words of a
+        longer name used in the same document (at least two words, one meaning only)."""
+        prefixes: dict[tuple[str, ...], set[str]] = {}
+        for m in self.mentions:
+            if m.kind != "organisation":
+                continue
+            keys = tuple(key_form(t.text) for t in tokenize(self.text[m.start : m.end]))
+            for size in range(2, len(keys)):
+                prefixes.setdefault(keys[:size], set()).add(m.key)
+        unique = {k: next(iter(v)) for k, v in prefixes.items() if len(v) == 1}
+        if not unique:
+            return
+        longest = max(len(k) for k in unique)
+        for index, sentence in enumerate(self.sentences):
+            toks = sentence.tokens
+            i = 0
+            while i < len(toks):
+                found = None
+                for size in range(min(longest, len(toks) - i), 1, -1):
+                    first_forms = match_forms(toks[i].text)
+                    rest = tuple(key_form(t.text) for t in toks[i + 1 : i + size])
+                    for form in first_forms:
+                        key = (key_form(form) if is_arabic(form) else form, *rest)
+                        if key in unique:
+                            found = (unique[key], size)
+                            break
+                    if found:
+                        break
+                if found and toks[i].text[:1].isupper() | is_arabic(toks[i].text):
+                    start, end = toks[i].start, toks[i + found[1] - 1].end
+                    if not self._overlaps(start, end, ("organisation",)):
+                        self.mentions.append(
+                            Mention(found[0], "organisation", start, end, index, "pattern:short-name", 0.7)
+                        )
+                    i += found[1]
+                    continue
+                i += 1
+
+    def _drop_places_inside_names(self) -> None:
+        """'Japan Social Development Fund' names no place; a place ending a name ('… de Tamesna') does."""
+        orgs = [m for m in self.mentions if m.kind == "organisation"]
+        self.mentions = [
+            m
+            for m in self.mentions
+            if m.kind != "region" or not any(o.start <= m.start and m.end < o.end - 1 for o in orgs)
+        ]
 
     def _listed_acronyms(self, index: int, sentence: Sentence) -> None:
         """'entre le MENEFP, l'OFPPT et l'AMCI': an unknown acronym coordinated with organisations is one."""
@@ -408,22 +480,47 @@ class _Run:
                     acronym = self._acronym_after(end)
                     self._add_project(index, sentence, raw, start, end, acronym, "pattern:named-project", 0.85)
                     continue
-            # "Programme d'innovation entrepreneuriale (PIE)": the noun starts a name closed by an acronym.
-            if noun.group("noun")[:1].isupper():
-                closing = re.match(rf"(?P<rest>[^()\n.;]{{0,80}}?)\s*\((?P<acr>{_ACRONYM})\)", after)
-                if closing:
-                    start = sentence.start + noun.start()
-                    end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
-                    self._add_project(
-                        index,
-                        sentence,
-                        self.text[start:end],
-                        start,
-                        end,
-                        closing.group("acr"),
-                        "pattern:project-acronym",
-                        0.85,
-                    )
+            # "Programme d'innovation entrepreneuriale (PIE)", "projet d'Appui à l'Emploi des Jeunes (PAEJ)":
+            # a name closed by an acronym whose letters are the initials of its words.
+            closing = re.match(rf"(?P<rest>[^()\n.;,]{{0,90}}?)\s*\((?P<acr>{_ACRONYM})\)", after)
+            if closing and self._project_with_acronym(index, sentence, noun, closing):
+                continue
+        if sentence.language == "en":
+            self._english_tail_named_projects(index, sentence)
+
+    def _project_with_acronym(
+        self, index: int, sentence: Sentence, noun: re.Match[str], closing: re.Match[str]
+    ) -> bool:
+        acronym = closing.group("acr")
+        rest_start = sentence.start + noun.end()
+        rest_end = rest_start + len(closing.group("rest"))
+        rest_tokens = [t for t in sentence.tokens if rest_start <= t.start < rest_end]
+        initials = [fold(t.text)[0] for t in rest_tokens if fold(t.text) not in _FUNCTION_WORDS]
+        letters = [c.lower() for c in acronym if c.isupper()]
+        with_noun = [fold(noun.group("noun"))[0], *initials]
+        if not letters or not initials:
+            return False
+        if letters[0] == initials[0] and _subsequence(letters, initials):
+            start = rest_tokens[0].start
+        elif letters[0] == with_noun[0] and _subsequence(letters, with_noun):
+            start = sentence.start + noun.start()
+        else:
+            return False
+        end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
+        self._add_project(
+            index, sentence, _capitalise(self.text[start:end]), start, end, acronym, "pattern:project-acronym", 0.85
+        )
+        return True
+
+    def _english_tail_named_projects(self, index: int, sentence: Sentence) -> None:
+        """'the Employability and Land Compact': capitalised words ending with a project noun."""
+        for match in _EN_TAIL_PROJECT.finditer(sentence.text):
+            start, end = sentence.start + match.start("name"), sentence.start + match.end("name")
+            if len(tokenize(match.group("name"))) >= 2 and not self._overlaps(start, end, ("organisation", "project")):
+                acronym = self._acronym_after(end)
+                self._add_project(
+                    index, sentence, match.group("name"), start, end, acronym, "pattern:named-project", 0.8
+                )
 
     def _acronym_after(self, position: int) -> str | None:
         match = re.match(rf"\s*\((?P<acr>{_ACRONYM})\)", self.text[position : position + 20])
@@ -563,14 +660,23 @@ class _Run:
         return None
 
     def _orgs_after(self, position: int, sentence: Sentence, lex: Lexicon, *, limit: int = 40) -> list[Mention]:
-        """Organisations named right after ``position``, with those coordinated to them."""
+        """Organisations named right after ``position``, with those coordinated to them.
+
+        An amount may stand between ("un don de 2,5 millions d'euros de la BEI").
+        """
         orgs = [m for m in self._sentence_mentions(sentence, "organisation") if m.start >= position]
         if not orgs:
             return []
-        lead = re.compile(rf"^\s*(?:{lex.determiners}\s*)?$", re.IGNORECASE)
+        lead = re.compile(rf"^\s*(?:(?:de|of|from|من)\s+)?(?:{lex.determiners}\s*)?$", re.IGNORECASE)
         first = orgs[0]
         gap = self.text[position : first.start]
-        if len(gap) > limit or not (lead.match(gap) or _only_arabic_glue(gap)):
+        if not (lead.match(gap) or _only_arabic_glue(gap)):
+            money = [q for q in self._amounts(sentence, lex) if position <= q.start and q.end <= first.start]
+            if not money or not lead.match(self.text[money[-1].end : first.start]):
+                return []
+            if not re.fullmatch(r"\s*(?:(?:de|of|worth|بقيمة|بمبلغ)\s+)?", self.text[position : money[0].start]):
+                return []
+        elif len(gap) > limit:
             return []
         found = [first]
         glue = re.compile(rf"^{lex.coordination}(?:{lex.determiners}\s*)?$", re.IGNORECASE)
@@ -638,7 +744,12 @@ class _Run:
             for m in lex.compiled(pattern).finditer(text):
                 start, end = sentence.start + m.start(), sentence.start + m.end()
                 funders = self._orgs_after(end, sentence, lex)
-                funded, _ = self._funded_before(sentence, start, lex)
+                purpose = re.search(
+                    r"\b(?:pour|for|destiné\w*\s+à)\b|لفائدة|من\s+أجل|لتمويل", self.text[end : sentence.end]
+                )
+                funded = self._project_near(sentence, end + purpose.end(), before=False) if purpose else None
+                if funded is None:
+                    funded, _ = self._funded_before(sentence, start, lex)
                 if funded is None:
                     before = self._org_before(sentence, start)
                     funded = before.key if before else None
@@ -1014,6 +1125,9 @@ class _Run:
 # -- module helpers ------------------------------------------------------------------------------
 
 _ACRONYM_RE = re.compile(_ACRONYM)
+_EN_TAIL_PROJECT = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]+\s+(?:(?:and|for|of|the|in|&)\s+)?){1,8}(?:Project|Programme|Program|Initiative|Compact))\b"
+)
 
 
 def _document_language(paras: list) -> str:
@@ -1081,15 +1195,11 @@ def _is_common_word(raw: str) -> bool:
     return fold(raw) in {"le", "la", "les", "ce", "cette", "un", "une", "des", "the", "this", "a"}
 
 
-def _is_project_name(tokens: list[Token], first: Token, lex: Lexicon) -> bool:
-    return bool(re.fullmatch(lex.project_nouns, first.text, re.IGNORECASE))
-
-
 def _name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> tuple[Token, Token] | None:
     """The tokens of the full name an acronym abbreviates, ending right before '(ACR)'."""
     if not tokens:
         return None
-    letters = [c.lower() for c in acronym if c.isalpha()]
+    letters = [c.lower() for c in acronym if c.isupper()] or [c.lower() for c in acronym if c.isalpha()]
     for size in range(min(len(tokens), 12), 0, -1):
         window = tokens[-size:]
         if not window[0].text[:1].isupper():

@@ -13,7 +13,11 @@ LEXICON = Lexicon(
             "unspecified",
             0.8,
         ),
-        (r"\b(?:an?|the)\s+(?P<kind>grant|loan|credit)\s+(?:[^,.;]{0,60}?\s)?from", "unspecified", 0.85),
+        (
+            r"\b(?:an?|the)\s+(?:[^;]{0,40}?\s)?(?P<kind>grant|loan|credit)\s+(?:[^;]{0,70}?\s)?from",
+            "unspecified",
+            0.85,
+        ),
         (r"\bthrough\s+(?:an?\s+)?(?P<kind>grant|loan|credit|funding)\s+from", "unspecified", 0.85),
         (r"\bsupported\s+(?:financially\s+)?by\s+(?:an?\s+)?(?:(?P<kind>grant|loan)\s+from\s+)?", "unspecified", 0.7),
         (r"\b(?:provided|granted|awarded|extended)\s+by", "unspecified", 0.75),
@@ -26,7 +30,7 @@ LEXICON = Lexicon(
         ),
         (
             r"\b(?:has\s+|have\s+|will\s+)?(?:approved|provided|granted|awarded|extended|committed|signed|allocated|"
-            r"disbursed|announced)\s+(?:an?\s+|a\s+new\s+)?(?:[^,.;]{0,40}?\s)?(?P<kind>grant|loan|credit|funding|"
+            r"disbursed|announced)\s+(?:an?\s+|a\s+new\s+)?(?:[^;]{0,50}?\s)?(?P<kind>grant|loan|credit|funding|"
             r"financing)",
             "unspecified",
             0.85,
@@ -35,7 +39,7 @@ LEXICON = Lexicon(
     receives_from=(
         (
             r"\b(?:benefits?|benefited|benefiting|received|receives|will\s+receive|secured)\s+(?:from\s+)?(?:an?\s+|the\s+)?"
-            r"(?:[^,.;]{0,40}?\s)?(?P<kind>grant|loan|funding|financing|support)\s+(?:[^,.;]{0,40}?\s)?from",
+            r"(?:[^;]{0,50}?\s)?(?P<kind>grant|loan|funding|financing|support)\s+(?:[^;]{0,50}?\s)?from",
             "unspecified",
             0.85,
         ),

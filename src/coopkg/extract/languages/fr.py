@@ -34,8 +34,15 @@ LEXICON = Lexicon(
     ),
     receives_from=(
         (
+            rf"\b(?:a\s+|ont\s+|avait\s+)?(?:obtenu|reçu|obtient|reçoit|décroché|décroche|signé)\s+(?:un|une|des|le|la)\s+"
+            rf"(?:nouvel(?:le)?\s+)?(?P<kind>financement|don|prêt|subvention|appui\s+financier|enveloppe)\b"
+            rf"(?:\s+(?:{_DE}|auprès\s+(?:de\s+la|de\s+l['’]|du|des|de)))?",
+            "unspecified",
+            0.85,
+        ),
+        (
             rf"\bbénéfici(?:e|ent|era|eront|ait|é)\s+(?:d['’]un|d['’]une|du|de\s+la|des)\s+(?P<kind>financement|"
-            rf"don|prêt|subvention|appui\s+financier|soutien\s+financier)\s+(?:[^,.;]{{0,60}}?\s)?{_DE}",
+            rf"don|prêt|subvention|appui\s+financier|soutien\s+financier)\s+(?:[^;]{{0,70}}?\s)?{_DE}",
             "unspecified",
             0.85,
         ),
