@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     query_timeout: float = Field(30.0, description="Upper limit on any query's run time, in seconds.")
     write_token: str | None = Field(None, description="Bearer token for writes over HTTP; unset = writes disabled.")
     max_document_bytes: int = Field(5_000_000, description="Largest document the extractor accepts, in bytes.")
+    max_body_bytes: int = Field(10_000_000, description="Largest HTTP request body, in bytes (413 past it).")
+    max_result_bytes: int = Field(50_000_000, description="Largest query result, in bytes (413 past it).")
+    query_workers: int = Field(2, description="Query worker processes of the embedded store (each can be stopped).")
+    allow_service: bool = Field(False, description="Allow SPARQL SERVICE calls to other endpoints (off: no SSRF).")
+    cors_origins: str = Field("", description="Comma-separated origins allowed by CORS ('*' for any); empty = no CORS.")
     corpus: Path = Field(Path("data/corpus"), description="Folder `make run` ingests.")
 
     @field_validator("base_iri")

@@ -116,3 +116,11 @@ def drop_graph_update(graph: NamedNode) -> str:
 
 def values_clause(variable: str, terms: list[NamedNode]) -> str:
     return "VALUES ?" + variable + " { " + " ".join(term_text(t) for t in terms) + " }"
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword, after the prologue."""
+    for kind, value, _ in tokens(text):
+        if kind == "word" and value.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return value.upper()
+    return None

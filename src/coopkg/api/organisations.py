@@ -1,0 +1,67 @@
+"""GET /api/organisations (name search in every language) and one organisation's relations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from coopkg.api.common import Lang, Limit, Offset, named_item, page, respond
+from coopkg.api.deps import ServicesDep
+from coopkg.api.fundings import funding_item
+from coopkg.funding_index import FundingQuery
+
+router = APIRouter(prefix="/api", tags=["Who funded what"])
+
+
+@router.get("/organisations", summary="Organisations, searchable by any name or acronym in any language")
+async def list_organisations(
+    request: Request,
+    services: ServicesDep,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Name or acronym: case, accents, Arabic variants and clitics ignored",
+            examples=["ofppt", "union europeenne", "والاتحاد الأوروبي"],
+        ),
+    ] = None,
+    type: Annotated[str | None, Query(description="DevelopmentAgency, GovernmentBody, …")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    lang: Lang = "fr",
+) -> JSONResponse:
+    def answer() -> dict[str, Any]:
+        found = services.catalogue.search_organisations(q, type)
+        chosen = found[offset : offset + limit]
+        return page([named_item(o, lang, services.catalogue.sources(o.id)) for o in chosen], len(found), limit, offset)
+
+    return respond(request, await run_in_threadpool(answer))
+
+
+@router.get(
+    "/organisations/{key:path}", summary="One organisation: fundings given and received, projects and roles, partners"
+)
+async def get_organisation(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
+    iri = key if key.startswith(("http://", "https://")) else services.minter.entity("organisation", key).value
+
+    def answer() -> dict[str, Any]:
+        catalogue = services.catalogue
+        org = catalogue.organisation(iri)
+        body = named_item(org, lang, catalogue.sources(iri))
+        _, given = services.fundings.search(FundingQuery(funder=iri, limit=1000))
+        _, received = services.fundings.search(FundingQuery(funded=iri, limit=1000))
+        body["fundingsGiven"] = [funding_item(services, f, lang, with_sources=False) for f in given]
+        body["fundingsReceived"] = [funding_item(services, f, lang, with_sources=False) for f in received]
+        body["projects"] = [
+            {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"]}
+            for r in catalogue.roles_of(iri)
+        ]
+        body["partners"] = [
+            {"id": p["id"], "label": catalogue.labels_of(p["id"]).label(lang), "relations": p["relations"]}
+            for p in catalogue.partners_of(iri, lang)
+        ]
+        return body
+
+    return respond(request, await run_in_threadpool(answer))

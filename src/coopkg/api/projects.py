@@ -1,0 +1,60 @@
+"""GET /api/projects and one project: funders, participants and roles, places, period, indicators."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from coopkg.api.common import Lang, Limit, Offset, named_item, page, respond
+from coopkg.api.deps import ServicesDep
+from coopkg.api.fundings import funding_item
+from coopkg.funding_index import FundingQuery
+
+router = APIRouter(prefix="/api", tags=["Who funded what"])
+
+
+@router.get("/projects", summary="Projects, programmes and partnership agreements")
+async def list_projects(
+    request: Request,
+    services: ServicesDep,
+    q: Annotated[str | None, Query(description="Name or acronym")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    lang: Lang = "fr",
+) -> JSONResponse:
+    def answer() -> dict[str, Any]:
+        found = services.catalogue.search_projects(q)
+        chosen = found[offset : offset + limit]
+        items = [named_item(p, lang, services.catalogue.sources(p.id)) for p in chosen]
+        return page(items, len(found), limit, offset)
+
+    return respond(request, await run_in_threadpool(answer))
+
+
+@router.get("/projects/{key:path}", summary="One project with its funders, participants, places, period and indicators")
+async def get_project(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
+    iri = key if key.startswith(("http://", "https://")) else services.minter.entity("project", key).value
+
+    def answer() -> dict[str, Any]:
+        catalogue = services.catalogue
+        body = named_item(catalogue.project(iri), lang, catalogue.sources(iri))
+        details = catalogue.project_details(iri)
+        body.update(details)
+        body["participants"] = [
+            {
+                "organisation": p["organisation"],
+                "label": catalogue.labels_of(p["organisation"]).label(lang),
+                "role": p["role"],
+            }
+            for p in details["participants"]
+        ]
+        _, funded = services.fundings.search(FundingQuery(funded=iri, limit=1000))
+        body["fundings"] = [funding_item(services, f, lang, with_sources=False) for f in funded]
+        body["funders"] = sorted({f.funder for f in funded})
+        body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
+        return body
+
+    return respond(request, await run_in_threadpool(answer))

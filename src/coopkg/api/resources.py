@@ -1,0 +1,205 @@
+"""Dereferenceable IRIs, the ontology, the dataset description and the dump.
+
+Content negotiation is direct (200 with ``Vary: Accept``), not 303 redirects: the IRIs name
+the things, and every representation of them is served at the same address; ``Link``
+headers name the alternates. Browsers get HTML, RDF clients Turtle, JSON-LD, N-Triples or
+RDF/XML; ``?format=`` overrides the Accept header.
+"""
+
+from __future__ import annotations
+
+import gzip
+import tempfile
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, StreamingResponse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+
+from coopkg.api.deps import ServicesDep
+from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
+from coopkg.api.pages import environment, local_link, render
+from coopkg.describe import dataset_description, describe
+from coopkg.errors import NotFoundError
+from coopkg.reference import ontology_triples
+from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+
+router = APIRouter(tags=["Linked data"])
+
+RDF_OFFER = ["text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
+          "application/rdf+xml": "RDF/XML"}  # fmt: skip
+
+
+def _media_type(request: Request) -> str:
+    name = request.query_params.get("format")
+    if name:
+        return "text/html" if name == "html" else by_format_name(name, GRAPH_TYPES)
+    return choose(request.headers.get("accept"), RDF_OFFER)
+
+
+def _alternates(path: str) -> list[dict[str, str]]:
+    short = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
+             "application/rdf+xml": "rdfxml"}  # fmt: skip
+    return [{"type": t, "name": _NAMES[t], "href": f"{path}?format={short[t]}"} for t in _NAMES]
+
+
+def rdf_response(request: Request, triples: list[Triple], media_type: str, *, html: str | None = None) -> Response:
+    headers = {
+        "Vary": "Accept",
+        "Link": ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(request.url.path)),
+    }
+    if media_type == "text/html":
+        return HTMLResponse(html or "", headers=headers)
+    fmt = RdfFormat.from_media_type(media_type)
+    assert fmt is not None
+    body = serialize(triples, format=fmt, prefixes=PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _label(iri: str, triples: list[Triple], lang: str = "fr") -> str:
+    labels = {
+        (t.object.language or ""): t.object.value
+        for t in triples
+        if t.subject == NamedNode(iri) and t.predicate in (SKOS.prefLabel, RDFS.label) and isinstance(t.object, Literal)
+    }
+    for key in (lang, "fr", "en", "ar", ""):
+        if key in labels:
+            return labels[key]
+    return local_name(iri) or iri
+
+
+def _page(request: Request, iri: str, triples: list[Triple]) -> str:
+    node = NamedNode(iri)
+    rows, incoming, evidence = [], [], []
+    ontology = {t.subject.value: t for t in ontology_triples() if t.predicate == RDFS.label}
+    for t in triples:
+        if t.subject == node and t.predicate != COOPKG.evidence:
+            is_iri = isinstance(t.object, NamedNode)
+            value = t.object.value if not isinstance(t.object, BlankNode) else "_:" + t.object.value
+            rows.append({
+                "p": t.predicate.value,
+                "p_label": _label(t.predicate.value, [ontology[t.predicate.value]] if t.predicate.value in ontology else []),
+                "o": value,
+                "o_label": _label(value, triples) if is_iri else value,
+                "is_iri": is_iri,
+                "lang": t.object.language if isinstance(t.object, Literal) else None,
+                "rtl": isinstance(t.object, Literal) and t.object.language == "ar",
+            })  # fmt: skip
+        elif t.object == node and isinstance(t.subject, NamedNode):
+            incoming.append(
+                {
+                    "s": t.subject.value,
+                    "s_label": _label(t.subject.value, triples),
+                    "p_label": local_name(t.predicate.value),
+                }
+            )
+    by_subject: dict[str, dict[str, str]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject.value, {})[local_name(t.predicate.value)] = t.object.value
+    for t in triples:
+        if t.subject == node and t.predicate == COOPKG.evidence:
+            ev = by_subject.get(t.object.value, {})
+            target = by_subject.get(ev.get("hasTarget", ""), {})
+            quote = by_subject.get(t.object.value + "#quote", {})
+            position = by_subject.get(t.object.value + "#position", {})
+            evidence.append({
+                "quote": quote.get("exact", ""), "start": position.get("start"), "end": position.get("end"),
+                "document": local_name(target.get("hasSource", "")), "method": ev.get("method"),
+                "confidence": ev.get("confidence"), "rtl": any("\u0600" <= c <= "\u06ff" for c in quote.get("exact", "")[:20]),
+            })  # fmt: skip
+    types = [
+        {"iri": t.object.value, "label": local_name(t.object.value)}
+        for t in triples
+        if t.subject == node and t.predicate == RDF.type
+    ]
+    rows.sort(key=lambda r: (r["p"] != RDF.type.value, r["p_label"]))
+    return render(
+        "resource.html", request, iri=iri, title=_label(iri, triples), types=types, rows=rows,
+        incoming=incoming[:200], evidence=evidence, alternates=_alternates(request.url.path),
+    )  # fmt: skip
+
+
+@router.get("/id/{path:path}", summary="Dereference an IRI minted by coopkg", response_class=Response)
+async def resource(path: str, request: Request, services: ServicesDep) -> Response:
+    iri = services.settings.base_iri + "id/" + path
+    media_type = _media_type(request)
+    triples = await run_in_threadpool(describe, services.repo, iri)
+    if not triples:
+        raise NotFoundError(f"nothing is known about <{iri}>")
+    html = _page(request, iri, triples) if media_type == "text/html" else None
+    return rdf_response(request, triples, media_type, html=html)
+
+
+@router.get("/ontology", summary="The coopkg ontology: Turtle for machines, HTML documentation for people")
+async def ontology(request: Request) -> Response:
+    media_type = _media_type(request)
+    triples = ontology_triples()
+    html = render_ontology(request, triples) if media_type == "text/html" else None
+    return rdf_response(request, triples, media_type, html=html)
+
+
+def render_ontology(request: Request, triples: list[Triple]) -> str:
+    terms: dict[str, dict[str, object]] = {}
+    for t in triples:
+        if not t.subject.value.startswith(ONTOLOGY_IRI + "#"):
+            continue
+        term = terms.setdefault(t.subject.value, {"iri": t.subject.value, "name": local_name(t.subject.value),
+                                                    "labels": {}, "definitions": {}, "kinds": [], "relations": []})  # fmt: skip
+        if t.predicate == RDFS.label and isinstance(t.object, Literal):
+            term["labels"][t.object.language or ""] = t.object.value  # type: ignore[index]
+        elif t.predicate == SKOS.definition and isinstance(t.object, Literal):
+            term["definitions"][t.object.language or ""] = t.object.value  # type: ignore[index]
+        elif t.predicate == RDF.type:
+            term["kinds"].append(local_name(t.object.value))  # type: ignore[union-attr]
+        elif isinstance(t.object, NamedNode):
+            term["relations"].append((local_name(t.predicate.value), t.object.value))  # type: ignore[union-attr]
+    groups = {"Classes": [], "Object properties": [], "Datatype properties": [], "Concepts": []}
+    for term in sorted(terms.values(), key=lambda x: str(x["name"])):
+        kinds = term["kinds"]
+        key = ("Classes" if "Class" in kinds else "Object properties" if "ObjectProperty" in kinds
+               else "Datatype properties" if "DatatypeProperty" in kinds else "Concepts")  # fmt: skip
+        groups[key].append(term)
+    return (
+        environment()
+        .get_template("ontology.html")
+        .render(
+            request=request, groups=groups, link=lambda i: local_link(i, request.app.state.services.settings.base_iri)
+        )
+    )
+
+
+@router.get("/.well-known/void", summary="Dataset description (VoID and DCAT) with counts and the dump")
+async def void(request: Request, services: ServicesDep) -> Response:
+    media_type = _media_type(request)
+    site = str(request.base_url)
+    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, site)
+    html = _page(request, services.minter.base + "dataset", triples) if media_type == "text/html" else None
+    return rdf_response(request, triples, media_type, html=html)
+
+
+@router.get("/dump", summary="The whole dataset as gzipped N-Quads", response_class=StreamingResponse)
+async def dump(services: ServicesDep) -> StreamingResponse:
+    spool = await run_in_threadpool(_gzip_dump, services)
+    return StreamingResponse(
+        _chunks(spool),
+        media_type="application/n-quads",
+        headers={"Content-Encoding": "gzip", "Content-Disposition": 'attachment; filename="coopkg.nq.gz"'},
+    )
+
+
+def _gzip_dump(services: ServicesDep) -> tempfile.SpooledTemporaryFile:  # type: ignore[type-arg]
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by _chunks
+    with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as stream:
+        services.repo.export(stream, RdfFormat.N_QUADS)  # type: ignore[arg-type]
+    spool.seek(0)
+    return spool
+
+
+def _chunks(spool: tempfile.SpooledTemporaryFile) -> Iterator[bytes]:  # type: ignore[type-arg]
+    try:
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+    finally:
+        spool.close()

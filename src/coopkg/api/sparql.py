@@ -1,0 +1,143 @@
+"""SPARQL 1.1 Protocol: /sparql (query, service description) and /update (with the write token)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pyoxigraph import RdfFormat, serialize
+
+from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
+from coopkg.api.pages import render
+from coopkg.describe import service_description as describe_service
+from coopkg.errors import BadInputError
+from coopkg.queryexec import QueryRequest
+from coopkg.service import Services
+from coopkg.store.sparql_text import query_form
+from coopkg.terms import PREFIXES
+
+router = APIRouter(tags=["SPARQL"])
+
+RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml", "text/xml"]  # fmt: skip
+GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+               "application/trig", "application/n-quads", "text/plain"]  # fmt: skip
+_CANONICAL = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
+              "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}  # fmt: skip
+
+
+async def _params(request: Request) -> tuple[dict[str, list[str]], str | None]:
+    """Protocol parameters from the URL and a form body, and a direct query body if any."""
+    params = {k: v for k, v in parse_qs(request.url.query, keep_blank_values=True).items()}
+    direct = None
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        if content_type == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif content_type in {"application/sparql-query", "application/sparql-update"}:
+            direct = body.decode("utf-8")
+        else:
+            raise BadInputError(
+                f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
+                "application/sparql-update or application/x-www-form-urlencoded"
+            )
+    return params, direct
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadInputError(f"parameter {name!r} given {len(values)} times")
+    return values[0]
+
+
+def _timeout(params: dict[str, list[str]]) -> float | None:
+    raw = _one(params, "timeout")
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from error
+
+
+def _formats(request: Request, params: dict[str, list[str]], form: str) -> tuple[str, str]:
+    """Media types for solutions/booleans and for graphs: ?format= wins over Accept."""
+    name = _one(params, "format")
+    accept = request.headers.get("accept")
+    graph_query = form in {"CONSTRUCT", "DESCRIBE"}
+    if name:
+        table = GRAPH_TYPES if graph_query else RESULTS_TYPES
+        chosen = by_format_name(name, table)
+    else:
+        chosen = choose(accept, GRAPH_OFFER if graph_query else RESULT_OFFER)
+    chosen = _CANONICAL.get(chosen, chosen)
+    return (RESULT_OFFER[0], chosen) if graph_query else (chosen, GRAPH_OFFER[0])
+
+
+def run_query(services: Services, request: Request, text: str, params: dict[str, list[str]]) -> QueryRequest:
+    form = query_form(text)
+    if form is None:
+        raise BadInputError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    result_format, graph_format = _formats(request, params, form)
+    return QueryRequest(
+        text,
+        result_format,
+        graph_format,
+        default_graphs=tuple(params.get("default-graph-uri", [])) or None,
+        named_graphs=tuple(params.get("named-graph-uri", [])) or None,
+        max_bytes=services.settings.max_result_bytes,
+    )
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    summary="SPARQL 1.1 query endpoint",
+    description="The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query; results "
+    "negotiated by Accept or ?format=; `timeout` (seconds) can shorten the server's limit. Without a query: the "
+    "service description.",
+)
+async def sparql(request: Request, services: ServicesDep) -> Response:
+    params, direct = await _params(request)
+    text = direct if direct is not None else _one(params, "query")
+    if "update" in params:
+        raise BadInputError("updates go to /update")
+    if not text:
+        return await description(request, services)
+    query = run_query(services, request, text, params)
+    answer = await run_in_threadpool(services.query, query, _timeout(params))
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+
+
+async def description(request: Request, services: ServicesDep) -> Response:
+    accept = request.headers.get("accept")
+    if prefers_html(accept):
+        return HTMLResponse(render("sparql.html", request, endpoint=str(request.url_for("sparql"))))
+    chosen = _CANONICAL.get(choose(accept, GRAPH_OFFER), choose(accept, GRAPH_OFFER))
+    fmt = RdfFormat.from_media_type(chosen)
+    body = serialize(describe_service(str(request.url_for("sparql")), services.minter), format=fmt, prefixes=PREFIXES)
+    return Response(body, media_type=chosen, headers={"Vary": "Accept"})
+
+
+@router.post(
+    "/update",
+    summary="SPARQL 1.1 update endpoint",
+    description="POST form-encoded `update=` or application/sparql-update; needs `Authorization: Bearer <token>`.",
+    dependencies=[WriterDep],
+    status_code=204,
+)
+async def update(request: Request, services: ServicesDep) -> Response:
+    params, direct = await _params(request)
+    text = direct if direct is not None else _one(params, "update")
+    if not text:
+        raise BadInputError("no update given (form field 'update' or an application/sparql-update body)")
+    await run_in_threadpool(services.update, text)
+    return Response(status_code=204)

@@ -1,0 +1,258 @@
+"""The JSON API's answers: organisations (with name search), projects, places, indicators, sources.
+
+Oxigraph has no text search, so names are searched in an in-memory index of every label
+and acronym, normalised like the extractor's gazetteer (case, accents, Arabic letter
+variants and clitics). Indexes are rebuilt lazily after a write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from coopkg.errors import NotFoundError
+from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
+from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding
+from coopkg.queries import internal_query
+from coopkg.store.base import Repository
+from coopkg.terms import local_name
+
+_KINDS_ORDER = ("Organisation",)
+
+
+@dataclass
+class Named:
+    id: str
+    type: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    alt: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def label(self, lang: str = "fr") -> str:
+        for key in (lang, "fr", "en", "ar", ""):
+            if key in self.labels:
+                return self.labels[key]
+        return next(iter(self.labels.values()), local_name(self.id))
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return name_tokens(text)
+
+
+def _first_forms(text: str) -> set[str]:
+    tokens = tokenize(text)
+    if not tokens:
+        return set()
+    return set(match_forms(tokens[0].text))
+
+
+def score(query: str, names: list[tuple[str, bool]]) -> int:
+    """How well ``query`` matches one of ``names`` (text, is preferred label); 0 if not at all."""
+    q = _keys(query)
+    if not q:
+        return 0
+    q_first = _first_forms(query) if is_arabic(query) else set()
+    best = 0
+    for name, preferred in names:
+        keys = _keys(name)
+        if not keys:
+            continue
+        tail_equal = keys[1:] == q[1:] and len(keys) == len(q)
+        if keys == q or (tail_equal and (keys[0] in q_first or q[0] in _first_forms(name))):
+            best = max(best, 100 if preferred else 95)
+        elif keys[: len(q)] == q:
+            best = max(best, 80)
+        elif all(any(k.startswith(part) for k in keys) for part in q):
+            best = max(best, 60)
+        elif " ".join(q) in " ".join(keys):
+            best = max(best, 40)
+    return best
+
+
+class Catalogue:
+    def __init__(self, repo: Repository, fundings: FundingIndex) -> None:
+        self.repo = repo
+        self.fundings = fundings
+        self._lock = threading.Lock()
+        self._orgs: dict[str, Named] | None = None
+        self._projects: dict[str, Named] | None = None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._orgs = None
+            self._projects = None
+
+    # -- indexes -----------------------------------------------------------------------------------
+
+    def organisations_index(self) -> dict[str, Named]:
+        with self._lock:
+            if self._orgs is None:
+                self._orgs = self._load("organisations", "org")
+            return self._orgs
+
+    def projects_index(self) -> dict[str, Named]:
+        with self._lock:
+            if self._projects is None:
+                self._projects = self._load("projects", "project")
+            return self._projects
+
+    def _load(self, query: str, var: str) -> dict[str, Named]:
+        found: dict[str, Named] = {}
+        types: dict[str, set[str]] = defaultdict(set)
+        for row in internal_query(query).run(self.repo).rows():
+            iri = row[var].value
+            item = found.setdefault(iri, Named(iri))
+            types[iri].add(local_name(row["type"].value))
+            if "pref" in row:
+                item.labels[row["pref"].language or ""] = row["pref"].value
+            if "alt" in row and row["alt"].value not in item.alt:
+                item.alt.append(row["alt"].value)
+            if "start" in row:
+                item.extra["start"] = row["start"].value
+        for iri, item in found.items():
+            specific = sorted(types[iri] - {"Organisation", "Project"}) or sorted(types[iri])
+            item.type = specific[0] if specific else ""
+        return found
+
+    # -- organisations --------------------------------------------------------------------------
+
+    def search_organisations(self, q: str | None, type_: str | None) -> list[Named]:
+        items = list(self.organisations_index().values())
+        if type_:
+            items = [o for o in items if o.type.lower() == type_.lower()]
+        if not q:
+            return sorted(items, key=lambda o: o.label().casefold())
+        scored = []
+        for org in items:
+            names = [(label, True) for label in org.labels.values()] + [(alt, False) for alt in org.alt]
+            s = score(q, names)
+            if s:
+                scored.append((-s, org.label().casefold(), org))
+        return [org for *_, org in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+    def organisation(self, iri: str) -> Named:
+        org = self.organisations_index().get(iri)
+        if org is None:
+            raise NotFoundError(f"no organisation <{iri}>")
+        return org
+
+    def roles_of(self, iri: str) -> list[dict[str, str]]:
+        rows = internal_query("participations-of").run(self.repo, {"organisation": iri}).rows()
+        return [{"project": r["project"].value, "role": r["role"].value} for r in rows]
+
+    def partners_of(self, iri: str, lang: str) -> list[dict[str, Any]]:
+        from coopkg.queries import saved_query
+
+        rows = saved_query("partners-of-organisation").run(self.repo, {"organisation": iri, "lang": lang}).rows()
+        return [
+            {"id": r["partner"].value, "relations": r["relations"].value.split(", ") if "relations" in r else []}
+            for r in rows
+        ]
+
+    # -- projects -------------------------------------------------------------------------------
+
+    def search_projects(self, q: str | None) -> list[Named]:
+        items = list(self.projects_index().values())
+        if not q:
+            return sorted(items, key=lambda p: p.label().casefold())
+        scored = []
+        for project in items:
+            names = [(label, True) for label in project.labels.values()] + [(alt, False) for alt in project.alt]
+            s = score(q, names)
+            if s:
+                scored.append((-s, project.label().casefold(), project))
+        return [p for *_, p in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+    def project(self, iri: str) -> Named:
+        project = self.projects_index().get(iri)
+        if project is None:
+            raise NotFoundError(f"no project <{iri}>")
+        return project
+
+    def project_details(self, iri: str) -> dict[str, Any]:
+        details: dict[str, Any] = {
+            "start": None,
+            "end": None,
+            "durationMonths": None,
+            "regions": [],
+            "participants": [],
+        }
+        for row in internal_query("project-details").run(self.repo, {"project": iri}).rows():
+            if "start" in row:
+                details["start"] = row["start"].value
+            if "end" in row:
+                details["end"] = row["end"].value
+            if "months" in row:
+                details["durationMonths"] = int(row["months"].value)
+            if "region" in row and row["region"].value not in details["regions"]:
+                details["regions"].append(row["region"].value)
+            if "participant" in row:
+                pair = {"organisation": row["participant"].value, "role": row["role"].value}
+                if pair not in details["participants"]:
+                    details["participants"].append(pair)
+        return details
+
+    # -- places, indicators, fundings ---------------------------------------------------------------
+
+    def regions(self) -> list[Named]:
+        found: dict[str, Named] = {}
+        for row in internal_query("regions").run(self.repo).rows():
+            iri = row["region"].value
+            item = found.setdefault(iri, Named(iri))
+            kind = local_name(row["type"].value)
+            if kind != "Region" or not item.type:
+                item.type = kind
+            if "pref" in row:
+                item.labels[row["pref"].language or ""] = row["pref"].value
+            if "code" in row:
+                item.extra["isoCode"] = row["code"].value
+            if "broader" in row:
+                item.extra.setdefault("broader", []).append(row["broader"].value)
+        return sorted(found.values(), key=lambda r: r.label().casefold())
+
+    def indicators(self) -> list[dict[str, Any]]:
+        out = []
+        for row in internal_query("indicators").run(self.repo).rows():
+            value = row["value"].value
+            out.append(
+                {
+                    "id": row["indicator"].value,
+                    "value": float(value) if "." in value else int(value),
+                    "unit": row["unitLabel"].value if "unitLabel" in row else local_name(row["unit"].value),
+                    "unitId": row["unit"].value,
+                    "qualifier": row["qualifier"].value if "qualifier" in row else None,
+                    "about": row["about"].value if "about" in row else None,
+                    "period": row["period"].value if "period" in row else None,
+                }
+            )
+        unique = {i["id"]: i for i in out}
+        return sorted(unique.values(), key=lambda i: (-i["value"], i["id"]))
+
+    def search_fundings(self, query: FundingQuery) -> tuple[int, list[IndexedFunding]]:
+        return self.fundings.search(query)
+
+    def sources(self, fact: str) -> list[dict[str, Any]]:
+        """The documents that state ``fact``, each with its evidence quotes."""
+        by_document: dict[str, dict[str, Any]] = {}
+        for row in internal_query("sources-of").run(self.repo, {"fact": fact}).rows():
+            doc = row["document"].value
+            entry = by_document.setdefault(
+                doc, {"document": doc, "source": row["source"].value if "source" in row else None, "evidence": []}
+            )
+            entry["evidence"].append(
+                {"quote": row["quote"].value, "start": int(row["start"].value), "end": int(row["end"].value)}
+            )
+        return list(by_document.values())
+
+    def labels_of(self, iri: str) -> Named:
+        item = Named(iri)
+        for row in internal_query("entity-labels").run(self.repo, {"iri": iri}).rows():
+            if "pref" in row:
+                item.labels[row["pref"].language or ""] = row["pref"].value
+            if "alt" in row:
+                item.alt.append(row["alt"].value)
+            if "type" in row and not item.type:
+                item.type = local_name(row["type"].value)
+        return item

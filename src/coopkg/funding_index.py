@@ -1,0 +1,185 @@
+"""An in-memory view of every funding, kept current by the write path.
+
+"Who funded what" lists, filtered and sorted, and "total per funder" over the whole graph are
+answered from this view in microseconds to milliseconds instead of a SPARQL aggregate over
+the store. Each funding remembers the graphs that state it: writing or dropping a document
+only touches that document's fundings; other writes rebuild the view.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pyoxigraph import NamedNode
+
+from coopkg.queries import internal_query
+from coopkg.store.base import Repository
+
+
+@dataclass
+class IndexedFunding:
+    id: str
+    funder: str
+    funded: str
+    amount: Decimal | None
+    currency: str | None
+    kind: str
+    year: int | None
+    date: str | None
+    graphs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class FundingQuery:
+    funder: str | None = None
+    funded: str | None = None
+    region: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    currency: str | None = None
+    sort: str = "-amount"  # amount, -amount, date, -date
+    limit: int = 20
+    offset: int = 0
+
+
+class FundingIndex:
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self._lock = threading.RLock()
+        self.fundings: dict[str, IndexedFunding] = {}
+        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
+        self.regions: dict[str, set[str]] = defaultdict(set)  # funded item → places
+        self.ancestors: dict[str, set[str]] = defaultdict(set)  # place → itself and the places it lies in
+        self.rebuild()
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        fundings, labels, regions = self._load(None)
+        ancestors: dict[str, set[str]] = defaultdict(set)
+        for row in internal_query("region-ancestors").run(self.repo).rows():
+            ancestors[row["region"].value].add(row["ancestor"].value)
+        with self._lock:
+            self.fundings, self.labels, self.regions, self.ancestors = fundings, labels, regions, ancestors
+
+    def graph_written(self, graph: NamedNode) -> None:
+        """A document graph was replaced: drop what it stated, read what it states now."""
+        fundings, labels, regions = self._load(graph)
+        with self._lock:
+            self._forget(graph.value)
+            for fid, funding in fundings.items():
+                current = self.fundings.get(fid)
+                if current is None:
+                    self.fundings[fid] = funding
+                else:
+                    current.graphs |= funding.graphs
+            for entity, by_lang in labels.items():
+                self.labels[entity].update(by_lang)
+            for entity, places in regions.items():
+                self.regions[entity] |= places
+
+    def graph_dropped(self, graph: NamedNode) -> None:
+        with self._lock:
+            self._forget(graph.value)
+
+    def _forget(self, graph: str) -> None:
+        for fid in [f.id for f in self.fundings.values() if graph in f.graphs]:
+            funding = self.fundings[fid]
+            funding.graphs.discard(graph)
+            if not funding.graphs:
+                del self.fundings[fid]
+
+    def _load(
+        self, graph: NamedNode | None
+    ) -> tuple[dict[str, IndexedFunding], dict[str, dict[str, str]], dict[str, set[str]]]:
+        bindings = {"g": graph.value} if graph is not None else {}
+        fundings: dict[str, IndexedFunding] = {}
+        for row in internal_query("funding-index").run(self.repo, bindings).rows():
+            fid = row["funding"].value
+            existing = fundings.get(fid)
+            if existing is not None:
+                existing.graphs.add(row["g"].value)
+                continue
+            date = row.get("start") or row.get("projectStart")
+            fundings[fid] = IndexedFunding(
+                id=fid,
+                funder=row["funder"].value,
+                funded=row["funded"].value,
+                amount=Decimal(row["amount"].value) if "amount" in row else None,
+                currency=row["currency"].value if "currency" in row else None,
+                kind=row["kind"].value if "kind" in row else "unspecified",
+                year=int(date.value[:4]) if date is not None and date.value[:4].isdigit() else None,
+                date=date.value if date is not None else None,
+                graphs={row["g"].value},
+            )
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        regions: dict[str, set[str]] = defaultdict(set)
+        for row in internal_query("funding-index-labels").run(self.repo, bindings).rows():
+            entity = row["entity"].value
+            if "label" in row:
+                labels[entity][row["label"].language or ""] = row["label"].value
+            if "region" in row:
+                regions[entity].add(row["region"].value)
+        return fundings, labels, regions
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def label(self, iri: str, lang: str = "fr") -> str:
+        by_lang = self.labels.get(iri, {})
+        for key in (lang, "fr", "en", "ar", ""):
+            if key in by_lang:
+                return by_lang[key]
+        return next(iter(by_lang.values()), iri.rsplit("/", 1)[-1])
+
+    def search(self, query: FundingQuery) -> tuple[int, list[IndexedFunding]]:
+        with self._lock:
+            items: Iterable[IndexedFunding] = self.fundings.values()
+            if query.funder:
+                items = (f for f in items if f.funder == query.funder)
+            if query.funded:
+                items = (f for f in items if f.funded == query.funded)
+            if query.currency:
+                items = (f for f in items if f.currency == query.currency.upper())
+            if query.year_from is not None:
+                items = (f for f in items if f.year is not None and f.year >= query.year_from)
+            if query.year_to is not None:
+                items = (f for f in items if f.year is not None and f.year <= query.year_to)
+            if query.region:
+                items = (f for f in items if self._in_region(f, query.region))
+            chosen = list(items)
+        key = query.sort.lstrip("-")
+        reverse = query.sort.startswith("-")
+        if key == "amount":
+            present = [f for f in chosen if f.amount is not None]
+            present.sort(key=lambda f: (f.amount, f.id), reverse=reverse)
+            ordered = present + sorted((f for f in chosen if f.amount is None), key=lambda f: f.id)
+        elif key == "date":
+            present = [f for f in chosen if f.date is not None]
+            present.sort(key=lambda f: (f.date or "", f.id), reverse=reverse)
+            ordered = present + sorted((f for f in chosen if f.date is None), key=lambda f: f.id)
+        else:
+            ordered = sorted(chosen, key=lambda f: f.id)
+        return len(ordered), ordered[query.offset : query.offset + query.limit]
+
+    def _in_region(self, funding: IndexedFunding, region: str) -> bool:
+        return any(region in self.ancestors.get(place, {place}) for place in self.regions.get(funding.funded, ()))
+
+    def totals_by_funder(self) -> list[dict[str, object]]:
+        """Sum of stated amounts per funder and currency (no conversion), largest first."""
+        totals: dict[tuple[str, str | None], list[Decimal | int]] = {}
+        with self._lock:
+            for f in self.fundings.values():
+                entry = totals.setdefault((f.funder, f.currency), [Decimal(0), 0])
+                if f.amount is not None:
+                    entry[0] += f.amount
+                entry[1] += 1
+        rows = [
+            {"funder": funder, "currency": currency, "total": total, "fundings": count}
+            for (funder, currency), (total, count) in totals.items()
+        ]
+        rows.sort(key=lambda r: (-(r["total"] or 0), str(r["funder"])))  # type: ignore[operator]
+        return rows
