@@ -27,7 +27,8 @@ from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_
 
 router = APIRouter(tags=["Linked data"])
 
-RDF_OFFER = ["text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+RDF_OFFER = ["text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml",
+             "application/json"]  # fmt: skip
 _NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
           "application/rdf+xml": "RDF/XML"}  # fmt: skip
 
@@ -36,7 +37,8 @@ def _media_type(request: Request) -> str:
     name = request.query_params.get("format")
     if name:
         return "text/html" if name == "html" else by_format_name(name, GRAPH_TYPES)
-    return choose(request.headers.get("accept"), RDF_OFFER)
+    chosen = choose(request.headers.get("accept"), RDF_OFFER)
+    return "application/ld+json" if chosen == "application/json" else chosen
 
 
 def _alternates(path: str) -> list[dict[str, str]]:

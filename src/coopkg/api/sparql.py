@@ -121,7 +121,8 @@ async def description(request: Request, services: ServicesDep) -> Response:
     accept = request.headers.get("accept")
     if prefers_html(accept):
         return HTMLResponse(render("sparql.html", request, endpoint=str(request.url_for("sparql"))))
-    chosen = _CANONICAL.get(choose(accept, GRAPH_OFFER), choose(accept, GRAPH_OFFER))
+    chosen = choose(accept, [*GRAPH_OFFER, "application/json"])
+    chosen = "application/ld+json" if chosen == "application/json" else _CANONICAL.get(chosen, chosen)
     fmt = RdfFormat.from_media_type(chosen)
     body = serialize(describe_service(str(request.url_for("sparql")), services.minter), format=fmt, prefixes=PREFIXES)
     return Response(body, media_type=chosen, headers={"Vary": "Accept"})

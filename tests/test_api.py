@@ -1,0 +1,342 @@
+"""The service end to end: a real uvicorn on 127.0.0.1, real HTTP, the clients analysts use."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from pyoxigraph import QueryResultsFormat, parse_query_results
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "test-token"
+COOPKG = "https://w3id.org/coopkg/ontology#"
+
+
+class Server:
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
+        env.update(COOPKG_STORE=str(tmp / "store"), COOPKG_BASE_IRI=self.url + "/", COOPKG_WRITE_TOKEN=TOKEN,
+                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org")  # fmt: skip
+        self.env = env
+        done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
+                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coopkg.cli", "serve", "--port", str(self.port)], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("api"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+COUNT_FUNDINGS = f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{COOPKG}Funding> }}"
+
+
+# -- SPARQL protocol -----------------------------------------------------------------------------
+
+
+def test_sparql_get_post_form_and_direct(client: httpx.Client) -> None:
+    answers = [
+        client.get("/sparql", params={"query": COUNT_FUNDINGS}, headers={"Accept": "application/sparql-results+json"}),
+        client.post("/sparql", data={"query": COUNT_FUNDINGS}, headers={"Accept": "application/sparql-results+json"}),
+        client.post(
+            "/sparql",
+            content=COUNT_FUNDINGS,
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        ),  # fmt: skip
+    ]
+    values = {r.json()["results"]["bindings"][0]["n"]["value"] for r in answers}
+    assert all(r.status_code == 200 for r in answers)
+    assert len(values) == 1 and int(values.pop()) >= 3
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("application/sparql-results+xml", "application/sparql-results+xml"), ("text/csv", "text/csv"),
+     ("text/tab-separated-values", "text/tab-separated-values"),
+     ("text/csv;q=0.5, application/sparql-results+json;q=0.9", "application/sparql-results+json"),
+     ("application/*;q=0.1, text/tab-separated-values", "text/tab-separated-values")],
+)  # fmt: skip
+def test_sparql_result_negotiation(client: httpx.Client, accept: str, media_type: str) -> None:
+    response = client.get("/sparql", params={"query": COUNT_FUNDINGS}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert "Accept" in response.headers["vary"]
+
+
+def test_construct_formats_and_406(client: httpx.Client) -> None:
+    query = f"CONSTRUCT WHERE {{ ?f a <{COOPKG}Funding> }}"
+    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+                        ("application/n-triples", "nt")]:  # fmt: skip
+        response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+        assert response.status_code == 200, response.text
+        graph = rdflib.Graph().parse(data=response.content, format=fmt)
+        assert len(graph) >= 3
+    assert client.get("/sparql", params={"query": query}, headers={"Accept": "image/png"}).status_code == 406
+    assert (
+        client.get("/sparql", params={"query": query, "format": "trig"})
+        .headers["content-type"]
+        .startswith("application/trig")
+    )
+
+
+def test_default_and_named_graph_parameters(client: httpx.Client, server: Server) -> None:
+    graph = f"{server.url}/graph/document/000_e86e91a3fc1bd0f6"
+    in_one = client.get("/sparql", params={"query": COUNT_FUNDINGS, "default-graph-uri": graph},
+                        headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    everywhere = client.get(
+        "/sparql", params={"query": COUNT_FUNDINGS}, headers={"Accept": "application/sparql-results+json"}
+    )
+    one = int(in_one.json()["results"]["bindings"][0]["n"]["value"])
+    total = int(everywhere.json()["results"]["bindings"][0]["n"]["value"])
+    assert 1 <= one < total
+
+
+def test_service_description(client: httpx.Client) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (None, sd.feature, sd.UnionDefaultGraph) in graph
+    assert "text/html" in client.get("/sparql", headers={"Accept": "text/html"}).headers["content-type"]
+
+
+def test_malformed_query_is_400_with_position(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "query_syntax"
+    assert "1:" in body["message"]
+
+
+def test_service_is_refused(client: httpx.Client) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert response.json()["code"] == "forbidden_query"
+
+
+def test_slow_query_is_stopped_and_others_keep_going(client: httpx.Client) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    response = client.get("/sparql", params={"query": slow, "timeout": "1"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["code"] == "query_timeout"
+    assert elapsed < 3
+    assert client.get("/sparql", params={"query": COUNT_FUNDINGS}).status_code == 200
+
+
+def test_update_needs_the_token(client: httpx.Client) -> None:
+    update = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }"
+    assert client.post("/update", data={"update": update}).status_code == 401
+    assert client.post("/update", data={"update": update}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post("/update", data={"update": update}, headers=AUTH).status_code == 204
+    ask = client.get(
+        "/sparql", params={"query": "ASK { <http://example.org/s> ?p ?o }"}, headers={"Accept": "application/json"}
+    )
+    assert ask.json()["boolean"] is True
+    assert client.post("/update", data={"update": "DROP GRAPH <http://example.org/g>"}, headers=AUTH).status_code == 204
+
+
+def test_body_limit(client: httpx.Client) -> None:
+    response = client.post("/sparql", content="#" * 300_000, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413
+
+
+def test_sparqlwrapper_and_rdflib_clients(server: Server) -> None:
+    wrapper = SPARQLWrapper(server.url + "/sparql")
+    wrapper.setQuery(COUNT_FUNDINGS)
+    wrapper.setReturnFormat(JSON)
+    assert int(wrapper.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) >= 3
+    store = SPARQLStore(server.url + "/sparql")
+    graph = rdflib.Graph(store=store)
+    rows = list(graph.query(f"SELECT ?f WHERE {{ ?f a <{COOPKG}Funding> }}"))
+    assert len(rows) >= 3
+
+
+def test_curl(server: Server) -> None:
+    done = subprocess.run(
+        ["curl", "-s", "-H", "Accept: text/csv", "--data-urlencode", f"query={COUNT_FUNDINGS}", server.url + "/sparql"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.stdout.splitlines()[0].strip() == "n"
+
+
+# -- linked data -----------------------------------------------------------------------------------
+
+
+def test_iris_dereference(server: Server, client: httpx.Client) -> None:
+    iri = client.get("/api/fundings").json()["items"][0]["id"]
+    graph = rdflib.Graph().parse(iri)
+    subject = rdflib.URIRef(iri)
+    assert (subject, rdflib.RDF.type, rdflib.URIRef(COOPKG + "Funding")) in graph
+    assert (subject, rdflib.URIRef(COOPKG + "evidence"), None) in graph
+    html = client.get(iri.replace(server.url, ""), headers={"Accept": "text/html"})
+    assert html.headers["content-type"].startswith("text/html") and "Evidence" in html.text
+    jsonld = client.get(iri.replace(server.url, ""), headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert client.get("/id/organisation/no-such-thing").status_code == 404
+
+
+def test_ontology_resolves(client: httpx.Client) -> None:
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    assert (rdflib.URIRef("https://w3id.org/coopkg/ontology"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+    page = client.get("/ontology", headers={"Accept": "text/html"})
+    assert "Funding" in page.text and "<table>" in page.text
+
+
+def test_void_and_dump(client: httpx.Client) -> None:
+    void = rdflib.Graph().parse(
+        data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    voidns = rdflib.Namespace("http://rdfs.org/ns/void#")
+    assert int(next(void.objects(None, voidns.triples))) > 1000
+    dump = client.get("/dump", headers={"Accept-Encoding": "identity"})
+    text = gzip.decompress(dump.content).decode() if dump.content[:2] == b"\x1f\x8b" else dump.text
+    assert len(text.splitlines()) > 1000
+
+
+# -- JSON API --------------------------------------------------------------------------------------
+
+
+def test_fundings_list_shape_and_sorting(client: httpx.Client) -> None:
+    body = client.get("/api/fundings", params={"sort": "-amount"}).json()
+    assert set(body) == {"items", "total", "limit", "offset"}
+    first = body["items"][0]
+    assert {"id", "label", "labels", "sources", "funder", "funded", "amount", "currency"} <= set(first)
+    assert {"id", "label"} <= set(first["funder"])
+    amounts = [i["amount"] for i in body["items"] if i["amount"] is not None]
+    assert amounts == sorted(amounts, reverse=True)
+    assert client.get("/api/fundings", params={"limit": 0}).status_code == 400
+
+
+def test_funding_filters(client: httpx.Client) -> None:
+    everything = client.get("/api/fundings").json()
+    funder = everything["items"][0]["funder"]["id"]
+    only = client.get("/api/fundings", params={"funder": funder}).json()
+    assert only["total"] >= 1 and all(i["funder"]["id"] == funder for i in only["items"])
+    assert client.get("/api/fundings", params={"currency": "XXX"}).json()["total"] == 0
+
+
+def test_organisation_search_and_detail(client: httpx.Client) -> None:
+    found = client.get("/api/organisations", params={"q": "ofppt"}).json()
+    assert found["items"], found
+    detail = client.get(f"/api/organisations/{found['items'][0]['id']}")
+    assert detail.status_code == 200
+    assert {"fundingsGiven", "fundingsReceived", "projects", "partners"} <= set(detail.json())
+
+
+def test_project_detail(client: httpx.Client) -> None:
+    projects = client.get("/api/projects").json()["items"]
+    detail = client.get(f"/api/projects/{projects[0]['id']}").json()
+    assert {"participants", "regions", "start", "end", "indicators", "fundings"} <= set(detail)
+
+
+def test_documents_round_trip(client: httpx.Client) -> None:
+    text = "Le programme Tamayuz est financé par la Banque Européenne d'Investissement (BEI) à hauteur de 3 millions d'euros."
+    assert client.post("/api/documents", json={"text": text, "id": "api-test"}).status_code == 401
+    created = client.post("/api/documents", json={"text": text, "id": "api-test"}, headers=AUTH)
+    assert created.status_code == 201, created.text
+    fundings = created.json()["fundings"]
+    assert fundings and fundings[0]["amount"] == 3_000_000 and fundings[0]["currency"] == "EUR"
+    stored = client.get("/api/documents/api-test").json()
+    assert stored["fundings"][0]["id"] == fundings[0]["id"]
+    listed = client.get("/api/fundings", params={"funded": fundings[0]["funded"]}).json()
+    assert listed["total"] == 1
+    assert client.delete("/api/documents/api-test", headers=AUTH).status_code == 204
+    assert client.get("/api/documents/api-test").status_code == 404
+    assert client.get("/api/fundings", params={"funded": fundings[0]["funded"]}).json()["total"] == 0
+
+
+def test_saved_queries_endpoints(client: httpx.Client) -> None:
+    listed = client.get("/api/queries").json()
+    assert any(q["name"] == "who-funded-what" for q in listed["items"])
+    csv = client.get("/api/queries/who-funded-what", params={"format": "csv"})
+    assert csv.status_code == 200 and csv.text.startswith("funding,")
+    missing = client.get("/api/queries/partners-of-organisation")
+    assert missing.status_code == 400
+    spec = client.get("/openapi.json").json()
+    params = {p["name"] for p in spec["paths"]["/api/queries/fundings-by-year"]["get"]["parameters"]}
+    assert {"from", "to"} <= params
+
+
+def test_errors_are_json_for_clients_and_pages_for_browsers(client: httpx.Client) -> None:
+    api = client.get("/api/projects/http://nowhere.example/x")
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+    page = client.get("/api/projects/http://nowhere.example/x", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+def test_cors(client: httpx.Client) -> None:
+    response = client.get("/api/fundings", headers={"Origin": "https://example.org"})
+    assert response.headers.get("access-control-allow-origin") == "https://example.org"
+
+
+def test_jsonld_context(client: httpx.Client) -> None:
+    response = client.get("/api/fundings", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert response.json()["@context"].endswith("/api/context.jsonld")
+    assert "@context" in client.get("/api/context.jsonld").json()
+
+
+def test_results_are_current_after_a_write(client: httpx.Client) -> None:
+    before = parse_query_results(
+        client.get(
+            "/sparql", params={"query": COUNT_FUNDINGS}, headers={"Accept": "application/sparql-results+json"}
+        ).content,
+        QueryResultsFormat.JSON,
+    )
+    count = int(next(iter(before))["n"].value)
+    text = "The Youth Skills Project is funded by the Swedish Agency for Growth (SAG) with a grant of USD 2 million."
+    assert client.post("/api/documents", json={"text": text, "id": "fresh"}, headers=AUTH).status_code == 201
+    after = parse_query_results(
+        client.get(
+            "/sparql", params={"query": COUNT_FUNDINGS}, headers={"Accept": "application/sparql-results+json"}
+        ).content,
+        QueryResultsFormat.JSON,
+    )
+    assert int(next(iter(after))["n"].value) == count + 1
+    client.delete("/api/documents/fresh", headers=AUTH)
