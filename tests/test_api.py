@@ -85,7 +85,7 @@ def test_sparql_get_post_form_and_direct(client: httpx.Client) -> None:
             "/sparql",
             content=COUNT_FUNDINGS,
             headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
-        ),  # fmt: skip
+        ),
     ]
     values = {r.json()["results"]["bindings"][0]["n"]["value"] for r in answers}
     assert all(r.status_code == 200 for r in answers)
