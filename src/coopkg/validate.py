@@ -16,6 +16,9 @@ from coopkg.iris import IriMinter
 from coopkg.rdfconv import to_rdflib_graph
 from coopkg.resources import ontology_file, shapes_files
 from coopkg.store.base import Repository
+from coopkg.terms import RDF
+
+RDF_TYPE = RDF.type
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,11 @@ def ontology_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(ontology_file(), format="turtle")
 
 
-def validate_graph(data: rdflib.Graph) -> ValidationReport:
-    """Validate one rdflib graph against the shapes, the ontology mixed in for subclass reasoning."""
+def validate_graph(data: rdflib.Graph, focus: list[str] | None = None) -> ValidationReport:
+    """Validate one rdflib graph against the shapes, the ontology mixed in for subclass reasoning.
+
+    With ``focus``, only those nodes are checked; the rest of the graph is context.
+    """
     _, report, _ = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
@@ -91,6 +97,7 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
         inference="none",
         allow_warnings=True,
         advanced=True,
+        focus_nodes=[rdflib.URIRef(f) for f in focus] if focus is not None else None,
     )
     return _read_report(report)
 
@@ -124,14 +131,24 @@ def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
 
 
 def document_context(repo: Repository, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
-    """Reference-data triples about what the document mentions: bounded by the document, not the store."""
-    return repo.describe(referenced_iris(triples), minter.reference_graph)
+    """Reference data about what the document mentions, and the types of what that points to.
+
+    Bounded by the document, not by the store: the cost of validating one document does not
+    grow with the number of documents already stored.
+    """
+    first = repo.describe(referenced_iris(triples), minter.reference_graph)
+    known = {t.subject.value for t in first} | {t.subject.value for t in triples}
+    further = [n for n in referenced_iris(first) if n.value not in known]
+    types = [t for t in repo.describe(further, minter.reference_graph) if t.predicate == RDF_TYPE]
+    return first + types
 
 
 def validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
+    """Check the document's own nodes; the context (reference data) is there for links and types."""
     data = to_rdflib_graph(triples)
     to_rdflib_graph(context, data)
-    return validate_graph(data)
+    focus = sorted({t.subject.value for t in triples if isinstance(t.subject, NamedNode)})
+    return validate_graph(data, focus)
 
 
 def validate_store(repo: Repository) -> ValidationReport:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from coopkg.extract.text import Token, is_arabic, key_form, match_forms, name_tokens
+from coopkg.extract.text import Token, fold, is_arabic, key_form, match_forms, name_tokens
 from coopkg.terms import COOPKG, RDF, SKOS, local_name
 
 ORGANISATION_CLASSES = {
@@ -95,8 +95,15 @@ class _Trie:
 
 # Arabic single words that are also common words ("مالي" is Mali and "financial"): they
 # only count as places after a preposition or a word for country.
-_ARABIC_AMBIGUOUS = {"مالي", "عمان", "الامل"}
-_ARABIC_PLACE_CUES = {"في", "دولة", "جمهورية", "الى", "الي", "من", "بين", "بدولة", "وفي"}
+_ARABIC_AMBIGUOUS = {
+    "مالي", "عمان", "الجديدة", "العيون", "الداخلة", "بركان", "تازة", "جدة", "الساحل", "المتوسط", "الشرق", "الوسط",
+}  # fmt: skip
+_ARABIC_PLACE_CUES = {"في", "دولة", "جمهورية", "الى", "الي", "من", "بين", "بدولة", "وفي", "مدينة", "بمدينة", "جهة",
+                      "بجهة", "إقليم", "باقليم", "منطقة", "بمنطقة", "عاصمة"}  # fmt: skip
+
+
+_AMBIGUOUS_KEYS = {key_form(a) for a in _ARABIC_AMBIGUOUS}
+_CUE_KEYS = {key_form(c) for c in _ARABIC_PLACE_CUES}
 
 
 class Gazetteer:
@@ -213,8 +220,11 @@ class Gazetteer:
         if not is_arabic(first.text):
             # Proper names start with a capital in Latin script ("l'Oriental", not "le Maroc oriental").
             return first.text[:1].isupper() or first.text[:1].isdigit() or not label[:1].isupper()
-        if j - i == 1 and key_form(first.text) in {key_form(a) for a in _ARABIC_AMBIGUOUS}:
-            return i > 0 and key_form(tokens[i - 1].text) in {key_form(c) for c in _ARABIC_PLACE_CUES}
+        if j - i == 1 and key_form(first.text) in _AMBIGUOUS_KEYS:
+            # A place only with a cue: a preposition attached ("بالعيون") or a word before ("في", "مدينة").
+            attached = fold(first.text)[:1] in "بل" and key_form(first.text) != name_tokens(label)[0]
+            before = i > 0 and key_form(tokens[i - 1].text) in _CUE_KEYS
+            return attached or before
         return True
 
     def get(self, iri: str) -> Entry | None:

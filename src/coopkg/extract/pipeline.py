@@ -217,10 +217,12 @@ class _Run:
                 return m
         return None
 
-    def _new_entity(self, kind: str, name: str, lang: str, etype: str, acronym: str | None) -> EntityState:
+    def _new_entity(
+        self, kind: str, name: str, lang: str, etype: str, acronym: str | None, *, key: str | None = None
+    ) -> EntityState:
         canonical = _clean_name(name)
         prefix = "org:" if kind == "organisation" else "project:"
-        key = prefix + slugify(canonical if canonical else (acronym or name))
+        key = key or prefix + slugify(canonical if canonical else (acronym or name))
         # An acronym introduced with its full name elsewhere in the text is the same entity.
         for state in self.entities.values():
             if state.kind == kind and not state.known and acronym and state.acronym == acronym:
@@ -328,6 +330,9 @@ class _Run:
                 i += 1
                 continue
             j = i + len(head)
+            if j < len(tokens) and fold(tokens[j].text).startswith("و") and not fold(tokens[j].text).startswith("وال"):
+                i += 1  # "المؤسسة وسلسلة الابتكار": another noun coordinated to the head, not a name
+                continue
             while j < len(tokens) and j - i < 8:
                 if self.text[tokens[j - 1].end : tokens[j].start].strip():
                     break
@@ -349,7 +354,11 @@ class _Run:
                 acronym = acr_match.group(1)
             attributes = j - i - len(head) + (len(head) - 1)
             place = next((m for m in self.mentions if m.kind == "region" and m.start == tokens[j - 1].end + 1), None)
+            key = None
             if place is not None and attributes >= 1:
+                # "مدينة المهن والكفاءات بتامسنا" / "بتماسنا": one institution, whatever the place's spelling.
+                words = [*head, *(key_form(t.text) for t in tokens[i + len(head) : j])]
+                key = "org:" + slugify(" ".join(words)) + "-" + slugify(place.key.rsplit("/", 1)[-1])
                 j = next(k for k, t in enumerate(tokens) if t.end == place.end) + 1
             if attributes >= 2 or (attributes >= 1 and acronym):
                 start = tokens[i].start + (
@@ -358,7 +367,7 @@ class _Run:
                 end = tokens[j - 1].end
                 if not self._overlaps(start, end) and not self._is_project_context(sentence, start, lex):
                     name = self.text[start:end]
-                    state = self._new_entity("organisation", name, "ar", _org_type(name), acronym)
+                    state = self._new_entity("organisation", name, "ar", _org_type(name), acronym, key=key)
                     self.mentions.append(
                         Mention(state.key, "organisation", start, end, index, "pattern:ar-head-word", 0.6)
                     )
@@ -603,7 +612,10 @@ class _Run:
 
     def _short_name(self, key: str) -> str:
         state = self.entities[key]
-        return state.acronym or next((a for a, _ in state.alt if a.isupper()), None) or state.label
+        entry = self.gz.get(key)
+        alts = [a for a, _ in (entry.alt_labels if entry else state.alt)]
+        acronyms = sorted((a for a in alts if a.isupper() and " " not in a), key=len)
+        return state.acronym or (acronyms[0] if acronyms else state.label)
 
     def _parties(self, sentence: Sentence, after: int, lex: Lexicon) -> list[str]:
         """Organisations of an agreement: 'entre X, Y et Z', else those of the sentence."""
@@ -1005,8 +1017,8 @@ class _Run:
         folded = fold(word.text)
         if (
             len(folded) < 3
-            or folded in lex.not_units
-            or any(s in lex.not_units for s in unit_stems(folded))
+            or folded in _folded(lex.not_units)
+            or any(s in _folded(lex.not_units) for s in unit_stems(folded))
             or not word.text.isalpha()
             or (not is_arabic(word.text) and word.text[:1].isupper())
             or folded in _FUNCTION_WORDS
@@ -1220,6 +1232,11 @@ def _name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> 
 def _subsequence(needle: list[str], haystack: list[str]) -> bool:
     it = iter(haystack)
     return all(any(c == h for h in it) for c in needle)
+
+
+@cache
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
 
 
 @cache
