@@ -72,9 +72,13 @@ def _labels(item: dict[str, Any]) -> list[str]:
 
 
 def _match_entities(
-    predicted: list[dict[str, Any]], gold: list[dict[str, Any]], kind: str
+    predicted: list[dict[str, Any]], gold: list[dict[str, Any]], kind: str, keys: dict[str, str] | None = None
 ) -> tuple[Score, dict[str, str]]:
-    """One-to-one matching; returns the score and predicted id → gold key."""
+    """One-to-one matching; returns the score and predicted id → gold key.
+
+    An agreement in the gold may be given by its parties: it matches a predicted partnership
+    agreement whose participants include them.
+    """
     score = Score()
     mapping: dict[str, str] = {}
     used: set[str] = set()
@@ -85,7 +89,12 @@ def _match_entities(
             if g["key"] in used and not g.get("optional"):
                 continue
             by_code = kind == "regions" and pid_local == g["key"]
-            if by_code or any(names_match(label, name) for label in _labels(p) for name in g["names"]):
+            by_parties = (
+                bool(g.get("parties"))
+                and p.get("type") == "PartnershipAgreement"
+                and set(g["parties"]) <= {(keys or {}).get(x["organisation"]) for x in p.get("participants", [])}
+            )
+            if by_code or by_parties or any(names_match(label, name) for label in _labels(p) for name in g["names"]):
                 found = g
                 break
         if found is None:
@@ -176,7 +185,7 @@ def evaluate_document(extractor: Extractor, document: Path, gold: dict[str, Any]
     scores: dict[str, Score] = {}
     keys: dict[str, str] = {}
     for kind in ("organisations", "projects", "regions"):
-        scores[kind], mapping = _match_entities(found[kind], gold.get(kind, []), kind)
+        scores[kind], mapping = _match_entities(found[kind], gold.get(kind, []), kind, keys)
         keys.update(mapping)
     scores["fundings"] = _match_fundings(found["fundings"], gold.get("fundings", []), keys)
     scores["indicators"] = _match_indicators(found["indicators"], gold.get("indicators", []), reference_units)
