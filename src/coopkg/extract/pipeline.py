@@ -908,17 +908,22 @@ class _Run:
         if key is None or key not in self.projects:
             return
         state = self.projects[key]
-        for date in self._dates(sentence):
-            if date.kind == "range":
-                point = re.search(
-                    r"(?:\b(?:en|in|au\s+titre\s+de|for)|سنة|خلال\s+سنة)\s*$", sentence.text[: date.start]
-                )
-                if state.start is None and state.end is None and not point:
-                    state.start, state.end = date.begin, date.until
-            elif date.kind == "date" and state.start is None:
-                before = sentence.text[max(0, date.start - 45) : date.start]
-                if re.search(lex.start_cues, before, re.IGNORECASE):
-                    state.start = date.begin
+        dates = self._dates(sentence)
+        for date in dates:
+            if date.kind != "range":
+                continue
+            point = re.search(r"(?:\b(?:en|in|au\s+titre\s+de|for)|سنة|خلال\s+سنة)\s*$", sentence.text[: date.start])
+            if state.start is None and state.end is None and not point:
+                state.start, state.end = date.begin, date.until
+        for date in dates:
+            if date.kind != "date" or not date.begin:
+                continue
+            before = sentence.text[max(0, date.start - 45) : date.start]
+            if not re.search(lex.start_cues, before, re.IGNORECASE):
+                continue
+            # A launch date refines a coarser start ("lancé en septembre 2019" within "2019 – 2022").
+            if state.start is None or (date.begin.startswith(state.start) and len(date.begin) > len(state.start)):
+                state.start = date.begin
         for duration in self._durations(sentence):
             if state.months is None:
                 state.months = duration.months
