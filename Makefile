@@ -1,5 +1,6 @@
 # coopkg: two commands do everything on a fresh machine.
-#   make run   - virtual environment, install, build the graph from the corpus, print who funded what
+#   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
+#                print who funded what, then serve on http://127.0.0.1:8000
 #   make test  - dev dependencies, lint, Dockerfile check, the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -25,8 +26,9 @@ install: $(STAMP)
 dev: $(DEV_STAMP)
 
 run: $(STAMP)
-	$(BIN)/coopkg ingest data/corpus
+	$(BIN)/coopkg ingest --if-empty data/corpus
 	$(BIN)/coopkg query --name who-funded-what
+	$(BIN)/coopkg serve --host 127.0.0.1 --port 8000
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench

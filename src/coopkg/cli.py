@@ -57,6 +57,10 @@ def _progress() -> Progress:
     )
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
 def _parse_params(params: list[str]) -> dict[str, str]:
     values = {}
     for item in params:
@@ -165,10 +169,12 @@ def _print_result(result: QueryResult, fmt: str, minter: IriMinter) -> None:
         if result.kind == "graph":
             sys.stdout.write(serialize(result.graph(), format=RdfFormat.TURTLE, prefixes=PREFIXES).decode())
             return
-        table = Table(*result.variables, show_lines=False, header_style="bold")
+        # A column with a label column beside it ("funder" and "funderLabel") shows only the label.
+        shown = [v for v in result.variables if f"{v}Label" not in result.variables and v != "lang"]
+        table = Table(*shown, show_lines=False, header_style="bold")
         rows = 0
         for row in result.rows():
-            table.add_row(*(_cell(row.get(v), minter) for v in result.variables))
+            table.add_row(*(_cell(row.get(v), minter) for v in shown))
             rows += 1
         out.print(table)
         out.print(f"{rows} row{'s' * (rows != 1)}", style="dim")
@@ -353,6 +359,7 @@ def extract(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html documents.")],
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the store already holds documents.")] = False,
 ) -> None:
     """Extract, validate and write one named graph per document; bad documents are reported and skipped."""
     from coopkg.extract.pipeline import Extractor
@@ -364,6 +371,11 @@ def ingest(
     if not files:
         raise BadInputError("no .txt, .md or .html documents found in " + ", ".join(map(str, paths)))
     with _repository(settings) as repo:
+        if if_empty:
+            held = sum(minter.document_id_of_graph(g.value) is not None for g in repo.named_graphs())
+            if held:
+                out.print(f"the store already holds {held} documents: nothing to do (remove {settings.store} to rebuild)")
+                return
         ingestor = Ingestor(repo, minter, Extractor.from_reference(minter), max_bytes=settings.max_document_bytes)
         if ingestor.ensure_ready():
             err.print("empty store: loaded the ontology and the reference data")
@@ -377,7 +389,7 @@ def ingest(
     )
     for o in outcomes:
         c = o.counts
-        note = o.message or (f"{len(o.report.warnings)} warnings" if o.report and o.report.warnings else "")
+        note = o.message or (_plural(len(o.report.warnings), 'warning') if o.report and o.report.warnings else "")
         style = {"written": None, "rejected": "yellow", "failed": "red"}[o.status]
         table.add_row(
             o.source,
