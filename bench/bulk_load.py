@@ -6,6 +6,7 @@ Usage: python bench/bulk_load.py [--sizes 100000 1000000]
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -33,14 +34,18 @@ def through_interface(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"{'triples':>10} {'raw s':>8} {'interface s':>12} {'raw t/s':>10} {'iface t/s':>10} {'ratio':>6}")
     for size in args.sizes:
         path = synthetic_file(size)
         count = sum(1 for _ in path.open("rb"))
-        raw_time, _ = timed(lambda path=path: raw(path), args.repeat)
-        iface_time, _ = timed(lambda path=path: through_interface(path), args.repeat)
+        # Interleaved runs, so that caches and CPU frequency treat both alike.
+        raw_times, iface_times = [], []
+        for _ in range(args.repeat):
+            raw_times.append(timed(lambda path=path: raw(path), 1)[0])
+            iface_times.append(timed(lambda path=path: through_interface(path), 1)[0])
+        raw_time, iface_time = statistics.median(raw_times), statistics.median(iface_times)
         print(
             f"{count:>10,} {raw_time:>8.2f} {iface_time:>12.2f} {count / raw_time:>10,.0f} "
             f"{count / iface_time:>10,.0f} {raw_time / iface_time:>6.2f}"
