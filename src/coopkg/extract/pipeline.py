@@ -400,30 +400,28 @@ class _Run:
             for size in range(2, len(keys)):
                 prefixes.setdefault(keys[:size], set()).add(m.key)
         unique = {k: next(iter(v)) for k, v in prefixes.items() if len(v) == 1}
-        if not unique:
-            return
-        longest = max(len(k) for k in unique)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(unique, key=len, reverse=True):
+            by_first.setdefault(key[0], []).append(key)
         for index, sentence in enumerate(self.sentences):
             toks = sentence.tokens
+            keys = [key_form(t.text) for t in toks]
             i = 0
             while i < len(toks):
-                found = None
-                for size in range(min(longest, len(toks) - i), 1, -1):
-                    first_forms = match_forms(toks[i].text)
-                    rest = tuple(key_form(t.text) for t in toks[i + 1 : i + size])
-                    for form in first_forms:
-                        key = (key_form(form) if is_arabic(form) else form, *rest)
-                        if key in unique:
-                            found = (unique[key], size)
-                            break
-                    if found:
-                        break
-                if found and toks[i].text[:1].isupper() | is_arabic(toks[i].text):
+                firsts = {key_form(f) if is_arabic(f) else f for f in match_forms(toks[i].text)}
+                found = next(
+                    (
+                        (unique[key], len(key))
+                        for first in firsts
+                        for key in by_first.get(first, ())
+                        if tuple(keys[i + 1 : i + len(key)]) == key[1:]
+                    ),
+                    None,
+                )
+                if found and (toks[i].text[:1].isupper() or is_arabic(toks[i].text)):
                     start, end = toks[i].start, toks[i + found[1] - 1].end
                     if not self._overlaps(start, end, ("organisation",)):
-                        self.mentions.append(
-                            Mention(found[0], "organisation", start, end, index, "pattern:short-name", 0.7)
-                        )
+                        self.mentions.append(Mention(found[0], "organisation", start, end, index, "pattern:short-name", 0.7))
                     i += found[1]
                     continue
                 i += 1
