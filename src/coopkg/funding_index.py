@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,6 +53,8 @@ class FundingIndex:
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         self.regions: dict[str, set[str]] = defaultdict(set)  # funded item → places
         self.ancestors: dict[str, set[str]] = defaultdict(set)  # place → itself and the places it lies in
+        self._sorted: dict[str, list[IndexedFunding]] = {}  # sort key → every funding in that order
+        self._totals: list[dict[str, object]] | None = None
         self.rebuild()
 
     # -- maintenance -------------------------------------------------------------------------
@@ -65,6 +66,7 @@ class FundingIndex:
             ancestors[row["region"].value].add(row["ancestor"].value)
         with self._lock:
             self.fundings, self.labels, self.regions, self.ancestors = fundings, labels, regions, ancestors
+            self._changed()
 
     def graph_written(self, graph: NamedNode) -> None:
         """A document graph was replaced: drop what it stated, read what it states now."""
@@ -81,10 +83,16 @@ class FundingIndex:
                 self.labels[entity].update(by_lang)
             for entity, places in regions.items():
                 self.regions[entity] |= places
+            self._changed()
 
     def graph_dropped(self, graph: NamedNode) -> None:
         with self._lock:
             self._forget(graph.value)
+            self._changed()
+
+    def _changed(self) -> None:
+        self._sorted = {}
+        self._totals = None
 
     def _forget(self, graph: str) -> None:
         for fid in [f.id for f in self.fundings.values() if graph in f.graphs]:
@@ -136,40 +144,53 @@ class FundingIndex:
         return next(iter(by_lang.values()), iri.rsplit("/", 1)[-1])
 
     def search(self, query: FundingQuery) -> tuple[int, list[IndexedFunding]]:
+        """Matching fundings, sorted; the sorted order is kept between writes, so a first page is cheap."""
+        ordered = self._ordered(query.sort)
+        filters = []
+        if query.funder:
+            filters.append(lambda f: f.funder == query.funder)
+        if query.funded:
+            filters.append(lambda f: f.funded == query.funded)
+        if query.currency:
+            currency = query.currency.upper()
+            filters.append(lambda f: f.currency == currency)
+        if query.year_from is not None:
+            filters.append(lambda f: f.year is not None and f.year >= query.year_from)
+        if query.year_to is not None:
+            filters.append(lambda f: f.year is not None and f.year <= query.year_to)
+        if query.region:
+            filters.append(lambda f: self._in_region(f, query.region or ""))
+        if not filters:
+            return len(ordered), ordered[query.offset : query.offset + query.limit]
+        chosen = [f for f in ordered if all(test(f) for test in filters)]
+        return len(chosen), chosen[query.offset : query.offset + query.limit]
+
+    def _ordered(self, sort: str) -> list[IndexedFunding]:
         with self._lock:
-            items: Iterable[IndexedFunding] = self.fundings.values()
-            if query.funder:
-                items = (f for f in items if f.funder == query.funder)
-            if query.funded:
-                items = (f for f in items if f.funded == query.funded)
-            if query.currency:
-                items = (f for f in items if f.currency == query.currency.upper())
-            if query.year_from is not None:
-                items = (f for f in items if f.year is not None and f.year >= query.year_from)
-            if query.year_to is not None:
-                items = (f for f in items if f.year is not None and f.year <= query.year_to)
-            if query.region:
-                items = (f for f in items if self._in_region(f, query.region))
-            chosen = list(items)
-        key = query.sort.lstrip("-")
-        reverse = query.sort.startswith("-")
-        if key == "amount":
-            present = [f for f in chosen if f.amount is not None]
-            present.sort(key=lambda f: (f.amount, f.id), reverse=reverse)
-            ordered = present + sorted((f for f in chosen if f.amount is None), key=lambda f: f.id)
-        elif key == "date":
-            present = [f for f in chosen if f.date is not None]
-            present.sort(key=lambda f: (f.date or "", f.id), reverse=reverse)
-            ordered = present + sorted((f for f in chosen if f.date is None), key=lambda f: f.id)
+            cached = self._sorted.get(sort)
+            if cached is not None:
+                return cached
+            items = list(self.fundings.values())
+        key, reverse = sort.lstrip("-"), sort.startswith("-")
+        attribute = {"amount": "amount", "date": "date"}.get(key)
+        if attribute is None:
+            ordered = sorted(items, key=lambda f: f.id)
         else:
-            ordered = sorted(chosen, key=lambda f: f.id)
-        return len(ordered), ordered[query.offset : query.offset + query.limit]
+            present = [f for f in items if getattr(f, attribute) is not None]
+            present.sort(key=lambda f: (getattr(f, attribute), f.id), reverse=reverse)
+            ordered = present + sorted((f for f in items if getattr(f, attribute) is None), key=lambda f: f.id)
+        with self._lock:
+            self._sorted[sort] = ordered
+        return ordered
 
     def _in_region(self, funding: IndexedFunding, region: str) -> bool:
         return any(region in self.ancestors.get(place, {place}) for place in self.regions.get(funding.funded, ()))
 
     def totals_by_funder(self) -> list[dict[str, object]]:
-        """Sum of stated amounts per funder and currency (no conversion), largest first."""
+        """Sum of stated amounts per funder and currency (no conversion), largest first; kept between writes."""
+        cached = self._totals
+        if cached is not None:
+            return cached
         totals: dict[tuple[str, str | None], list[Decimal | int]] = {}
         with self._lock:
             for f in self.fundings.values():
@@ -182,4 +203,5 @@ class FundingIndex:
             for (funder, currency), (total, count) in totals.items()
         ]
         rows.sort(key=lambda r: (-(r["total"] or 0), str(r["funder"])))  # type: ignore[operator]
+        self._totals = rows
         return rows
