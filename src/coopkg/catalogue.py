@@ -235,16 +235,22 @@ class Catalogue:
 
     def sources(self, fact: str) -> list[dict[str, Any]]:
         """The documents that state ``fact``, each with its evidence quotes."""
-        by_document: dict[str, dict[str, Any]] = {}
-        for row in internal_query("sources-of").run(self.repo, {"fact": fact}).rows():
+        return self.sources_of([fact]).get(fact, [])
+
+    def sources_of(self, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Sources of several facts in one query (a page of a list)."""
+        if not facts:
+            return {}
+        found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in internal_query("sources-of").run_for_each(self.repo, "fact", facts).rows():
             doc = row["document"].value
-            entry = by_document.setdefault(
+            entry = found[row["fact"].value].setdefault(
                 doc, {"document": doc, "source": row["source"].value if "source" in row else None, "evidence": []}
             )
             entry["evidence"].append(
                 {"quote": row["quote"].value, "start": int(row["start"].value), "end": int(row["end"].value)}
             )
-        return list(by_document.values())
+        return {fact: list(by_document.values()) for fact, by_document in found.items()}
 
     def labels_of(self, iri: str) -> Named:
         item = Named(iri)

@@ -359,7 +359,9 @@ def extract(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html documents.")],
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the store already holds documents.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the store already holds documents.")
+    ] = False,
 ) -> None:
     """Extract, validate and write one named graph per document; bad documents are reported and skipped."""
     from coopkg.extract.pipeline import Extractor
@@ -374,7 +376,9 @@ def ingest(
         if if_empty:
             held = sum(minter.document_id_of_graph(g.value) is not None for g in repo.named_graphs())
             if held:
-                out.print(f"the store already holds {held} documents: nothing to do (remove {settings.store} to rebuild)")
+                out.print(
+                    f"the store already holds {held} documents: nothing to do (remove {settings.store} to rebuild)"
+                )
                 return
         ingestor = Ingestor(repo, minter, Extractor.from_reference(minter), max_bytes=settings.max_document_bytes)
         if ingestor.ensure_ready():
@@ -389,7 +393,7 @@ def ingest(
     )
     for o in outcomes:
         c = o.counts
-        note = o.message or (_plural(len(o.report.warnings), 'warning') if o.report and o.report.warnings else "")
+        note = o.message or (_plural(len(o.report.warnings), "warning") if o.report and o.report.warnings else "")
         style = {"written": None, "rejected": "yellow", "failed": "red"}[o.status]
         table.add_row(
             o.source,

@@ -23,6 +23,7 @@ from pyoxigraph import Literal, NamedNode
 from coopkg.errors import BadInputError, NotFoundError
 from coopkg.resources import queries_dir
 from coopkg.store.base import QueryResult, Repository, Term
+from coopkg.store.sparql_text import inject_value_rows
 from coopkg.terms import XSD
 
 PARAM_TYPES = ("iri", "string", "language", "integer", "decimal", "date", "boolean")
@@ -100,6 +101,12 @@ class SavedQuery:
 
     def run(self, repo: Repository, values: Mapping[str, object] | None = None) -> QueryResult:
         return repo.query(self.text, bindings=self.bindings(values or {}))
+
+    def run_for_each(self, repo: Repository, variable: str, iris: list[str]) -> QueryResult:
+        """One evaluation for several values of one IRI parameter (a VALUES block written by the engine)."""
+        if self.param(variable).type != "iri":
+            raise BadInputError(f"parameter {variable!r} of {self.name!r} is not an IRI")
+        return repo.query(inject_value_rows(self.text, variable, [NamedNode(i) for i in iris]))
 
 
 def parse_saved_query(name: str, text: str) -> SavedQuery:

@@ -26,7 +26,9 @@ EXAMPLE = {
 }  # fmt: skip
 
 
-def funding_item(services: Services, f: IndexedFunding, lang: str, with_sources: bool = True) -> dict[str, Any]:
+def funding_item(
+    services: Services, f: IndexedFunding, lang: str, sources: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
     index = services.fundings
     funder, funded = index.label(f.funder, lang), index.label(f.funded, lang)
     item: dict[str, Any] = {
@@ -41,8 +43,8 @@ def funding_item(services: Services, f: IndexedFunding, lang: str, with_sources:
         "year": f.year,
         "date": f.date,
     }
-    if with_sources:
-        item["sources"] = services.catalogue.sources(f.id)
+    if sources is not None:
+        item["sources"] = sources.get(f.id, [])
     return item
 
 
@@ -71,7 +73,8 @@ async def list_fundings(
 
     def answer() -> dict[str, Any]:
         total, items = services.fundings.search(query)
-        return page([funding_item(services, f, lang) for f in items], total, limit, offset)
+        sources = services.catalogue.sources_of([f.id for f in items])
+        return page([funding_item(services, f, lang, sources) for f in items], total, limit, offset)
 
     return respond(request, await run_in_threadpool(answer))
 

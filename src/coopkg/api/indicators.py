@@ -25,12 +25,11 @@ async def list_indicators(
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
         found = [i for i in services.catalogue.indicators() if about is None or i["about"] == about]
-        items = []
-        for indicator in found[offset : offset + limit]:
-            label = f"{indicator['value']} {indicator['unit']}"
-            items.append(
-                {**indicator, "label": label, "labels": {}, "sources": services.catalogue.sources(indicator["id"])}
-            )
+        chosen = found[offset : offset + limit]
+        sources = services.catalogue.sources_of([i["id"] for i in chosen])
+        items = [
+            {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources.get(i["id"], [])} for i in chosen
+        ]
         return page(items, len(found), limit, offset)
 
     return respond(request, await run_in_threadpool(answer))

@@ -35,7 +35,8 @@ async def list_organisations(
     def answer() -> dict[str, Any]:
         found = services.catalogue.search_organisations(q, type)
         chosen = found[offset : offset + limit]
-        return page([named_item(o, lang, services.catalogue.sources(o.id)) for o in chosen], len(found), limit, offset)
+        sources = services.catalogue.sources_of([o.id for o in chosen])
+        return page([named_item(o, lang, sources.get(o.id, [])) for o in chosen], len(found), limit, offset)
 
     return respond(request, await run_in_threadpool(answer))
 
@@ -52,8 +53,8 @@ async def get_organisation(key: str, request: Request, services: ServicesDep, la
         body = named_item(org, lang, catalogue.sources(iri))
         _, given = services.fundings.search(FundingQuery(funder=iri, limit=1000))
         _, received = services.fundings.search(FundingQuery(funded=iri, limit=1000))
-        body["fundingsGiven"] = [funding_item(services, f, lang, with_sources=False) for f in given]
-        body["fundingsReceived"] = [funding_item(services, f, lang, with_sources=False) for f in received]
+        body["fundingsGiven"] = [funding_item(services, f, lang) for f in given]
+        body["fundingsReceived"] = [funding_item(services, f, lang) for f in received]
         body["projects"] = [
             {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"]}
             for r in catalogue.roles_of(iri)

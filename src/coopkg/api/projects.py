@@ -28,7 +28,8 @@ async def list_projects(
     def answer() -> dict[str, Any]:
         found = services.catalogue.search_projects(q)
         chosen = found[offset : offset + limit]
-        items = [named_item(p, lang, services.catalogue.sources(p.id)) for p in chosen]
+        sources = services.catalogue.sources_of([p.id for p in chosen])
+        items = [named_item(p, lang, sources.get(p.id, [])) for p in chosen]
         return page(items, len(found), limit, offset)
 
     return respond(request, await run_in_threadpool(answer))
@@ -52,7 +53,7 @@ async def get_project(key: str, request: Request, services: ServicesDep, lang: L
             for p in details["participants"]
         ]
         _, funded = services.fundings.search(FundingQuery(funded=iri, limit=1000))
-        body["fundings"] = [funding_item(services, f, lang, with_sources=False) for f in funded]
+        body["fundings"] = [funding_item(services, f, lang) for f in funded]
         body["funders"] = sorted({f.funder for f in funded})
         body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
         return body

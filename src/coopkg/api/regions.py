@@ -26,8 +26,10 @@ async def list_regions(
     def answer() -> dict[str, Any]:
         found = [r for r in services.catalogue.regions() if not type or r.type.lower() == type.lower()]
         items = []
-        for region in found[offset : offset + limit]:
-            item = named_item(region, lang, services.catalogue.sources(region.id))
+        chosen = found[offset : offset + limit]
+        sources = services.catalogue.sources_of([r.id for r in chosen])
+        for region in chosen:
+            item = named_item(region, lang, sources.get(region.id, []))
             item["isoCode"] = region.extra.get("isoCode")
             item["broader"] = region.extra.get("broader", [])
             items.append(item)

@@ -421,7 +421,9 @@ class _Run:
                 if found and (toks[i].text[:1].isupper() or is_arabic(toks[i].text)):
                     start, end = toks[i].start, toks[i + found[1] - 1].end
                     if not self._overlaps(start, end, ("organisation",)):
-                        self.mentions.append(Mention(found[0], "organisation", start, end, index, "pattern:short-name", 0.7))
+                        self.mentions.append(
+                            Mention(found[0], "organisation", start, end, index, "pattern:short-name", 0.7)
+                        )
                     i += found[1]
                     continue
                 i += 1

@@ -66,6 +66,17 @@ def inject_values(query: str, bindings: Mapping[str, NamedNode | BlankNode | Lit
     return query[: position + 1] + block + query[position + 1 :]
 
 
+def inject_value_rows(query: str, variable: str, terms: list[NamedNode]) -> str:
+    """Bind one variable to several IRIs (a VALUES block with one row per IRI) at the start of WHERE.
+
+    The IRIs are validated NamedNodes written by the engine's serializer: no text reaches the query raw.
+    """
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+        raise BadInputError(f"invalid variable name {variable!r}")
+    position = _where_brace(query)
+    return query[: position + 1] + " " + values_clause(variable, terms) + " " + query[position + 1 :]
+
+
 def _where_brace(query: str) -> int:
     seen_form = False
     after_where = False
