@@ -28,7 +28,8 @@ async def list_indicators(
         chosen = found[offset : offset + limit]
         sources = services.catalogue.sources_of([i["id"] for i in chosen])
         items = [
-            {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources.get(i["id"], [])} for i in chosen
+            {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources.get(i["id"], [])}
+            for i in chosen
         ]
         return page(items, len(found), limit, offset)
 

@@ -27,8 +27,8 @@ REGION_CLASSES = {"Region", "Country", "AdministrativeRegion", "Province", "City
 _PRIORITY = {
     "organisation": 0,
     "Country": 1,
-    "AdministrativeRegion": 2,
-    "City": 3,
+    "City": 2,  # "Bamako", "Tunis": the city, not the district or governorate of the same name
+    "AdministrativeRegion": 3,
     "SupranationalRegion": 4,
     "Province": 5,
     "Region": 6,
@@ -175,7 +175,7 @@ class Gazetteer:
 
     def find_unit(self, tokens: list[Token], start: int, max_tokens: int = 4) -> tuple[Entry, int] | None:
         """The unit named by the tokens at ``start`` (after a number): entry and end token index."""
-        found = self._longest(self._units, tokens[: start + max_tokens], start)
+        found = self._longest(self._units, tokens[: start + max_tokens], start, stem_first=True)
         if found is not None:
             return found[0], found[1]
         if start < len(tokens):
@@ -184,7 +184,9 @@ class Gazetteer:
                     return self.unit_forms[form], start + 1
         return None
 
-    def _longest(self, trie: _Trie, tokens: list[Token], i: int) -> tuple[Entry, int, str] | None:
+    def _longest(
+        self, trie: _Trie, tokens: list[Token], i: int, *, stem_first: bool = False
+    ) -> tuple[Entry, int, str] | None:
         best: tuple[Entry, int, str] | None = None
         frontier: list[tuple[_Trie, int]] = [(trie, i)]
         while frontier:
@@ -196,6 +198,9 @@ class Gazetteer:
             if j >= len(tokens):
                 continue
             forms = match_forms(tokens[j].text) if j == i else _inner_forms(tokens[j].text)
+            if stem_first and j == i:
+                # "12 مركزا للتكوين", "3 centres de formation": the unit's head word in any number or case.
+                forms = tuple(dict.fromkeys(f for form in forms for f in unit_stems(form)))
             for form in forms:
                 child = node.children.get(form)
                 if child is not None:

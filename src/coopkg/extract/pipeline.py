@@ -281,7 +281,8 @@ class _Run:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if fold(token.text) in heads and token.is_capitalised and not _is_plural(token.text):
+            possessive = self.text[max(0, token.start - 3) : token.start] in {"'s ", "’s "}
+            if fold(token.text) in heads and token.is_capitalised and not _is_plural(token.text) and not possessive:
                 j, content = i + 1, 1
                 last = cut = i
                 cut_content = 1
@@ -333,9 +334,10 @@ class _Run:
             if j < len(tokens) and fold(tokens[j].text).startswith("و") and not fold(tokens[j].text).startswith("وال"):
                 i += 1  # "المؤسسة وسلسلة الابتكار": another noun coordinated to the head, not a name
                 continue
+            starts = {m.start for m in self.mentions if m.kind == "organisation"}
             while j < len(tokens) and j - i < 8:
-                if self.text[tokens[j - 1].end : tokens[j].start].strip():
-                    break
+                if self.text[tokens[j - 1].end : tokens[j].start].strip() or tokens[j].start in starts:
+                    break  # punctuation, or another organisation's name ("الحكومة الألمانية والاتحاد الأوروبي")
                 if _arabic_attribute(tokens[j].text):
                     j += 1
                 elif (
@@ -360,7 +362,9 @@ class _Run:
                 words = [*head, *(key_form(t.text) for t in tokens[i + len(head) : j])]
                 key = "org:" + slugify(" ".join(words)) + "-" + slugify(place.key.rsplit("/", 1)[-1])
                 j = next(k for k, t in enumerate(tokens) if t.end == place.end) + 1
-            if attributes >= 2 or (attributes >= 1 and acronym):
+            # "الحكومة الألمانية", "السفارة الفرنسية": one adjective makes a name for these heads.
+            single = head[0] in {"حكومه", "سفاره"}
+            if attributes >= 2 or (attributes >= 1 and (acronym or single)):
                 start = tokens[i].start + (
                     1 if fold(tokens[i].text)[:1] in "وفبلك" and not fold(tokens[i].text).startswith(head[0][:1]) else 0
                 )
@@ -728,7 +732,7 @@ class _Run:
                 funded, how = self._funded_before(sentence, start, lex)
                 if funded is None:
                     after = self._project_near(sentence, funders[-1].end, before=False)
-                    funded, how = (after, "after") if after else (None, "")
+                    funded, how = (after, "after") if after else (self._current_project(start), "context")
                 if funded is None:
                     continue
                 kind = _kind(m.groupdict().get("kind"), text, lex) if kind_hint == "unspecified" else kind_hint
@@ -744,7 +748,11 @@ class _Run:
                 funder = self._org_before(sentence, start)
                 if funder is None or self.text[funder.end : start].count(",") > 1:
                     continue
-                funded = self._project_near(sentence, end, before=False) or self._org_funded_after(sentence, end, lex)
+                funded = (
+                    self._project_near(sentence, end, before=False)
+                    or self._org_funded_after(sentence, end, lex)
+                    or self._current_project(start)
+                )
                 if funded is None or funded == funder.key:
                     continue
                 kind = _kind(m.groupdict().get("kind"), text, lex)

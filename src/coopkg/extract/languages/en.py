@@ -24,13 +24,14 @@ LEXICON = Lexicon(
     ),
     funds=(
         (
-            r"\b(?:co-?)?(?:funds|will\s+fund|is\s+funding|funded|finances|will\s+finance|financed)\b",
+            r"\b(?:co-?)?(?:funds|will\s+fund|is\s+funding|finances|will\s+finance|(?:funded|financed)(?!\s+(?:\w+\s+)?by))\b",
             "unspecified",
             0.8,
         ),
         (
             r"\b(?:has\s+|have\s+|will\s+)?(?:approved|provided|granted|awarded|extended|committed|signed|allocated|"
-            r"disbursed|announced)\s+(?:an?\s+|a\s+new\s+)?(?:[^;]{0,50}?\s)?(?P<kind>grant|loan|credit|funding|"
+            r"disbursed|announced|provides|will\s+provide|contributes|contributed|is\s+providing)[\s,]+(?:an?\s+|a\s+new\s+)?"
+            r"(?:[^.;]{0,50}?\s)?(?P<kind>grant|loan|credit|funding|"
             r"financing)",
             "unspecified",
             0.85,
@@ -101,6 +102,7 @@ LEXICON = Lexicon(
         "committee",
         "college",
         "bureau",
+        "government",
     ),
     coordination=r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+or\s+)",
     determiners=r"(?:the|a|an|of\s+the|of)",

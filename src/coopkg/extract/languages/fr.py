@@ -25,9 +25,10 @@ LEXICON = Lexicon(
         (r"\b(?:co)?financ(?:e|ent|era|eront|ait|aient)\b", "unspecified", 0.8),
         (r"\ba\s+(?:co)?financé\b", "unspecified", 0.8),
         (
-            r"\b(?:a|ont|va|vont|avait|avaient)?\s*(?:octroyé|accordé|alloué|débloqué|consenti|octroie|accorde|"
-            r"alloue|octroyer|accorder)\s+(?:un|une|des|le|la)?\s*(?P<kind>don|prêt|subvention|financement|"
-            r"enveloppe|crédit|appui\s+financier)",
+            r"\b(?:a|ont|va|vont|avait|avaient)?\s*(?:octroyé|accordé|alloué|débloqué|consenti|approuvé|signé|mobilisé|"
+            r"apporté|octroie|accorde|alloue|apporte|apportera|apportent|fournit|fournira|verse|versera|consacre|"
+            r"octroyer|accorder|approuve)[\s,]+(?:[^.;]{0,60}?\s)?(?:un|une|des|le|la)?\s*(?:nouvel(?:le)?\s+)?"
+            r"(?P<kind>don|prêt|subvention|financement|enveloppe|crédit|appui\s+financier|contribution)\b",
             "unspecified",
             0.85,
         ),
@@ -122,6 +123,7 @@ LEXICON = Lexicon(
         "mutuelle",
         "syndicat",
         "comité",
+        "gouvernement",
     ),
     coordination=r"(?:\s*,\s*|\s+et\s+|\s+ainsi\s+que\s+|\s+de\s+même\s+que\s+|\s+ou\s+)",
     determiners=r"(?:la|le|les|l['’]|du|de\s+la|de\s+l['’]|des|de|d['’]|au|aux|à\s+la|à\s+l['’]|un|une)",
