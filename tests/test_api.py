@@ -340,3 +340,60 @@ def test_results_are_current_after_a_write(client: httpx.Client) -> None:
     )
     assert int(next(iter(after))["n"].value) == count + 1
     client.delete("/api/documents/fresh", headers=AUTH)
+
+
+def test_graph_store_protocol(client: httpx.Client) -> None:
+    graph = "http://example.org/graph/gsp"
+    turtle = (
+        "@prefix coopkg: <https://w3id.org/coopkg/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://example.org/unit/seedling> a coopkg:Unit ; skos:prefLabel "plant"@fr .'
+    )
+    headers = {**AUTH, "Content-Type": "text/turtle"}
+    assert (
+        client.put(
+            "/graph", params={"graph": graph}, content=turtle, headers={"Content-Type": "text/turtle"}
+        ).status_code
+        == 401
+    )
+    assert client.put("/graph", params={"graph": graph}, content=turtle, headers=headers).status_code == 201
+    read = client.get("/graph", params={"graph": graph}, headers={"Accept": "application/n-triples"})
+    assert read.status_code == 200 and "seedling" in read.text
+    broken = "@prefix coopkg: <https://w3id.org/coopkg/ontology#> . <http://example.org/unit/x> a coopkg:Unit ."
+    refused = client.put("/graph", params={"graph": graph}, content=broken, headers=headers)
+    assert refused.status_code == 422 and refused.json()["code"] == "validation_failed"
+    assert "seedling" in client.get("/graph", params={"graph": graph}, headers={"Accept": "text/turtle"}).text
+    assert client.delete("/graph", params={"graph": graph}, headers=AUTH).status_code == 204
+    assert client.get("/graph", params={"graph": graph}).status_code == 404
+    assert client.put("/graph", params={"graph": graph}, content="not turtle {", headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "ofppt",
+        "OFPPT",
+        "office de la formation professionnelle",
+        "مكتب التكوين المهني",
+        "لمكتب التكوين المهني وإنعاش الشغل",
+    ],
+)
+def test_organisation_search_is_insensitive(client: httpx.Client, server: Server, q: str) -> None:
+    found = client.get("/api/organisations", params={"q": q}).json()["items"]
+    assert found and found[0]["id"] == f"{server.url}/id/organisation/ofppt"
+
+
+def test_search_by_acronym_accents_and_arabic_variants(client: httpx.Client, server: Server) -> None:
+    eu = f"{server.url}/id/organisation/eu"
+    for q in ("union europeenne", "UE", "والاتحاد الاوروبي"):
+        items = client.get("/api/organisations", params={"q": q}).json()["items"]
+        assert items and items[0]["id"] == eu, q
+
+
+def test_document_upload_as_a_file(client: httpx.Client) -> None:
+    files = {"file": ("note.txt", "Le programme Nour est financé par la JICA.".encode(), "text/plain")}
+    created = client.post("/api/documents", files=files, data={"id": "upload-1"}, headers=AUTH)
+    assert created.status_code == 201, created.text
+    assert [f["funder"].rsplit("/", 1)[-1] for f in created.json()["fundings"]] == ["jica"]
+    assert client.delete("/api/documents/upload-1", headers=AUTH).status_code == 204
+    empty = client.post("/api/documents", files={"file": ("empty.txt", b"", "text/plain")}, headers=AUTH)
+    assert empty.status_code == 400 and "empty" in empty.json()["message"]
