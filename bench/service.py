@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 
 from _common import OUT
 from coopkg.iris import IriMinter
@@ -58,7 +58,9 @@ def wait(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def load(url: str, params_list: list[dict[str, str]], concurrency: int, headers: dict[str, str]) -> tuple[float, list[float]]:
+async def load(
+    url: str, params_list: list[dict[str, str]], concurrency: int, headers: dict[str, str]
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     queue: asyncio.Queue[dict[str, str]] = asyncio.Queue()
     for params in params_list:
@@ -79,7 +81,9 @@ async def load(url: str, params_list: list[dict[str, str]], concurrency: int, he
         return time.perf_counter() - started, latencies
 
 
-def measure(url: str, params: list[dict[str, str]], concurrency: int, accept: str, seconds: int = 10) -> tuple[float, float]:
+def measure(
+    url: str, params: list[dict[str, str]], concurrency: int, accept: str, seconds: int = 10
+) -> tuple[float, float]:
     """Requests per second and median latency (ms): wrk (Debian package) if present, else an async client."""
     wrk = shutil.which("wrk")
     if wrk is None or seconds == 0:
@@ -126,9 +130,22 @@ def main() -> None:
     shutil.copytree(work / "store", work / "oxigraph")
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     servers = [
-        subprocess.Popen([*cli, "serve", "--port", str(coopkg_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-        subprocess.Popen([oxigraph, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{oxigraph_port}",
-                          "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),  # fmt: skip
+        subprocess.Popen(
+            [*cli, "serve", "--port", str(coopkg_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ),
+        subprocess.Popen(
+            [
+                oxigraph,
+                "serve",
+                "--location",
+                str(work / "oxigraph"),
+                "--bind",
+                f"127.0.0.1:{oxigraph_port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
     ]
     try:
         coopkg_url, oxigraph_url = f"http://127.0.0.1:{coopkg_port}", f"http://127.0.0.1:{oxigraph_port}"
@@ -138,21 +155,26 @@ def main() -> None:
         fundings = [
             r["f"].value
             for r in store.query(
-                "SELECT ?f WHERE { ?f a <https://w3id.org/coopkg/ontology#Funding> } LIMIT 500", use_default_graph_as_union=True
+                "SELECT ?f WHERE { ?f a <https://w3id.org/coopkg/ontology#Funding> } LIMIT 500",
+                use_default_graph_as_union=True,
             )
         ]
         print(f"{len(store):,} triples, {args.projects:,} synthetic projects")
         points = [{"query": POINT % fundings[i % len(fundings)]} for i in range(args.requests)]
         heavy = [{"query": TOTALS}] * args.heavy
         json_type = "application/sparql-results+json"
-        print(f"{'workload':34} {'conc':>4} {'coopkg req/s':>13} {'oxigraph req/s':>15} {'ratio':>6} {'p50 coopkg ms':>14} {'p50 oxigraph ms':>16}")
+        print(
+            f"{'workload':34} {'conc':>4} {'coopkg req/s':>13} {'oxigraph req/s':>15} {'ratio':>6} {'p50 coopkg ms':>14} {'p50 oxigraph ms':>16}"
+        )
         for name, params in (("point lookup", points), ("heavy aggregate (total per funder)", heavy)):
             for concurrency in (1, 16):
                 # Heavy queries: a fixed number of requests, so that every one completes.
                 seconds = 0 if params is heavy else 10
                 ours = measure(coopkg_url + "/sparql", params, concurrency, json_type, seconds)
                 theirs = measure(oxigraph_url + "/query", params, concurrency, json_type, seconds)
-                print(f"{name:34} {concurrency:>4} {ours[0]:>13.1f} {theirs[0]:>15.1f} {ours[0] / theirs[0]:>6.2f} {ours[1]:>14.2f} {theirs[1]:>16.2f}")
+                print(
+                    f"{name:34} {concurrency:>4} {ours[0]:>13.1f} {theirs[0]:>15.1f} {ours[0] / theirs[0]:>6.2f} {ours[1]:>14.2f} {theirs[1]:>16.2f}"
+                )
         in_process = []
         for p in points[:500]:
             t = time.perf_counter()
@@ -161,7 +183,9 @@ def main() -> None:
         _, served = measure(coopkg_url + "/sparql", points[:500], 1, json_type)
         print(f"point lookup median: in-process {statistics.median(in_process) * 1000:.3f} ms, /sparql {served:.3f} ms, "
               f"added {served - statistics.median(in_process) * 1000:.3f} ms")  # fmt: skip
-        _, api = measure(coopkg_url + "/api/fundings", [{"sort": "-amount", "limit": "20"}] * 200, 1, "application/json")
+        _, api = measure(
+            coopkg_url + "/api/fundings", [{"sort": "-amount", "limit": "20"}] * 200, 1, "application/json"
+        )
         print(f"/api/fundings first page by amount: median {api:.2f} ms")
         _, totals_api = measure(coopkg_url + "/api/fundings/totals", [{}] * 50, 1, "application/json")
         _, totals_sparql = measure(oxigraph_url + "/query", heavy[:4], 1, json_type, 0)

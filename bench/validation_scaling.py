@@ -60,7 +60,9 @@ def main() -> None:
             times["small"].append(validate_once(small, minter, triples))
             times["large"].append(validate_once(large, minter, triples))
         for name, repo in (("small", small), ("large", large)):
-            print(f"store of {len(repo):>10,} triples: {statistics.median(times[name]) * 1000:8.1f} ms per validation (median)")
+            print(
+                f"store of {len(repo):>10,} triples: {statistics.median(times[name]) * 1000:8.1f} ms per validation (median)"
+            )
         print(f"ratio large/small: {statistics.median(times['large']) / statistics.median(times['small']):.2f}")
         small.close()
         large.close()
