@@ -68,7 +68,9 @@ def names_match(a: str, b: str) -> bool:
 
 
 def _labels(item: dict[str, Any]) -> list[str]:
-    return [item.get("label") or "", *item.get("altLabels", [])]
+    """Its labels and the words the document used for it (an annotator writes down the latter)."""
+    quotes = [e["quote"] for e in item.get("evidence", []) if len(e.get("quote", "")) <= 120]
+    return [item.get("label") or "", *item.get("altLabels", []), *quotes]
 
 
 def _match_entities(
