@@ -97,6 +97,7 @@ class _Trie:
 # only count as places after a preposition or a word for country.
 _ARABIC_AMBIGUOUS = {
     "مالي", "عمان", "الجديدة", "العيون", "الداخلة", "بركان", "تازة", "جدة", "الساحل", "المتوسط", "الشرق", "الوسط",
+    "المضيق", "المحمدية",
 }  # fmt: skip
 _ARABIC_PLACE_CUES = {"في", "دولة", "جمهورية", "الى", "الي", "من", "بين", "بدولة", "وفي", "مدينة", "بمدينة", "جهة",
                       "بجهة", "إقليم", "باقليم", "منطقة", "بمنطقة", "عاصمة"}  # fmt: skip
@@ -187,24 +188,28 @@ class Gazetteer:
     def _longest(
         self, trie: _Trie, tokens: list[Token], i: int, *, stem_first: bool = False
     ) -> tuple[Entry, int, str] | None:
+        """The longest entry starting at token ``i``; between equally long ones, the reading that strips
+        fewer letters from the first word ("وجدة" is Oujda before it is و + Jeddah)."""
         best: tuple[Entry, int, str] | None = None
-        frontier: list[tuple[_Trie, int]] = [(trie, i)]
+        best_rank = (0, 0)
+        frontier: list[tuple[_Trie, int, int]] = [(trie, i, 0)]
         while frontier:
-            node, j = frontier.pop()
+            node, j, stripped = frontier.pop()
             if node.entries and j > i:
                 candidate = self._pick(node, tokens, i, j)
-                if candidate is not None and (best is None or j > best[1]):
-                    best = (candidate[0], j, candidate[1])
+                rank = (j, -stripped)
+                if candidate is not None and (best is None or rank > best_rank):
+                    best, best_rank = (candidate[0], j, candidate[1]), rank
             if j >= len(tokens):
                 continue
             forms = match_forms(tokens[j].text) if j == i else _inner_forms(tokens[j].text)
             if stem_first and j == i:
                 # "12 مركزا للتكوين", "3 centres de formation": the unit's head word in any number or case.
                 forms = tuple(dict.fromkeys(f for form in forms for f in unit_stems(form)))
-            for form in forms:
+            for rank_of_form, form in enumerate(forms):
                 child = node.children.get(form)
                 if child is not None:
-                    frontier.append((child, j + 1))
+                    frontier.append((child, j + 1, stripped + (rank_of_form if j == i else 0)))
         return best
 
     @staticmethod
@@ -264,7 +269,7 @@ def _inner_forms(token: str) -> tuple[str, ...]:
 
 
 _LATIN_PLURAL = ("aux", "s", "x")
-_ARABIC_SUFFIXES = ("ين", "ون", "ات", "ا", "ه")
+_ARABIC_SUFFIXES = ("ين", "ون", "ا", "ه")  # not "ات": مكونات is "components", not trainers
 
 
 def unit_stems(form: str) -> tuple[str, ...]:

@@ -41,6 +41,10 @@ CURRENCY_WORDS: dict[str, str] = {
     "francs suisses": "CHF", "franc suisse": "CHF", "swiss francs": "CHF",
     "won": "KRW", "wons": "KRW", "yuan": "CNY", "yuans": "CNY", "rmb": "CNY",
     "riyals saoudiens": "SAR", "riyal saoudien": "SAR", "ريال": "SAR", "ouguiyas": "MRU", "ouguiya": "MRU",
+    "دينار كويتي": "KWD", "دينارا كويتيا": "KWD", "دنانير كويتية": "KWD", "kuwaiti dinars": "KWD",
+    "دينار تونسي": "TND", "دينارا تونسيا": "TND", "دينار جزائري": "DZD", "أوقية": "MRU", "فرنك افريقي": "XOF",
+    "فرنك سويسري": "CHF", "جنيه استرليني": "GBP", "دولار امريكي": "USD", "دولارا امريكيا": "USD", "ين ياباني": "JPY",
+    "درهم اماراتي": "AED", "ريال سعودي": "SAR", "ريال قطري": "QAR", "f cfa": "XOF",
 }  # fmt: skip
 # Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.
 SCALED_CURRENCIES: dict[str, tuple[str, int]] = {

@@ -259,9 +259,18 @@ class _Run:
             if self._overlaps(start, end, ("organisation",)):
                 continue
             window = [t for t in tokens if start <= t.start and t.end <= end]
-            noun = next((t for t in window if fold(t.text) not in _FUNCTION_WORDS), None)
-            if noun is not None and re.fullmatch(lex.project_nouns, noun.text, re.IGNORECASE):
-                continue  # "le projet d'Appui à l'Employabilité des Jeunes (PAEJ)" is a project
+            content = [t for t in window if fold(t.text) not in _FUNCTION_WORDS]
+            if content and (
+                re.fullmatch(lex.project_nouns, content[0].text, re.IGNORECASE)
+                or re.fullmatch(lex.project_nouns, content[-1].text, re.IGNORECASE)
+            ):
+                # "le projet d'Appui à l'Employabilité des Jeunes (PAEJ)", "the Youth Skills for Employment
+                # Activity (YSEA)": a project, not an organisation.
+                if re.fullmatch(lex.project_nouns, content[-1].text, re.IGNORECASE):
+                    self._add_project(
+                        index, sentence, self.text[start:end], start, end, acronym, "pattern:project-acronym", 0.8
+                    )
+                continue
             name = self.text[start:end]
             state = self._new_entity("organisation", name, sentence.language, _org_type(name), acronym)
             self.mentions.append(Mention(state.key, "organisation", start, end, index, "pattern:name-acronym", 0.85))
@@ -281,7 +290,10 @@ class _Run:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            possessive = self.text[max(0, token.start - 3) : token.start] in {"'s ", "’s "}
+            # "the World Bank's Board of Directors" is the Bank; "Jordan's Ministry of Labour" is a ministry.
+            possessive = self.text[max(0, token.start - 3) : token.start] in {"'s ", "’s "} and any(
+                m.kind == "organisation" and m.end == token.start - 3 for m in self.mentions
+            )
             if fold(token.text) in heads and token.is_capitalised and not _is_plural(token.text) and not possessive:
                 j, content = i + 1, 1
                 last = cut = i
@@ -357,14 +369,15 @@ class _Run:
             attributes = j - i - len(head) + (len(head) - 1)
             place = next((m for m in self.mentions if m.kind == "region" and m.start == tokens[j - 1].end + 1), None)
             key = None
-            if place is not None and attributes >= 1:
+            if place is not None:  # "مجلس جهة سوس ماسة", "مدينة المهن والكفاءات بتامسنا"
+                attributes += 1
                 # "مدينة المهن والكفاءات بتامسنا" / "بتماسنا": one institution, whatever the place's spelling.
                 words = [*head, *(key_form(t.text) for t in tokens[i + len(head) : j])]
                 key = "org:" + slugify(" ".join(words)) + "-" + slugify(place.key.rsplit("/", 1)[-1])
-                j = next(k for k, t in enumerate(tokens) if t.end == place.end) + 1
+                j = next((k for k, t in enumerate(tokens) if t.end == place.end), j - 1) + 1
             # "الحكومة الألمانية", "السفارة الفرنسية": one adjective makes a name for these heads.
             single = head[0] in {"حكومه", "سفاره"}
-            if attributes >= 2 or (attributes >= 1 and (acronym or single)):
+            if attributes >= 2 or (attributes >= 1 and (acronym or single or place is not None)):
                 start = tokens[i].start + (
                     1 if fold(tokens[i].text)[:1] in "وفبلك" and not fold(tokens[i].text).startswith(head[0][:1]) else 0
                 )
@@ -600,7 +613,18 @@ class _Run:
             names = [self._short_name(p) for p in parties]
             label = f"{kind} {' – '.join(names)}"
             key_parts = sorted(p for p in parties)
-            key = "project:agreement-" + slugify("-".join(k.rsplit("/", 1)[-1].split(":")[-1] for k in key_parts))
+            # Two agreements between the same parties ("une convention … et un accord spécifique") stay two.
+            noun = key_form(tokenize(match.group())[0].text)
+            variant = (
+                ""
+                if noun in {"convention", "conventions", "اتفاقيه", "اتفاقيات", "agreement", "agreements"}
+                else noun + "-"
+            )
+            key = (
+                "project:agreement-"
+                + variant
+                + slugify("-".join(k.rsplit("/", 1)[-1].split(":")[-1] for k in key_parts))
+            )
             state = self.entities.get(key)
             if state is None:
                 state = EntityState(key, "project", label, sentence.language, "PartnershipAgreement", False)
@@ -613,6 +637,30 @@ class _Run:
             dates = [d for d in self._dates(sentence) if d.kind == "date"]
             if dates and project.start is None:
                 project.start = dates[0].begin
+            if _FINANCING.search(match.group()):
+                self._financing_agreement(index, sentence, match, key, parties, lex)
+
+    def _financing_agreement(
+        self, index: int, sentence: Sentence, match: re.Match[str], agreement: str, parties: list[str], lex: Lexicon
+    ) -> None:
+        """A loan or grant agreement signed by a funder: the funder funds what the agreement is "to finance"."""
+        funders = [p for p in parties if self._is_funder(p)]
+        if not funders or len(funders) == len(parties):
+            return
+        end = sentence.start + match.end()
+        purpose = _PURPOSE.search(self.text[end : sentence.end])
+        funded = self._project_near(sentence, end + purpose.end(), before=False) if purpose else None
+        moneys = self._amounts(sentence, lex)
+        amount = min(moneys, key=lambda q: abs(q.start - end)) if moneys else None
+        kind = _kind(None, match.group(), lex)
+        for funder in funders:
+            self._add_funding(
+                sentence, funder, funded or agreement, amount, kind, f"pattern:financing-agreement:{lex.language}", 0.8
+            )
+
+    def _is_funder(self, key: str) -> bool:
+        state = self.entities.get(key)
+        return state is not None and state.type in {"DevelopmentBank", "DevelopmentAgency", "InternationalOrganisation"}
 
     def _short_name(self, key: str) -> str:
         state = self.entities[key]
@@ -746,8 +794,30 @@ class _Run:
             for m in lex.compiled(pattern).finditer(text):
                 start, end = sentence.start + m.start(), sentence.start + m.end()
                 funder = self._org_before(sentence, start)
-                if funder is None or self.text[funder.end : start].count(",") > 1:
+                if funder is not None and self.text[funder.end : start].count(",") > 1:
+                    funder = None
+                # "سيساهم المكتب في المرحلة الثانية": taking part, unless money follows the verb.
+                taking_part = lex.language == "ar" and not m.groupdict().get("kind")
+                if funder is not None and taking_part and not any(0 <= q.start - end <= 40 for q in moneys):
+                    funder = None
+                funders = [funder] if funder is not None else []
+                if not funders and lex.language == "ar":
+                    funders = self._subjects_after_verb(sentence, end, moneys, lex)  # verb-subject order
+                if not funders:
                     continue
+                if len(funders) > 1:
+                    funded = self._project_near(sentence, start) or self._current_project(start)
+                    if funded is not None:
+                        kind = _kind(m.groupdict().get("kind"), text, lex)
+                        for i, org in enumerate(funders):
+                            amount = _amount_between(
+                                moneys, org.end, funders[i + 1].start if i + 1 < len(funders) else None
+                            )
+                            self._add_funding(
+                                sentence, org.key, funded, amount, kind, f"pattern:funds:{lex.language}", confidence
+                            )
+                    continue
+                funder = funders[0]
                 funded = (
                     self._project_near(sentence, end, before=False)
                     or self._org_funded_after(sentence, end, lex)
@@ -782,6 +852,43 @@ class _Run:
                         self._add_funding(
                             sentence, funder.key, funded, amount, kind, f"pattern:receives:{lex.language}", confidence
                         )
+
+    def _subjects_after_verb(
+        self, sentence: Sentence, position: int, moneys: list[Quantity], lex: Lexicon
+    ) -> list[Mention]:
+        """Arabic verb-subject order: the organisation right after the verb (past a project or an adverb),
+        and those coordinated with it, taken as funders only when money follows the first one."""
+        first = self._subject_after_verb(sentence, position, moneys)
+        if first is None:
+            return []
+        found = [first]
+        for org in self._sentence_mentions(sentence, "organisation"):
+            if org.start <= found[-1].end or org.key in {f.key for f in found}:
+                continue
+            between = self.text[found[-1].end : org.start]
+            if re.fullmatch(r"[^،.;]{0,60}?[،,]\s*", between) and self.text[org.start] == "و":
+                found.append(org)  # "الوكالة الفرنسية (AFD) بمنحة …، والاتحاد الأوروبي بمنحة …"
+            elif not between.strip() and self.text[org.start] == "و":
+                found.append(org)
+            else:
+                break
+        return found
+
+    def _subject_after_verb(self, sentence: Sentence, position: int, moneys: list[Quantity]) -> Mention | None:
+        """The organisation right after a verb, past a project or an adverb, if money follows it."""
+        filler = re.compile(r"^(?:\s|أيضا|ايضا|بدوره|بدورها|كذلك|المشروع|البرنامج)*$")
+        projects = [m for m in self._sentence_mentions(sentence, "project") if m.start >= position]
+        for org in self._sentence_mentions(sentence, "organisation"):
+            if org.start < position:
+                continue
+            gap = self.text[position : org.start]
+            for project in projects:
+                if project.end <= org.start:
+                    gap = gap.replace(self.text[project.start : project.end], " ")
+            if filler.match(gap) and any(q.start > org.end for q in moneys):
+                return org
+            break
+        return None
 
     def _funded_before(self, sentence: Sentence, position: int, lex: Lexicon) -> tuple[str | None, str]:
         project = self._project_near(sentence, position)
@@ -1150,6 +1257,13 @@ class _Run:
 # -- module helpers ------------------------------------------------------------------------------
 
 _ACRONYM_RE = re.compile(_ACRONYM)
+_FINANCING = re.compile(
+    r"قرض|منح|تمويل|هبة|prêt|pret|don\b|financement|subvention|loan|grant|financing|credit", re.IGNORECASE
+)
+_PURPOSE = re.compile(
+    r"لتمويل|من\s+أجل\s+تمويل|pour\s+(?:le\s+)?financ\w*|destinée?\s+à\s+financer|to\s+(?:co-?)?finance|for\s+the\s+financing\s+of",
+    re.IGNORECASE,
+)
 _EN_TAIL_PROJECT = re.compile(
     r"(?P<name>(?:[A-Z][\w’'-]+\s+(?:(?:and|for|of|the|in|&)\s+)?){1,8}(?:Project|Programme|Program|Initiative|Compact))\b"
 )
@@ -1294,6 +1408,18 @@ def _token_equals(token: Token, key: str, name: str) -> bool:
 
 def _kind(word: str | None, text: str, lex: Lexicon) -> str:
     probe = fold(word) if word else ""
+    if probe in {
+        "تمويل",
+        "financement",
+        "funding",
+        "financing",
+        "support",
+        "دعم",
+        "appui financier",
+        "enveloppe",
+        "contribution",
+    }:
+        probe = ""  # not decisive: the rest of the sentence says whether it is a loan or a grant
     if probe in {"pret", "loan", "credit", "قرض", "قرضا"} or (
         not probe and lex.loan_words and re.search(lex.loan_words, text, re.IGNORECASE)
     ):
@@ -1303,6 +1429,11 @@ def _kind(word: str | None, text: str, lex: Lexicon) -> str:
     ):
         return "grant"
     return "unspecified"
+
+
+def _amount_between(moneys: list[Quantity], start: int, end: int | None) -> Quantity | None:
+    """The first amount after a funder's name and before the next funder's."""
+    return next((q for q in moneys if q.start >= start and (end is None or q.end <= end)), None)
 
 
 def _nearest_amount(moneys: list[Quantity], position: int, parties: int) -> Quantity | None:

@@ -14,7 +14,7 @@ LEXICON = Lexicon(
             0.8,
         ),
         (
-            r"\b(?:an?|the)\s+(?:[^;]{0,40}?\s)?(?P<kind>grant|loan|credit)\s+(?:[^;]{0,70}?\s)?from",
+            r"\b(?:an?|the)\s+(?:[^;]{0,40}?\s)??(?P<kind>grant|loan|credit)\s+(?:[^;]{0,70}?\s)??from",
             "unspecified",
             0.85,
         ),
@@ -31,7 +31,7 @@ LEXICON = Lexicon(
         (
             r"\b(?:has\s+|have\s+|will\s+)?(?:approved|provided|granted|awarded|extended|committed|signed|allocated|"
             r"disbursed|announced|provides|will\s+provide|contributes|contributed|is\s+providing)[\s,]+(?:an?\s+|a\s+new\s+)?"
-            r"(?:[^.;]{0,50}?\s)?(?P<kind>grant|loan|credit|funding|"
+            r"(?:[^.;]{0,50}?\s)??(?P<kind>grant|loan|credit|funding|"
             r"financing)",
             "unspecified",
             0.85,
@@ -40,7 +40,7 @@ LEXICON = Lexicon(
     receives_from=(
         (
             r"\b(?:benefits?|benefited|benefiting|received|receives|will\s+receive|secured)\s+(?:from\s+)?(?:an?\s+|the\s+)?"
-            r"(?:[^;]{0,50}?\s)?(?P<kind>grant|loan|funding|financing|support)\s+(?:[^;]{0,50}?\s)?from",
+            r"(?:[^;]{0,50}?\s)??(?P<kind>grant|loan|funding|financing|support)\s+(?:[^;]{0,50}?\s)??from",
             "unspecified",
             0.85,
         ),
@@ -54,12 +54,12 @@ LEXICON = Lexicon(
         ),
         (r"\bfor\s+the\s+benefit\s+of\b|\bbenefiting\b|\bto\s+benefit\b", "beneficiary"),
     ),
-    project_nouns=r"projects?|programmes?|programs?|initiatives?|twinning|interventions?|schemes?|compacts?",
+    project_nouns=r"projects?|programmes?|programs?|initiatives?|twinning|interventions?|schemes?|compacts?|activity|activities",
     agreement_nouns=(
         r"partnership\s+agreements?|cooperation\s+agreements?|framework\s+agreements?|memorand(?:um|a)\s+of\s+"
         r"understanding|mous?|letters?\s+of\s+intent|financing\s+agreements?|grant\s+agreements?|loan\s+agreements?"
     ),
-    project_anaphora=r"\b(?:the|this|that)\s+(?:project|programme|program|initiative|compact|scheme)\b",
+    project_anaphora=r"\b(?:the|this|that)\s+(?:project|programme|program|initiative|compact|scheme|activity)\b",
     organisation_anaphora=r"\b(?:the|this)\s+(?:institution|establishment|centre|center|facility)\b",
     organisation_heads=(
         "agency",

@@ -27,7 +27,7 @@ LEXICON = Lexicon(
         (
             r"\b(?:a|ont|va|vont|avait|avaient)?\s*(?:octroyé|accordé|alloué|débloqué|consenti|approuvé|signé|mobilisé|"
             r"apporté|octroie|accorde|alloue|apporte|apportera|apportent|fournit|fournira|verse|versera|consacre|"
-            r"octroyer|accorder|approuve)[\s,]+(?:[^.;]{0,60}?\s)?(?:un|une|des|le|la)?\s*(?:nouvel(?:le)?\s+)?"
+            r"octroyer|accorder|approuve)[\s,]+(?:[^.;]{0,60}?\s)??(?:un|une|des|le|la)?\s*(?:nouvel(?:le)?\s+)?"
             r"(?P<kind>don|prêt|subvention|financement|enveloppe|crédit|appui\s+financier|contribution)\b",
             "unspecified",
             0.85,
@@ -42,8 +42,8 @@ LEXICON = Lexicon(
             0.85,
         ),
         (
-            rf"\bbénéfici(?:e|ent|era|eront|ait|é)\s+(?:d['’]un|d['’]une|du|de\s+la|des)\s+(?P<kind>financement|"
-            rf"don|prêt|subvention|appui\s+financier|soutien\s+financier)\s+(?:[^;]{{0,70}}?\s)?{_DE}",
+            rf"\bbénéfici(?:e|ent|era|eront|ait|é)\s+(?:d['’]un|d['’]une|du|de\s+la|de\s+l['’]|des)\s*(?P<kind>financement|"
+            rf"don|prêt|subvention|appui\s+financier|soutien\s+financier)\s+(?:[^;]{{0,70}}?\s)??{_DE}",
             "unspecified",
             0.85,
         ),
@@ -67,6 +67,7 @@ LEXICON = Lexicon(
     ),
     project_nouns=r"projets?|programmes?|initiatives?|jumelages?|interventions?|chantiers?",
     agreement_nouns=(
+        r"conventions?\s+de\s+(?:financement|prêt|don|subvention)|accords?\s+de\s+(?:prêt|don|financement)|"
         r"conventions?(?:-cadres?)?\s+de\s+(?:partenariat|coopération)|conventions?-cadres?|accords?\s+de\s+"
         r"(?:partenariat|coopération|financement|don|prêt)|accords?\s+spécifiques?|m[ée]morandums?\s+d['’]entente|"
         r"protocoles?\s+d['’]accord|lettres?\s+d['’]intention|conventions?"
