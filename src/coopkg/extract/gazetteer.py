@@ -3,6 +3,7 @@ case, accents, Arabic letter variants and clitics."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ _ARABIC_PLACE_CUES = {"في", "دولة", "جمهورية", "الى", "الي", 
 
 
 _AMBIGUOUS_KEYS = {key_form(a) for a in _ARABIC_AMBIGUOUS}
+_SEPARATOR = re.compile(r"[,;:.()«»\"“”،؛]")  # not "/": "hommes/jours" is one unit
 _CUE_KEYS = {key_form(c) for c in _ARABIC_PLACE_CUES}
 
 
@@ -202,6 +204,8 @@ class Gazetteer:
                     best, best_rank = (candidate[0], j, candidate[1]), rank
             if j >= len(tokens):
                 continue
+            if j > i and _SEPARATOR.search(self._gap(tokens[j - 1], tokens[j])):
+                continue  # "Fès, Meknès" is two cities, not the region Fès-Meknès
             forms = match_forms(tokens[j].text) if j == i else _inner_forms(tokens[j].text)
             if stem_first and j == i:
                 # "12 مركزا للتكوين", "3 centres de formation": the unit's head word in any number or case.
@@ -211,6 +215,10 @@ class Gazetteer:
                 if child is not None:
                     frontier.append((child, j + 1, stripped + (rank_of_form if j == i else 0)))
         return best
+
+    @staticmethod
+    def _gap(left: Token, right: Token) -> str:
+        return left.after
 
     @staticmethod
     def _pick(node: _Trie, tokens: list[Token], i: int, j: int) -> tuple[Entry, str] | None:

@@ -1126,8 +1126,20 @@ class _Run:
 
     def _unit(self, tokens: list[Token], first: int, lex: Lexicon, language: str) -> tuple[str, int, float] | None:
         found = self.gz.find_unit(tokens, first)
+        if found is None and not is_arabic(tokens[first].text):
+            # "14 VTC training centres", "1,850 vocational teachers": a known unit one or two words on.
+            for skip in (1, 2):
+                if (
+                    first + skip < len(tokens)
+                    and self.text[tokens[first + skip - 1].end : tokens[first + skip].start] == " "
+                ):
+                    found = self.gz.find_unit(tokens, first + skip)
+                    if found is not None:
+                        break
         if found is not None:
             entry, end_index = found
+            if self.text[tokens[end_index - 1].end : tokens[end_index - 1].end + 2] == "/h":
+                return None  # "75 km/h" is a speed
             self.units.setdefault(
                 entry.iri,
                 Unit(id=entry.iri, label=entry.label(self.language)[0], lang=entry.label(self.language)[1], known=True),

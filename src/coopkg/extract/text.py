@@ -81,6 +81,7 @@ class Token:
     text: str
     start: int
     end: int
+    after: str = ""  # the characters up to the next token: a name does not run across a comma
 
     @property
     def folded(self) -> str:
@@ -97,7 +98,11 @@ class Token:
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    matches = list(_TOKEN.finditer(text))
+    return [
+        Token(m.group(), m.start() + offset, m.end() + offset, text[m.end() : nxt.start()] if nxt else "")
+        for m, nxt in zip(matches, [*matches[1:], None], strict=True)
+    ]
 
 
 _LEADING_ARTICLES = {"l", "d", "la", "le", "les", "the"}

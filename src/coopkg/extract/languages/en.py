@@ -112,6 +112,9 @@ LEXICON = Lexicon(
     not_units=frozenset(
         [
             "times",
+            "degrees",
+            "metres",
+            "meters",
             "years",
             "year",
             "months",

@@ -137,6 +137,10 @@ LEXICON = Lexicon(
     not_units=frozenset(
         [
             "fois",
+            "degrés",
+            "degré",
+            "mètres",
+            "mètre",
             "reprises",
             "ans",
             "an",
