@@ -777,6 +777,7 @@ class _Run:
                 funders = self._orgs_after(end, sentence, lex)
                 if not funders:
                     continue
+                funders += self._more_funders(sentence, funders[-1].end, lex)
                 funded, how = self._funded_before(sentence, start, lex)
                 if funded is None:
                     after = self._project_near(sentence, funders[-1].end, before=False)
@@ -785,8 +786,16 @@ class _Run:
                     continue
                 kind = _kind(m.groupdict().get("kind"), text, lex) if kind_hint == "unspecified" else kind_hint
                 conf = confidence if how in {"named", "after"} else round(confidence * 0.8, 2)
-                for funder in funders:
-                    amount = _nearest_amount(moneys, funder.end if len(funders) == 1 else funder.start, len(funders))
+                for i, funder in enumerate(funders):
+                    if len(funders) == 1:
+                        amount = _nearest_amount(moneys, funder.end, 1)
+                    elif len([q for q in moneys if q.start >= funders[0].start]) < len(funders):
+                        amount = None  # one figure for several co-funders is their total, not each one's share
+                    else:
+                        # Co-funders: each one's own figure, written after its name and before the next one.
+                        amount = _amount_between(
+                            moneys, funder.end, funders[i + 1].start if i + 1 < len(funders) else None
+                        )
                     self._add_funding(
                         sentence, funder.key, funded, amount, kind, f"pattern:funded-by:{lex.language}", conf
                     )
@@ -852,6 +861,19 @@ class _Run:
                         self._add_funding(
                             sentence, funder.key, funded, amount, kind, f"pattern:receives:{lex.language}", confidence
                         )
+
+    def _more_funders(self, sentence: Sentence, position: int, lex: Lexicon) -> list[Mention]:
+        """ "cofinancé par la BAD, qui a approuvé …, et par la BEI": funders named after a second "par"."""
+        found: list[Mention] = []
+        while True:
+            more = _MORE_FUNDERS.search(self.text[position : min(sentence.end, position + 160)])
+            if more is None:
+                return found
+            extra = self._orgs_after(position + more.end(), sentence, lex)
+            if not extra:
+                return found
+            found += [m for m in extra if m.key not in {f.key for f in found}]
+            position = extra[-1].end
 
     def _subjects_after_verb(
         self, sentence: Sentence, position: int, moneys: list[Quantity], lex: Lexicon
@@ -1269,6 +1291,10 @@ class _Run:
 # -- module helpers ------------------------------------------------------------------------------
 
 _ACRONYM_RE = re.compile(_ACRONYM)
+_MORE_FUNDERS = re.compile(
+    r"(?:,\s*)?(?:\bet\s+(?:également\s+|aussi\s+)?par|\band\s+(?:also\s+)?by|\s+و(?:من\s+طرف|من\s+قبل))\b",
+    re.IGNORECASE,
+)
 _FINANCING = re.compile(
     r"قرض|منح|تمويل|هبة|prêt|pret|don\b|financement|subvention|loan|grant|financing|credit", re.IGNORECASE
 )
