@@ -165,6 +165,8 @@ class _Run:
         for index, sentence in enumerate(self.sentences):
             self._gazetteer_mentions(index, sentence)
             self._new_organisations(index, sentence)
+            if sentence.language == "en":
+                self._english_tail_head_organisations(index, sentence)
         self._acronym_mentions()
         self._short_references()
         self._drop_places_inside_names()
@@ -298,11 +300,16 @@ class _Run:
                 j, content = i + 1, 1
                 last = cut = i
                 cut_content = 1
+                ministry = fold(token.text) in {"ministere", "ministry"}
                 while j < len(tokens):
                     gap = self.text[tokens[j - 1].end : tokens[j].start]
-                    if any(c in gap for c in ',;:()«»"“”.') or gap.count(" ") > 1:
-                        break
+                    listing = ministry and gap.strip() == "," and tokens[j].is_capitalised
+                    if (any(c in gap for c in ',;:()«»"“”.') and not listing) or gap.count(" ") > 1:
+                        break  # a ministry's name may list its remits: "Ministry of Training, Apprenticeship and …"
                     word = tokens[j]
+                    if j == i + 1 and _ADJECTIVE.fullmatch(word.text):
+                        j += 1  # "Conseil régional de Béni Mellal-Khénifra", "Agence nationale de …"
+                        continue
                     if re.fullmatch(lex.project_nouns, word.text, re.IGNORECASE):
                         # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
                         last, content = cut, cut_content
@@ -327,6 +334,23 @@ class _Run:
                     i = last + 1
                     continue
             i += 1
+
+    def _english_tail_head_organisations(self, index: int, sentence: Sentence) -> None:
+        """ "the West African Development Bank": capitalised words ending with a head noun; a longer name
+        replaces a shorter reference one inside it (the African Development Bank)."""
+        for match in _EN_TAIL_ORG.finditer(sentence.text):
+            start, end = sentence.start + match.start("name"), sentence.start + match.end("name")
+            inside = [m for m in self.mentions if m.kind == "organisation" and start <= m.start and m.end <= end]
+            if any(m.start == start and m.end == end for m in inside) or self._overlaps(start, end, ("project",)):
+                continue
+            if any(
+                m.kind == "organisation" and m.start < end and start < m.end and m not in inside for m in self.mentions
+            ):
+                continue
+            self.mentions = [m for m in self.mentions if m not in inside]
+            name = self.text[start:end]
+            state = self._new_entity("organisation", name, "en", _org_type(name.split()[-1]), self._acronym_after(end))
+            self.mentions.append(Mention(state.key, "organisation", start, end, index, "pattern:tail-head", 0.7))
 
     def _is_project_context(self, sentence: Sentence, start: int, lex: Lexicon) -> bool:
         before = self.text[max(sentence.start, start - 25) : start]
@@ -1291,6 +1315,11 @@ class _Run:
 # -- module helpers ------------------------------------------------------------------------------
 
 _ACRONYM_RE = re.compile(_ACRONYM)
+_ADJECTIVE = re.compile(r"[a-zéèêàç]+(?:al|ale|aux|ales|ionale?|ienne?|ique|aire|ive?|ée?)")
+_EN_TAIL_ORG = re.compile(
+    r"(?P<name>(?:(?!(?:The|A|An|This|Its)\s)[A-Z][\w’'-]+\s+(?:(?:and|for|of|the|&)\s+)?){1,6}"
+    r"(?:Bank|Fund|Agency|Corporation|Foundation|Organization|Organisation|Institute|University|Council|Authority|Commission))\b"
+)
 _MORE_FUNDERS = re.compile(
     r"(?:,\s*)?(?:\bet\s+(?:également\s+|aussi\s+)?par|\band\s+(?:also\s+)?by|\s+و(?:من\s+طرف|من\s+قبل))\b",
     re.IGNORECASE,
