@@ -11,19 +11,10 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from coopkg.extract.text import Token, fold, is_arabic, key_form, match_forms, name_tokens
-from coopkg.terms import COOPKG, RDF, SKOS, local_name
+from coopkg.terms import COOPKG, ORGANISATION_TYPES, RDF, REGION_TYPES, SKOS, local_name
 
-ORGANISATION_CLASSES = {
-    "Organisation",
-    "InternationalOrganisation",
-    "DevelopmentAgency",
-    "DevelopmentBank",
-    "GovernmentBody",
-    "EducationInstitution",
-    "CivilSocietyOrganisation",
-    "Company",
-}
-REGION_CLASSES = {"Region", "Country", "AdministrativeRegion", "Province", "City", "SupranationalRegion"}
+ORGANISATION_CLASSES = frozenset(ORGANISATION_TYPES)
+REGION_CLASSES = frozenset(REGION_TYPES)
 # When one name fits several entries, the more specific reading wins.
 _PRIORITY = {
     "organisation": 0,
