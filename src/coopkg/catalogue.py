@@ -14,12 +14,10 @@ from typing import Any
 
 from coopkg.errors import NotFoundError
 from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
-from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding
+from coopkg.funding_index import FundingIndex
 from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
-
-_KINDS_ORDER = ("Organisation",)
 
 
 @dataclass
@@ -229,9 +227,6 @@ class Catalogue:
             )
         unique = {i["id"]: i for i in out}
         return sorted(unique.values(), key=lambda i: (-i["value"], i["id"]))
-
-    def search_fundings(self, query: FundingQuery) -> tuple[int, list[IndexedFunding]]:
-        return self.fundings.search(query)
 
     def sources(self, fact: str) -> list[dict[str, Any]]:
         """The documents that state ``fact``, each with its evidence quotes."""

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coopkg.errors import BadInputError, CoopkgError, NotFoundError
+from coopkg.errors import EXIT_CODES, BadInputError, CoopkgError, NotFoundError
 from coopkg.iris import IriMinter, valid_document_id
 from coopkg.settings import Settings, get_settings
 from coopkg.store import open_repository, rdf_format, rdf_format_for_path
@@ -30,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    epilog="Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items()),
 )
 out = Console()
 err = Console(stderr=True)
@@ -394,6 +395,8 @@ def ingest(
     for o in outcomes:
         c = o.counts
         note = o.message or (_plural(len(o.report.warnings), "warning") if o.report and o.report.warnings else "")
+        if o.extraction is not None and o.extraction.is_empty():
+            note = "no cooperation facts found"
         style = {"written": None, "rejected": "yellow", "failed": "red"}[o.status]
         table.add_row(
             o.source,

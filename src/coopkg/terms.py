@@ -53,8 +53,6 @@ VOCABULARIES = (COOPKG, RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, OA, ORG, SCHEM
 PREFIXES: dict[str, str] = {v.ns_prefix: v.ns for v in VOCABULARIES}
 
 # Controlled values: the JSON contract uses the short names, the graph the concepts.
-ROLES = ("funder", "lead", "extending", "implementer", "partner", "beneficiary")
-FUNDING_KINDS = ("grant", "loan", "unspecified")
 QUALIFIERS = ("more-than", "at-least", "less-than", "up-to", "approximately")
 REGION_TYPES = ("Country", "AdministrativeRegion", "Province", "City", "SupranationalRegion", "Region")
 ORGANISATION_TYPES = (

@@ -24,13 +24,6 @@ GRAPH_TYPES = {
     "trig": "application/trig",
     "nquads": "application/n-quads",
 }
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "text/plain": "application/n-triples",
-    "application/x-turtle": "text/turtle",
-}
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ class Gazetteer:
                     best, best_rank = (candidate[0], j, candidate[1]), rank
             if j >= len(tokens):
                 continue
-            if j > i and _SEPARATOR.search(self._gap(tokens[j - 1], tokens[j])):
+            if j > i and _SEPARATOR.search(tokens[j - 1].after):
                 continue  # "Fès, Meknès" is two cities, not the region Fès-Meknès
             forms = match_forms(tokens[j].text) if j == i else _inner_forms(tokens[j].text)
             if stem_first and j == i:
@@ -206,10 +206,6 @@ class Gazetteer:
                 if child is not None:
                     frontier.append((child, j + 1, stripped + (rank_of_form if j == i else 0)))
         return best
-
-    @staticmethod
-    def _gap(left: Token, right: Token) -> str:
-        return left.after
 
     @staticmethod
     def _pick(node: _Trie, tokens: list[Token], i: int, j: int) -> tuple[Entry, str] | None:

@@ -158,10 +158,6 @@ class Repository(abc.ABC):
         """Replace the content of ``graph`` atomically: readers see the old or the new, never a mix."""
 
     @abc.abstractmethod
-    def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        """Add triples to ``graph`` in one transaction."""
-
-    @abc.abstractmethod
     def drop_graph(self, graph: NamedNode) -> bool:
         """Remove a named graph; returns whether it existed."""
 

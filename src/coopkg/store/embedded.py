@@ -9,7 +9,7 @@ from typing import IO
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable
 
 from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
-from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path, to_quads
+from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
 from coopkg.store.sparql_text import drop_graph_update, replace_graph_update
 
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -71,14 +71,6 @@ class EmbeddedRepository(Repository):
         triples = list(triples)
         self.update(replace_graph_update(graph, triples))
         return len(triples)
-
-    def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        quads = list(to_quads(triples, graph))
-        try:
-            self.store.extend(quads)
-        except OSError as error:
-            raise StoreError(f"write failed: {error}") from error
-        return len(quads)
 
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.store.contains_named_graph(graph)

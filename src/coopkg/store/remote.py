@@ -96,12 +96,6 @@ class RemoteRepository(Repository):
         self.update(replace_graph_update(graph, triples))
         return len(triples)
 
-    def add_to_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        triples = list(triples)
-        if triples:
-            self.update(insert_data(graph, triples))
-        return len(triples)
-
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.has_graph(graph)
         if existed:
