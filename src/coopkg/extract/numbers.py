@@ -33,7 +33,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
     "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
     "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY",
-    "fcfa": "XOF", "francs cfa": "XOF", "franc cfa": "XOF",
+    "fcfa": "XOF", "francs cfa": "XOF", "franc cfa": "XOF", "cfa francs": "XOF", "cfa franc": "XOF",
     "dinars tunisiens": "TND", "dinar tunisien": "TND", "dt": "TND",
     "dinars algeriens": "DZD", "dinar algerien": "DZD", "da": "DZD",
     "dinars koweitiens": "KWD", "dinar koweitien": "KWD",

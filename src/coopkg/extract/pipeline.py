@@ -953,6 +953,12 @@ class _Run:
         if boundary != -1:
             chunk_start = sentence.start + boundary + 1
         chunk = self.text[chunk_start:position]
+        if boundary != -1 and _PARTICIPLE.fullmatch(chunk.strip()):
+            # "the rehabilitation of the Ngalenka canal, financed through a loan from": the phrase before the comma.
+            earlier = max(prefix[:boundary].rfind(c) for c in ",;:،(")
+            chunk_start = sentence.start + earlier + 1 if earlier != -1 else sentence.start
+            chunk = self.text[chunk_start : sentence.start + boundary]
+            position = sentence.start + boundary
         head = re.search(rf"(?<![\w])(?:(?:{lex.project_nouns})|(?:{_ACTION_NOUNS}))(?![\w])", chunk, re.IGNORECASE)
         if head is None:
             return None
@@ -993,6 +999,11 @@ class _Run:
                 re.IGNORECASE,
             ):
                 continue  # "soit plus de 9 millions de dirhams" restates the same money
+            if re.search(
+                r"\(\s*(?:about|approximately|around|some|environ|près\s+de|soit|حوالي|حوالى|أي|ما\s+يعادل)?\s*$",
+                before,
+            ):
+                continue  # "(about $43 million)", "(حوالي 85 مليون درهم)": a conversion in brackets
             moneys.append(
                 Quantity(q.value, q.start + sentence.start, q.end + sentence.start, q.currency, q.scaled, q.words)
             )
@@ -1315,6 +1326,10 @@ class _Run:
 # -- module helpers ------------------------------------------------------------------------------
 
 _ACRONYM_RE = re.compile(_ACRONYM)
+_PARTICIPLE = re.compile(
+    r"(?:(?:qui\s+est|which\s+is|qui\s+sera)\s+)?(?:co-?)?(?:financé|financée|financés|financées|financed|funded|الممول|الممولة|ممول|ممولة)",
+    re.IGNORECASE,
+)
 _ADJECTIVE = re.compile(r"[a-zéèêàç]+(?:al|ale|aux|ales|ionale?|ienne?|ique|aire|ive?|ée?)")
 _EN_TAIL_ORG = re.compile(
     r"(?P<name>(?:(?!(?:The|A|An|This|Its)\s)[A-Z][\w’'-]+\s+(?:(?:and|for|of|the|&)\s+)?){1,6}"

@@ -14,11 +14,11 @@ LEXICON = Lexicon(
             0.8,
         ),
         (
-            r"\b(?:an?|the)\s+(?:[^;]{0,40}?\s)??(?P<kind>grant|loan|credit)\s+(?:[^;]{0,70}?\s)??from",
+            r"\b(?:an?|the)\s+(?:[^;,]{0,40}?\s)??(?P<kind>grant|loan|credit)\s+(?:[^;]{0,70}?\s)??from",
             "unspecified",
             0.85,
         ),
-        (r"\bthrough\s+(?:an?\s+)?(?P<kind>grant|loan|credit|funding)\s+from", "unspecified", 0.85),
+        (r"\bthrough\s+(?:an?\s+)?(?P<kind>grant|loan|credit|funding)\s+(?:[^;]{0,80}?\s)??from", "unspecified", 0.85),
         (r"\bsupported\s+(?:financially\s+)?by\s+(?:an?\s+)?(?:(?P<kind>grant|loan)\s+from\s+)?", "unspecified", 0.7),
         (r"\b(?:provided|granted|awarded|extended)\s+by", "unspecified", 0.75),
     ),
@@ -32,7 +32,7 @@ LEXICON = Lexicon(
             r"\b(?:has\s+|have\s+|will\s+)?(?:approved|provided|granted|awarded|extended|committed|signed|allocated|"
             r"disbursed|announced|provides|will\s+provide|contributes|contributed|is\s+providing)[\s,]+(?:an?\s+|a\s+new\s+)?"
             r"(?:[^.;]{0,50}?\s)??(?P<kind>grant|loan|credit|funding|"
-            r"financing)",
+            r"financing|compact)",
             "unspecified",
             0.85,
         ),
