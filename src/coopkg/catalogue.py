@@ -69,6 +69,18 @@ def score(query: str, names: list[tuple[str, bool]]) -> int:
     return best
 
 
+def _ranked(items: list[Named], q: str | None) -> list[Named]:
+    """Best matches of ``q`` first (by label when there is no query)."""
+    if not q:
+        return sorted(items, key=lambda item: item.label().casefold())
+    scored = []
+    for item in items:
+        s = score(q, [(label, True) for label in item.labels.values()] + [(alt, False) for alt in item.alt])
+        if s:
+            scored.append((-s, item.label().casefold(), item))
+    return [item for *_, item in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+
 class Catalogue:
     def __init__(self, repo: Repository, fundings: FundingIndex) -> None:
         self.repo = repo
@@ -120,15 +132,7 @@ class Catalogue:
         items = list(self.organisations_index().values())
         if type_:
             items = [o for o in items if o.type.lower() == type_.lower()]
-        if not q:
-            return sorted(items, key=lambda o: o.label().casefold())
-        scored = []
-        for org in items:
-            names = [(label, True) for label in org.labels.values()] + [(alt, False) for alt in org.alt]
-            s = score(q, names)
-            if s:
-                scored.append((-s, org.label().casefold(), org))
-        return [org for *_, org in sorted(scored, key=lambda t: (t[0], t[1]))]
+        return _ranked(items, q)
 
     def organisation(self, iri: str) -> Named:
         org = self.organisations_index().get(iri)
@@ -152,16 +156,7 @@ class Catalogue:
     # -- projects -------------------------------------------------------------------------------
 
     def search_projects(self, q: str | None) -> list[Named]:
-        items = list(self.projects_index().values())
-        if not q:
-            return sorted(items, key=lambda p: p.label().casefold())
-        scored = []
-        for project in items:
-            names = [(label, True) for label in project.labels.values()] + [(alt, False) for alt in project.alt]
-            s = score(q, names)
-            if s:
-                scored.append((-s, project.label().casefold(), project))
-        return [p for *_, p in sorted(scored, key=lambda t: (t[0], t[1]))]
+        return _ranked(list(self.projects_index().values()), q)
 
     def project(self, iri: str) -> Named:
         project = self.projects_index().get(iri)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pyoxigraph import RdfFormat, Triple, parse
 
 from coopkg.iris import IriMinter
@@ -10,7 +12,13 @@ from coopkg.store.base import Repository
 
 
 def ontology_triples() -> list[Triple]:
-    return [q.triple for q in parse(path=str(ontology_file()), format=RdfFormat.TURTLE)]
+    """The ontology's triples (parsed once per process: HTML pages and /ontology ask for them often)."""
+    return list(_ontology_triples())
+
+
+@cache
+def _ontology_triples() -> tuple[Triple, ...]:
+    return tuple(q.triple for q in parse(path=str(ontology_file()), format=RdfFormat.TURTLE))
 
 
 def reference_triples(minter: IriMinter) -> list[Triple]:

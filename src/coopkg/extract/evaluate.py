@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,27 +123,20 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b), 1)
 
 
-def _match_fundings(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], keys: dict[str, str]) -> Score:
+def _pair_off(
+    predicted: list[dict[str, Any]],
+    gold: list[dict[str, Any]],
+    fits: Callable[[dict[str, Any], dict[str, Any]], bool],
+    describe: Callable[[dict[str, Any]], str],
+) -> Score:
+    """Each prediction takes the first gold item it fits; optional gold items count neither way."""
     score = Score()
-    remaining = [g for g in gold]
+    remaining = list(gold)
     for p in predicted:
-        funder, funded = keys.get(p["funder"]), keys.get(p["funded"])
-        hit = next(
-            (
-                g
-                for g in remaining
-                if g["funder"] == funder
-                and g["funded"] == funded
-                and _close(p.get("amount"), g.get("amount"))
-                and (p.get("currency") or None) == (g.get("currency") or None)
-            ),
-            None,
-        )
+        hit = next((g for g in remaining if fits(p, g)), None)
         if hit is None:
             score.fp += 1
-            score.errors.append(
-                f"false alarm: {funder or p['funder']} → {funded or p['funded']} {p.get('amount')} {p.get('currency')}"
-            )
+            score.errors.append(f"false alarm: {describe(p)}")
             continue
         remaining.remove(hit)
         if not hit.get("optional"):
@@ -150,35 +144,41 @@ def _match_fundings(predicted: list[dict[str, Any]], gold: list[dict[str, Any]],
     for g in remaining:
         if not g.get("optional"):
             score.fn += 1
-            score.errors.append(f"missed: {g['funder']} → {g['funded']} {g.get('amount')} {g.get('currency')}")
+            score.errors.append(f"missed: {describe(g)}")
     return score
+
+
+def _match_fundings(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], keys: dict[str, str]) -> Score:
+    def as_gold(p: dict[str, Any]) -> dict[str, Any]:
+        return {**p, "funder": keys.get(p["funder"], p["funder"]), "funded": keys.get(p["funded"], p["funded"])}
+
+    def fits(p: dict[str, Any], g: dict[str, Any]) -> bool:
+        p = as_gold(p)
+        return (
+            g["funder"] == p["funder"]
+            and g["funded"] == p["funded"]
+            and _close(p.get("amount"), g.get("amount"))
+            and (p.get("currency") or None) == (g.get("currency") or None)
+        )
+
+    def describe(f: dict[str, Any]) -> str:
+        f = as_gold(f)
+        return f"{f['funder']} → {f['funded']} {f.get('amount')} {f.get('currency')}"
+
+    return _pair_off(predicted, gold, fits, describe)
 
 
 def _match_indicators(predicted: list[dict[str, Any]], gold: list[dict[str, Any]], reference_units: set[str]) -> Score:
-    score = Score()
-    remaining = [g for g in gold]
-    for p in predicted:
-        unit = local_name(p.get("unitId") or "")
-        known = (p.get("unitId") or "") in reference_units
+    reference_keys = {local_name(u) for u in reference_units}
 
-        def fits(g: dict[str, Any], p: dict[str, Any] = p, unit: str = unit, known: bool = known) -> bool:
-            if not _close(float(p["value"]), float(g["value"])):
-                return False
-            return g["unit"] == unit or (not known and g["unit"] not in {local_name(u) for u in reference_units})
+    def fits(p: dict[str, Any], g: dict[str, Any]) -> bool:
+        if not _close(float(p["value"]), float(g["value"])):
+            return False
+        unit_id = p.get("unitId") or ""
+        # A unit outside the reference list matches any gold unit that is outside it too (names differ by language).
+        return g["unit"] == local_name(unit_id) or (unit_id not in reference_units and g["unit"] not in reference_keys)
 
-        hit = next((g for g in remaining if fits(g)), None)
-        if hit is None:
-            score.fp += 1
-            score.errors.append(f"false alarm: {p['value']} {p.get('unit')}")
-            continue
-        remaining.remove(hit)
-        if not hit.get("optional"):
-            score.tp += 1
-    for g in remaining:
-        if not g.get("optional"):
-            score.fn += 1
-            score.errors.append(f"missed: {g['value']} {g['unit']}")
-    return score
+    return _pair_off(predicted, gold, fits, lambda i: f"{i['value']} {i.get('unit')}")
 
 
 def evaluate_document(extractor: Extractor, document: Path, gold: dict[str, Any]) -> dict[str, Score]:
