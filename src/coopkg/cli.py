@@ -435,15 +435,35 @@ def evaluate(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (see README: embedded store).")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes, each answering from the store's snapshots.")] = 2,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
-    """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn)."""
+    """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn workers under a supervisor)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
+    from coopkg.store.snapshots import Generations
+
+    if workers < 1:
+        raise BadInputError("--workers must be at least 1")
     settings = get_settings()
-    if workers > 1 and settings.backend == "embedded":
-        raise BadInputError("the embedded store allows one writer process: use --workers 1, or the remote backend")
-    uvicorn.run("coopkg.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    if settings.backend == "embedded":
+        Generations(settings.store).publish_if_stale()  # once here, rather than racing in every worker
+    # The workers are spawned and read their settings from the environment: tell them a supervisor
+    # replaces a worker that exits, so one whose query overran may exit to stop it.
+    os.environ["COOPKG_SUPERVISED"] = "1"
+    config = uvicorn.Config(
+        "coopkg.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+        timeout_graceful_shutdown=2,
+    )
+    # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -78,12 +78,16 @@ class Ingestor:
         report = validate_document(triples, document_context(self.repo, self.minter, triples))
         return triples, report
 
-    def write(self, extraction: Extraction) -> Outcome:
-        """Validate and write one document's graph atomically; nothing is written if it does not conform."""
+    def write(self, extraction: Extraction, *, into: Repository | None = None) -> Outcome:
+        """Validate and write one document's graph atomically; nothing is written if it does not conform.
+
+        ``into``: where to write, when it is not the repository read for validation (the service
+        validates on its snapshot and writes to the store).
+        """
         triples, report = self.check(extraction)
         doc_id = extraction.document.id
         report.raise_for_violations(f"document {doc_id}")
-        self.repo.replace_graph(self.minter.document_graph(doc_id), triples)
+        (into or self.repo).replace_graph(self.minter.document_graph(doc_id), triples)
         return Outcome(
             extraction.document.source,
             doc_id,

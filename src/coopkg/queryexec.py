@@ -1,32 +1,33 @@
 """Query execution with a real time limit.
 
-pyoxigraph's Python API has no timeout or cancellation, so the service does not evaluate
-queries in its own process. The design:
+pyoxigraph's Python API has no timeout or cancellation, and a query cannot be stopped inside
+the process that runs it. The service therefore runs as several worker processes under a
+supervisor (``coopkg serve``, see the README), and each worker evaluates queries itself, in a
+thread, on its read-only snapshot of the store (:mod:`coopkg.store.snapshots`):
 
-* the serving process keeps the one writable store;
-* after each write it takes a RocksDB checkpoint of the store (``Store.backup``: hard links,
-  a few milliseconds) into a new *generation* directory — an immutable snapshot;
-* a pool of worker processes opens the latest snapshot read-only (safe: nothing ever writes
-  a checkpoint) and evaluates queries there, serialising the answer with the engine;
-* a query that runs past its limit has its worker killed (SIGKILL: the CPU is free at once)
-  and replaced; the caller gets :class:`QueryTimeoutError`, other workers keep serving;
-* every query names the current generation, so answers are always current after a write;
-  a snapshot directory is deleted once no worker uses it.
+* the caller waits for the answer up to the query's limit;
+* past the limit the caller answers 503 at once, and the worker *retires*: it stops taking
+  connections, lets its other requests finish for a moment (``RETIRE_GRACE``), and exits, which
+  frees the CPU the runaway query was using; the supervisor starts a fresh worker, and the
+  other workers keep answering meanwhile;
+* outside a supervisor (``create_app`` in another server) nothing would start a replacement, so
+  the worker only answers 503 and logs that the query runs on (``Settings.supervised``).
+
+Evaluating in the worker itself, not in a helper process, keeps a point lookup at the engine's
+own speed: no copy of the query or of the answer crosses a process boundary.
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import multiprocessing
-import queue
-import shutil
+import asyncio
+import logging
+import os
+import signal
 import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
@@ -34,7 +35,8 @@ from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
 from coopkg.errors import BadInputError, QuerySyntaxError, QueryTimeoutError, StoreError, TooLargeError
 from coopkg.store.base import Term
 
-_CONTEXT = multiprocessing.get_context("spawn")  # no fork: RocksDB's threads do not survive it
+log = logging.getLogger("coopkg.query")
+RETIRE_GRACE = 0.8  # seconds a retiring worker gives its other requests before it exits
 
 
 @dataclass(frozen=True)
@@ -85,108 +87,61 @@ def _evaluate(store: Store, request: QueryRequest) -> tuple[str, Any]:
     return "ok", (kind, body, fmt.media_type)
 
 
-def _worker_main(connection: Connection) -> None:  # pragma: no cover - runs in the worker process
-    store: Store | None = None
-    opened: str | None = None
-    while True:
-        try:
-            message = connection.recv()
-        except EOFError:
-            return
-        snapshot, request = message
-        try:
-            if snapshot != opened:
-                store = Store.read_only(snapshot)
-                opened = snapshot
-            assert store is not None
-            connection.send(_evaluate(store, request))
-        except OSError as error:
-            connection.send(("store", f"cannot open snapshot {snapshot}: {error}"))
+class InlineQueryEngine:
+    """Evaluates queries in this process's thread pool on the store ``store_of()`` returns."""
 
+    def __init__(self, store_of: Callable[[], Store], *, threads: int, on_overrun: Callable[[], bool]) -> None:
+        self._store_of = store_of
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="coopkg-query")
+        self._on_overrun = on_overrun
+        self.retiring = False
 
-class _Worker:
-    def __init__(self) -> None:
-        self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child,), daemon=True, name="coopkg-query")
-        self.process.start()
-        child.close()
-        self.snapshot: str | None = None
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
-
-
-class SnapshotQueryPool:
-    """Evaluates queries on snapshots of an embedded store, in killable worker processes."""
-
-    def __init__(self, store: Store, snapshot_root: Path, *, workers: int = 2) -> None:
-        self.store = store
-        self.root = snapshot_root
-        self.root.mkdir(parents=True, exist_ok=True)
-        for stale in self.root.glob("gen-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        self._generation = itertools.count(1)
-        self._lock = threading.Lock()
-        self.current = ""
-        self.refresh()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._workers: list[_Worker] = []
-        for _ in range(max(1, workers)):
-            worker = _Worker()
-            self._workers.append(worker)
-            self._idle.put(worker)
-
-    def refresh(self) -> None:
-        """Take a new snapshot after a write; later queries see it."""
-        with self._lock:
-            target = self.root / f"gen-{next(self._generation):08d}"
-            self.store.flush()
-            self.store.backup(str(target))
-            self.current = str(target)
-        self._collect()
-
-    def _collect(self) -> None:
-        in_use = {w.snapshot for w in list(getattr(self, "_workers", []))} | {self.current}
-        for folder in self.root.glob("gen-*"):
-            if str(folder) not in in_use:
-                shutil.rmtree(folder, ignore_errors=True)
+    def submit(self, request: QueryRequest) -> Future[tuple[str, Any]]:
+        # A retiring worker still answers: requests already on its connections finish in its grace.
+        return self._pool.submit(_evaluate, self._store_of(), request)
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
-        deadline = time.monotonic() + timeout
+        future = self.submit(request)
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as error:
-            raise QueryTimeoutError(f"all query workers stayed busy for {timeout:g} s; try again later") from error
-        snapshot = self.current
-        try:
-            worker.connection.send((snapshot, request))
-            worker.snapshot = snapshot
-            remaining = max(0.0, deadline - time.monotonic())
-            if not worker.connection.poll(remaining):
-                worker.kill()
-                worker = self._replace(worker)
-                raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
-            status, payload = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError) as error:
-            worker.kill()
-            worker = self._replace(worker)
-            raise StoreError(f"the query worker failed: {error}") from error
-        finally:
-            self._idle.put(worker)
+            status, payload = future.result(timeout)
+        except FutureTimeout:
+            raise self.overran(timeout) from None
         return _answer(status, payload, request)
 
-    def _replace(self, dead: _Worker) -> _Worker:
-        fresh = _Worker()
-        self._workers = [fresh if w is dead else w for w in self._workers]
-        return fresh
+    async def run_async(self, request: QueryRequest, timeout: float) -> Answer:
+        future = asyncio.wrap_future(self.submit(request))
+        try:
+            status, payload = await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            raise self.overran(timeout) from None
+        return _answer(status, payload, request)
+
+    def overran(self, timeout: float) -> QueryTimeoutError:
+        if not self.retiring:
+            self.retiring = self._on_overrun()
+        return QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
+
+    def refresh(self) -> None:
+        """Nothing to do: every query reads ``store_of()``, which follows the newest snapshot."""
 
     def close(self) -> None:
-        for worker in self._workers:
-            with contextlib.suppress(Exception):
-                worker.kill()
-        shutil.rmtree(self.root, ignore_errors=True)
+        # Never wait: a runaway query would hold the shutdown; the process exit stops it.
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def retire_process(grace: float = RETIRE_GRACE) -> bool:
+    """Stop this worker gracefully (SIGTERM to itself), and for certain after ``grace`` seconds."""
+    log.warning("a query overran its time limit: this worker exits and the supervisor replaces it")
+    os.kill(os.getpid(), signal.SIGTERM)
+    timer = threading.Timer(grace, os._exit, args=(0,))
+    timer.daemon = True
+    timer.start()
+    return True
+
+
+def keep_running() -> bool:
+    log.warning("a query overran its time limit; it runs on until done (no supervisor to replace this worker)")
+    return False
 
 
 def _answer(status: str, payload: Any, request: QueryRequest) -> Answer:

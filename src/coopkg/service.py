@@ -5,11 +5,12 @@ The web layer parses requests, calls these, and negotiates formats; it holds no 
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Protocol
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
@@ -22,9 +23,11 @@ from coopkg.facts_graph import extraction_json
 from coopkg.funding_index import FundingIndex
 from coopkg.ingest import Ingestor, Outcome
 from coopkg.iris import IriMinter
-from coopkg.queryexec import Answer, QueryRequest, SnapshotQueryPool
+from coopkg.queryexec import Answer, InlineQueryEngine, QueryRequest, keep_running, retire_process
+from coopkg.reference import is_installed
 from coopkg.settings import Settings
 from coopkg.store import EmbeddedRepository, Repository, open_repository
+from coopkg.store.snapshots import Change, Generations
 from coopkg.store.sparql_text import uses_service
 from coopkg.validate import ValidationReport, document_context, validate_document
 
@@ -74,27 +77,38 @@ def check_query_allowed(text: str, allow_service: bool) -> None:
 
 @dataclass
 class Services:
-    """What the web layer needs, built once in the app's lifespan."""
+    """What the web layer needs, built once in the app's lifespan (once per worker process)."""
 
     settings: Settings
     minter: IriMinter
-    repo: Repository
+    repo: Repository  # embedded: a read-only view of the newest snapshot, following new ones
     engine: QueryEngine
+    snapshots: Generations | None = None
 
     def __post_init__(self) -> None:
         self._write_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self.generation = 0
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
         minter = IriMinter(settings.base_iri)
-        repo = open_repository(settings)
-        engine: QueryEngine
-        if isinstance(repo, EmbeddedRepository):
-            snapshots = Path(str(settings.store) + "-snapshots")
-            engine = SnapshotQueryPool(repo.store, snapshots, workers=settings.query_workers)
-        else:
-            engine = RemoteQueryEngine(repo)
-        return cls(settings, minter, repo, engine)
+        if settings.backend == "remote":
+            repo = open_repository(settings)
+            return cls(settings, minter, repo, RemoteQueryEngine(repo))
+        snapshots = Generations(settings.store)
+        snapshots.publish_if_stale()
+        first = snapshots.open_latest()
+        reader = EmbeddedRepository.over(first.store)
+        engine = InlineQueryEngine(
+            lambda: reader.store,
+            threads=settings.query_threads,
+            on_overrun=retire_process if settings.supervised else keep_running,
+        )
+        services = cls(settings, minter, reader, engine, snapshots)
+        services.generation = first.number
+        return services
 
     @cached_property
     def extractor(self) -> Extractor:
@@ -114,52 +128,105 @@ class Services:
 
     def close(self) -> None:
         self.engine.close()
-        self.repo.close()
+        if self.snapshots is not None:
+            self.snapshots.release()
+        else:
+            self.repo.close()
 
-    # -- queries ------------------------------------------------------------------------------
+    # -- keeping up with writes (of this process or of another) --------------------------------
 
-    def query(self, request: QueryRequest, timeout: float | None = None) -> Answer:
-        check_query_allowed(request.query, self.settings.allow_service)
-        limit = self.settings.query_timeout if timeout is None else min(timeout, self.settings.query_timeout)
-        if limit <= 0:
-            raise BadInputError("timeout must be positive")
-        return self.engine.run(request, limit)
+    def sync(self) -> None:
+        """Follow the newest snapshot: one ``stat`` when nothing changed."""
+        if self.snapshots is None:
+            return
+        stamp = self.snapshots.pointer_stamp()
+        if stamp == self._stamp:
+            return
+        with self._sync_lock:
+            if stamp == self._stamp:
+                return
+            if self.snapshots.latest() != self.generation:
+                newest = self.snapshots.open_latest()
+                change = self.snapshots.changes(self.generation, newest.number)
+                self.repo.store = newest.store  # type: ignore[attr-defined]
+                self.generation = newest.number
+                self._apply(change)
+            self._stamp = stamp
 
-    # -- writes: every one refreshes the query snapshot and the funding view ----------------------
-
-    def _after_write(self, graph: NamedNode | None, dropped: bool = False) -> None:
-        self.engine.refresh()
+    def _apply(self, change: Change) -> None:
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:
             return
-        if graph is None:
+        if change.everything:
             self.fundings.rebuild()
-        elif dropped:
-            self.fundings.graph_dropped(graph)
-        else:
-            self.fundings.graph_written(graph)
+            return
+        for graph in change.dropped:
+            self.fundings.graph_dropped(NamedNode(graph))
+        for graph in change.written:
+            self.fundings.graph_written(NamedNode(graph))
+
+    @contextmanager
+    def _writing(self, change: Change) -> Iterator[Repository]:
+        """The repository to write to; on success every worker's views follow the change."""
+        with self._write_lock:
+            if self.snapshots is None:
+                yield self.repo
+                self._apply(change)
+                return
+            with self.snapshots.writing(change) as writable:
+                yield writable
+        self.sync()
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def _limit(self, timeout: float | None) -> float:
+        limit = self.settings.query_timeout if timeout is None else min(timeout, self.settings.query_timeout)
+        if limit <= 0:
+            raise BadInputError("timeout must be positive")
+        return limit
+
+    def query(self, request: QueryRequest, timeout: float | None = None) -> Answer:
+        check_query_allowed(request.query, self.settings.allow_service)
+        self.sync()
+        return self.engine.run(request, self._limit(timeout))
+
+    async def query_async(self, request: QueryRequest, timeout: float | None = None) -> Answer:
+        """The same, awaited on the event loop (the evaluation itself runs in the engine's threads)."""
+        check_query_allowed(request.query, self.settings.allow_service)
+        if self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp:
+            await asyncio.to_thread(self.sync)  # opening a snapshot blocks: not on the loop
+        if isinstance(self.engine, InlineQueryEngine):
+            return await self.engine.run_async(request, self._limit(timeout))
+        return await asyncio.to_thread(self.engine.run, request, self._limit(timeout))
+
+    # -- writes ---------------------------------------------------------------------------------
 
     def ensure_ready(self) -> bool:
-        with self._write_lock:
-            installed = self.ingestor.ensure_ready()
-            if installed:
-                self._after_write(None)
-            return installed
+        """Install the ontology and reference data into an empty store."""
+        if is_installed(self.repo, self.minter):
+            return False
+        change = Change()
+        with self._writing(change) as writable:
+            change.everything = Ingestor(writable, self.minter, self.extractor).ensure_ready()
+        return change.everything
 
     def write_document(self, extraction: Extraction) -> Outcome:
-        with self._write_lock:
-            outcome = self.ingestor.write(extraction)
-            self._after_write(self.minter.document_graph(extraction.document.id))
-            return outcome
+        self.sync()
+        graph = self.minter.document_graph(extraction.document.id)
+        with self._writing(Change(written=[graph.value])) as writable:
+            return self.ingestor.write(extraction, into=writable)
 
     def delete_document(self, doc_id: str) -> None:
-        with self._write_lock:
-            self.ingestor.drop(doc_id)
-            self._after_write(self.minter.document_graph(doc_id), dropped=True)
+        self.sync()
+        graph = self.minter.document_graph(doc_id)
+        with self._writing(Change(dropped=[graph.value])) as writable:
+            if not writable.drop_graph(graph):
+                raise NotFoundError(f"no document {doc_id!r} in the store")
 
     def document_json(self, doc_id: str) -> dict[str, Any]:
         """A stored document's facts, in the ``coopkg extract`` JSON shape."""
+        self.sync()
         graph = self.minter.document_graph(doc_id)
         triples = self.repo.graph_triples(graph)
         if not triples:
@@ -169,30 +236,34 @@ class Services:
 
     def update(self, sparql: str) -> None:
         check_query_allowed(sparql, self.settings.allow_service)
-        with self._write_lock:
-            self.repo.update(sparql)
-            self._after_write(None)
+        with self._writing(Change(everything=True)) as writable:
+            writable.update(sparql)
 
     def check_graph(self, triples: list[Triple]) -> ValidationReport:
+        self.sync()
         return validate_document(triples, document_context(self.repo, self.minter, triples))
 
     def put_graph(self, graph: NamedNode, triples: list[Triple]) -> ValidationReport:
         report = self.check_graph(triples)
         report.raise_for_violations(f"graph {graph.value}")
-        with self._write_lock:
-            self.repo.replace_graph(graph, triples)
-            self._after_write(graph if self.minter.document_id_of_graph(graph.value) else None)
+        with self._writing(self._change_of(graph)) as writable:
+            writable.replace_graph(graph, triples)
         return report
 
     def post_graph(self, graph: NamedNode, triples: list[Triple]) -> ValidationReport:
+        self.sync()
         existing = self.repo.graph_triples(graph)
         return self.put_graph(graph, _merge(existing, triples))
 
     def delete_graph(self, graph: NamedNode) -> None:
-        with self._write_lock:
-            if not self.repo.drop_graph(graph):
+        with self._writing(self._change_of(graph, dropped=True)) as writable:
+            if not writable.drop_graph(graph):
                 raise NotFoundError(f"no graph {graph.value}")
-            self._after_write(graph if self.minter.document_id_of_graph(graph.value) else None, dropped=True)
+
+    def _change_of(self, graph: NamedNode, dropped: bool = False) -> Change:
+        if not self.minter.document_id_of_graph(graph.value):
+            return Change(everything=True)  # the ontology or reference data: every view may change
+        return Change(dropped=[graph.value]) if dropped else Change(written=[graph.value])
 
 
 def _merge(existing: Iterable[Triple], added: Iterable[Triple]) -> list[Triple]:

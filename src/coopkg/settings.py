@@ -33,7 +33,12 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(5_000_000, description="Largest document the extractor accepts, in bytes.")
     max_body_bytes: int = Field(10_000_000, description="Largest HTTP request body, in bytes (413 past it).")
     max_result_bytes: int = Field(50_000_000, description="Largest query result, in bytes (413 past it).")
-    query_workers: int = Field(2, description="Query worker processes of the embedded store (each can be stopped).")
+    query_threads: int = Field(4, description="Queries one worker process evaluates at once (embedded store).")
+    supervised: bool = Field(
+        False,
+        description="Set by `coopkg serve` for its workers: a worker whose query overran its limit exits (freeing "
+        "the CPU) and the supervisor replaces it. Unset, the query runs on after its 503.",
+    )
     allow_service: bool = Field(False, description="Allow SPARQL SERVICE calls to other endpoints (off: no SSRF).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS ('*' for any); empty = no CORS.")
     corpus: Path = Field(Path("data/corpus"), description="Folder `make run` ingests.")

@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    documents.router, resources.router):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_middleware(sparql.SparqlFastPath)  # innermost: CORS and the body limit still apply
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

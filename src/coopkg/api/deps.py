@@ -12,7 +12,10 @@ from coopkg.service import Services
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services
+    # A sync dependency runs in the thread pool, so following a new snapshot never blocks the loop.
+    services: Services = request.app.state.services
+    services.sync()
+    return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -34,13 +34,18 @@ def error_response(request: Request, status: int, code: str, message: str, detai
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def coopkg_error_response(request: Request, error: CoopkgError) -> Response:
+    """The one mapping of the error hierarchy to HTTP."""
+    status = 503 if isinstance(error, QueryTimeoutError) else error.http_status
+    if status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, error.message)
+    return error_response(request, status, error.code, error.message, error.details)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CoopkgError)
     async def coopkg_error(request: Request, error: CoopkgError) -> Response:
-        status = 503 if isinstance(error, QueryTimeoutError) else error.http_status
-        if status >= 500:
-            log.warning("%s %s: %s", request.method, request.url.path, error.message)
-        return error_response(request, status, error.code, error.message, error.details)
+        return coopkg_error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

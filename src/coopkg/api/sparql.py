@@ -8,12 +8,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import RdfFormat, serialize
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.errors import coopkg_error_response
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
 from coopkg.api.pages import render
 from coopkg.describe import service_description as describe_service
-from coopkg.errors import BadInputError
+from coopkg.errors import BadInputError, CoopkgError
 from coopkg.queryexec import QueryRequest
 from coopkg.service import Services
 from coopkg.store.sparql_text import query_form
@@ -113,8 +115,38 @@ async def sparql(request: Request, services: ServicesDep) -> Response:
     if not text:
         return await description(request, services)
     query = run_query(services, request, text, params)
-    answer = await run_in_threadpool(services.query, query, _timeout(params))
+    answer = await services.query_async(query, _timeout(params))
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+
+
+class SparqlFastPath:
+    """``GET /sparql?query=…`` straight to the core, past the router and its dependency resolution.
+
+    The same parsing, core call and negotiation as :func:`sparql`, so a point lookup costs the
+    engine's time plus HTTP parsing; every other request goes on to the app.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        if not params.get("query", [""])[0] or "update" in params:
+            await self.app(scope, receive, send)  # the service description, or an error the router explains
+            return
+        request = Request(scope, receive)
+        services: Services = scope["app"].state.services
+        response: Response
+        try:
+            query = run_query(services, request, _one(params, "query") or "", params)
+            answer = await services.query_async(query, _timeout(params))
+            response = Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+        except CoopkgError as error:
+            response = coopkg_error_response(request, error)
+        await response(scope, receive, send)
 
 
 async def description(request: Request, services: ServicesDep) -> Response:

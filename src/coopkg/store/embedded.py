@@ -32,6 +32,13 @@ class EmbeddedRepository(Repository):
             hint = " (is another coopkg process, such as `coopkg serve`, using it?)" if "lock" in str(error) else ""
             raise StoreError(f"cannot open the store at {path}: {error}{hint}") from error
 
+    @classmethod
+    def over(cls, store: Store) -> EmbeddedRepository:
+        """A repository over an already open store (a read-only snapshot, say)."""
+        repo = cls.__new__(cls)
+        repo.path, repo.store = None, store
+        return repo
+
     def query(
         self,
         sparql: str,

@@ -1,0 +1,227 @@
+"""Generations: immutable snapshots of the embedded store, shared by the serving processes.
+
+RocksDB lets one process hold a store read-write, and a read-only open of a store that another
+process writes is undefined. So the service's worker processes never read the store itself:
+
+* a write takes an exclusive file lock, opens the store read-write, commits (one transaction),
+  takes a RocksDB checkpoint (``Store.backup``: hard links, a few milliseconds) into a new
+  generation folder ``gen-00000042``, appends what changed to a journal, points ``CURRENT`` at
+  the new generation (atomic rename), closes the store and releases the lock;
+* every worker reads from the newest generation, opened read-only (nothing ever writes a
+  checkpoint); before each request it compares ``CURRENT`` with the generation it holds (one
+  ``stat``) and, when a newer one exists, opens it and replays the journal (which graphs were
+  written or dropped) into its in-memory views;
+* a generation is deleted once it is neither current nor leased by a live worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from coopkg.errors import StoreError
+from coopkg.store.embedded import EmbeddedRepository
+
+
+@dataclass
+class Change:
+    """What one write did: the document graphs it wrote or dropped, or ``everything`` if unknown."""
+
+    written: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.written or self.dropped or self.everything)
+
+    def merge(self, other: Change) -> None:
+        self.written = [g for g in self.written if g not in other.dropped] + other.written
+        self.dropped = [g for g in self.dropped if g not in other.written] + other.dropped
+        self.everything = self.everything or other.everything
+
+
+@dataclass(frozen=True)
+class Generation:
+    number: int
+    path: Path
+    store: Store
+
+
+class Generations:
+    """The snapshot folder of one embedded store: ``{store}-snapshots/``."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        self.root = Path(f"{store_path}-snapshots")
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "leases").mkdir(exist_ok=True)
+        self._current = self.root / "CURRENT"
+        self._journal = self.root / "journal.jsonl"
+        self._lock_path = self.root / "write.lock"
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def latest(self) -> int:
+        try:
+            return int(self._current.read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def pointer_stamp(self) -> tuple[int, int] | None:
+        """Identifies the state of ``CURRENT`` with one ``stat``: it differs after every publish."""
+        try:
+            info = self._current.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_mtime_ns, info.st_ino)
+
+    def open_latest(self) -> Generation:
+        """Open the newest generation read-only, leased to this process until it opens another."""
+        for _ in range(5):
+            number = self.latest()
+            if number == 0:
+                raise StoreError(f"the store at {self.store_path} has no snapshot yet")
+            self._lease(number)
+            path = self._folder(number)
+            try:
+                return Generation(number, path, Store.read_only(str(path)))
+            except OSError:
+                continue  # collected between reading CURRENT and opening it: read CURRENT again
+        raise StoreError(f"cannot open the newest snapshot of {self.store_path}")
+
+    def changes(self, after: int, upto: int) -> Change:
+        """What the generations after ``after`` up to ``upto`` changed, merged."""
+        merged = Change()
+        with contextlib.suppress(FileNotFoundError), self._journal.open(encoding="utf-8") as lines:
+            for line in lines:
+                entry = json.loads(line)
+                if after < entry["generation"] <= upto:
+                    merged.merge(Change(entry["written"], entry["dropped"], entry["everything"]))
+        if after and not merged.everything and not self._journal_covers(after):
+            merged.everything = True
+        return merged
+
+    def _journal_covers(self, after: int) -> bool:
+        with contextlib.suppress(FileNotFoundError), self._journal.open(encoding="utf-8") as lines:
+            first = next(lines, None)
+            return first is not None and json.loads(first)["generation"] <= after + 1
+        return False
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self, change: Change) -> Iterator[EmbeddedRepository]:
+        """The store, read-write and locked against other writers; publishes a generation on success."""
+        with self._locked():
+            repo = EmbeddedRepository(self.store_path)
+            try:
+                yield repo
+                if change:
+                    self._publish(repo.store, change)
+            finally:
+                repo.close()
+            self._save_fingerprint(self.latest())
+
+    def publish_if_stale(self) -> bool:
+        """Start-up: publish a fresh generation if there is none or the store changed since the last."""
+        with self._locked():
+            number = self.latest()
+            if number and self._folder(number).exists() and self._fingerprint_of(number) == self._fingerprint():
+                return False
+            repo = EmbeddedRepository(self.store_path)
+            try:
+                self._publish(repo.store, Change(everything=True))
+            finally:
+                repo.close()
+            self._save_fingerprint(self.latest())
+            return True
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _publish(self, store: Store, change: Change) -> None:
+        number = self.latest() + 1
+        target = self._folder(number)
+        shutil.rmtree(target, ignore_errors=True)  # left by a writer killed before it published
+        store.flush()
+        store.backup(str(target))
+        entry = {"generation": number, "written": change.written, "dropped": change.dropped,
+                 "everything": change.everything}  # fmt: skip
+        if change.everything:
+            self._journal.write_text(json.dumps(entry) + "\n", encoding="utf-8")  # older entries are moot
+        else:
+            with self._journal.open("a", encoding="utf-8") as journal:
+                journal.write(json.dumps(entry) + "\n")
+        temporary = self.root / "CURRENT.tmp"
+        temporary.write_text(str(number))
+        temporary.replace(self._current)
+        self._collect(number)
+
+    def _save_fingerprint(self, number: int) -> None:
+        # Taken after the store is closed: any later read-write open (another tool) changes it.
+        (self.root / f"fingerprint-{number}").write_text(self._fingerprint())
+
+    def _fingerprint_of(self, number: int) -> str | None:
+        try:
+            return (self.root / f"fingerprint-{number}").read_text()
+        except FileNotFoundError:
+            return None
+
+    def _fingerprint(self) -> str:
+        files = sorted(p for p in self.store_path.iterdir() if p.is_file()) if self.store_path.exists() else []
+        return "\n".join(f"{p.name} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in files)
+
+    def _folder(self, number: int) -> Path:
+        return self.root / f"gen-{number:08d}"
+
+    # -- leases and collection ------------------------------------------------------------------
+
+    def _lease(self, number: int) -> None:
+        temporary = self.root / "leases" / f"{os.getpid()}.tmp"
+        temporary.write_text(str(number))
+        temporary.replace(self.root / "leases" / str(os.getpid()))
+
+    def release(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "leases" / str(os.getpid())).unlink()
+
+    def _collect(self, current: int) -> None:
+        keep = {current}
+        for lease in (self.root / "leases").iterdir():
+            if not lease.name.isdigit():
+                continue
+            if _alive(int(lease.name)):
+                with contextlib.suppress(ValueError, FileNotFoundError):
+                    keep.add(int(lease.read_text()))
+            else:
+                lease.unlink(missing_ok=True)
+        for folder in self.root.glob("gen-*"):
+            if int(folder.name[4:]) not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        for stamp in self.root.glob("fingerprint-*"):
+            if int(stamp.name.split("-")[1]) != current:
+                stamp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
