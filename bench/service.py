@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--heavy", type=int, default=8, help="requests of the heavy aggregate")
+    parser.add_argument("--workers", type=int, default=2, help="coopkg serve --workers")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="coopkg-bench-"))
@@ -131,7 +132,7 @@ def main() -> None:
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     servers = [
         subprocess.Popen(
-            [*cli, "serve", "--port", str(coopkg_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*cli, "serve", "--port", str(coopkg_port), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         ),
         subprocess.Popen(
             [

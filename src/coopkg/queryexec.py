@@ -20,11 +20,13 @@ own speed: no copy of the query or of the answer crosses a process boundary.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
 
 from coopkg.errors import BadInputError, QuerySyntaxError, QueryTimeoutError, StoreError, TooLargeError
 from coopkg.store.base import Term
+from coopkg.store.sparql_text import is_lookup
 
 log = logging.getLogger("coopkg.query")
 RETIRE_GRACE = 0.8  # seconds a retiring worker gives its other requests before it exits
@@ -94,6 +97,7 @@ class InlineQueryEngine:
         self._store_of = store_of
         self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="coopkg-query")
         self._on_overrun = on_overrun
+        self._guard = LoopGuard()
         self.retiring = False
 
     def submit(self, request: QueryRequest) -> Future[tuple[str, Any]]:
@@ -109,6 +113,12 @@ class InlineQueryEngine:
         return _answer(status, payload, request)
 
     async def run_async(self, request: QueryRequest, timeout: float) -> Answer:
+        if is_lookup(request.query):
+            # Bounded by the IRIs it names: evaluated on the loop, as a thread hop would cost more
+            # than the query. The guard stops the process if the bound ever fails to hold.
+            with self._guard.watching(timeout):
+                status, payload = _evaluate(self._store_of(), request)
+            return _answer(status, payload, request)
         future = asyncio.wrap_future(self.submit(request))
         try:
             status, payload = await asyncio.wait_for(asyncio.shield(future), timeout)
@@ -127,6 +137,38 @@ class InlineQueryEngine:
     def close(self) -> None:
         # Never wait: a runaway query would hold the shutdown; the process exit stops it.
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class LoopGuard:
+    """Last resort for a lookup evaluated on the event loop: past its limit plus a grace, exit.
+
+    Nothing can answer the client then (the loop is busy), so the connection drops; the
+    supervisor replaces the worker. Only a lookup that is not as cheap as its shape says gets here.
+    """
+
+    def __init__(self, grace: float = RETIRE_GRACE) -> None:
+        self._deadline = 0.0
+        self._grace = grace
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def watching(self, limit: float) -> Iterator[None]:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="coopkg-loop-guard", daemon=True)
+            self._thread.start()
+        self._deadline = time.monotonic() + limit + self._grace
+        try:
+            yield
+        finally:
+            self._deadline = 0.0
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.1)
+            deadline = self._deadline
+            if deadline and time.monotonic() > deadline:
+                log.error("a lookup query blocked the event loop past its limit: this worker exits")
+                os._exit(70)
 
 
 def retire_process(grace: float = RETIRE_GRACE) -> bool:

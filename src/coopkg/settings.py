@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         description="Set by `coopkg serve` for its workers: a worker whose query overran its limit exits (freeing "
         "the CPU) and the supervisor replaces it. Unset, the query runs on after its 503.",
     )
+    telemetry: bool = Field(
+        False, description="FastAPI's OpenTelemetry tracing, metrics and logs (off: they cost ~25 µs per request)."
+    )
     allow_service: bool = Field(False, description="Allow SPARQL SERVICE calls to other endpoints (off: no SSRF).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS ('*' for any); empty = no CORS.")
     corpus: Path = Field(Path("data/corpus"), description="Folder `make run` ingests.")

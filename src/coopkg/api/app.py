@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "Who funded what", "description": "Fundings, organisations, projects, places, indicators."},
             {"name": "Documents", "description": "Extraction into the graph, and the facts of each document."},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coopkg.errors import NotAcceptableError
 
@@ -72,12 +73,18 @@ def quality(media_type: str, ranges: list[MediaRange]) -> float:
 
 def choose(accept: str | None, offered: list[str]) -> str:
     """The offered media type the client prefers; ties go to the server's order."""
-    ranges = parse_accept(accept)
-    scored = [(quality(t, ranges), -i, t) for i, t in enumerate(offered)]
-    best = max(scored)
-    if best[0] <= 0:
+    chosen = _choose(accept, tuple(offered))
+    if chosen is None:
         raise NotAcceptableError(f"none of {', '.join(offered)} is acceptable (Accept: {accept})")
-    return best[2]
+    return chosen
+
+
+@lru_cache(maxsize=512)
+def _choose(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    # Clients send few distinct Accept headers: the answer is cached per header (and offer).
+    ranges = parse_accept(accept)
+    best = max((quality(t, ranges), -i, t) for i, t in enumerate(offered))
+    return best[2] if best[0] > 0 else None
 
 
 def prefers_html(accept: str | None) -> bool:
