@@ -6,6 +6,7 @@ import gzip
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,14 +158,64 @@ def test_service_is_refused(client: httpx.Client) -> None:
     assert response.json()["code"] == "forbidden_query"
 
 
-def test_slow_query_is_stopped_and_others_keep_going(client: httpx.Client) -> None:
+def _workers(server: Server) -> set[int]:
+    """The supervisor's worker processes (not multiprocessing's resource tracker)."""
+    pid = server.process.pid
+    children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    return {c for c in children if b"spawn_main" in _cmdline(c)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_slow_query_is_stopped_and_others_keep_going(client: httpx.Client, server: Server) -> None:
+    workers = _workers(server)
+    assert len(workers) == 2
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    lookup = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/ontology#Funding> ?p ?o }"
+    others: list[tuple[int, float]] = []
+
+    def meanwhile() -> None:
+        with httpx.Client(base_url=server.url, timeout=10) as other:
+            for _ in range(10):
+                started = time.monotonic()
+                status = other.get("/sparql", params={"query": lookup}).status_code
+                others.append((status, time.monotonic() - started))
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=meanwhile)
     started = time.monotonic()
+    thread.start()
     response = client.get("/sparql", params={"query": slow, "timeout": "1"})
     elapsed = time.monotonic() - started
+    thread.join()
     assert response.status_code == 503
     assert response.json()["code"] == "query_timeout"
     assert elapsed < 3
+    assert [status for status, _ in others] == [200] * 10
+    assert max(seconds for _, seconds in others) < 1.0  # normal speed while the slow query ran
+
+    # The worker that ran it exits within a second or so: its CPU is free; a fresh one replaces it.
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and _workers(server) >= workers:
+        time.sleep(0.1)
+    survivors = _workers(server) & workers
+    assert len(survivors) == 1
+    busy = {pid: _cpu_seconds(pid) for pid in survivors}
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(_workers(server)) < 2:
+        time.sleep(0.2)
+    assert len(_workers(server)) == 2
+    assert all(_cpu_seconds(pid) - seconds < 0.5 for pid, seconds in busy.items())  # the survivor idles
     assert client.get("/sparql", params={"query": COUNT_FUNDINGS}).status_code == 200
 
 

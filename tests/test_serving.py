@@ -1,0 +1,161 @@
+"""The serving model: several services share one embedded store through its snapshots."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from coopkg.errors import NotFoundError
+from coopkg.funding_index import FundingQuery
+from coopkg.queryexec import QueryRequest
+from coopkg.service import Services
+from coopkg.settings import Settings, get_settings
+from coopkg.store import EmbeddedRepository
+from coopkg.store.snapshots import Generations
+from coopkg.store.sparql_text import is_lookup
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = sorted((ROOT / "data" / "corpus").glob("*.txt"))
+JSON = "application/sparql-results+json"
+COUNT_DOCUMENTS = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/coopkg/ontology#Document> }"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return get_settings(store=tmp_path / "store", base_iri="http://coopkg.test/")
+
+
+@pytest.fixture
+def pair(settings: Settings) -> Iterator[tuple[Services, Services]]:
+    """Two services over one store, as two worker processes would have."""
+    first = Services.open(settings)
+    first.ensure_ready()
+    second = Services.open(settings)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def _write(services: Services, path: Path) -> str:
+    extraction = services.ingestor.extract_bytes(path.read_bytes(), source=path.name)
+    services.write_document(extraction)
+    return extraction.document.id
+
+
+def _documents(services: Services) -> int:
+    answer = services.query(QueryRequest(COUNT_DOCUMENTS, JSON, "text/turtle"))
+    return int(answer.body.split(b'"value":"')[1].split(b'"')[0])
+
+
+def test_a_write_in_one_service_is_seen_by_the_other(pair: tuple[Services, Services]) -> None:
+    first, second = pair
+    assert second.fundings.search(FundingQuery(limit=100))[0] == 0  # built before the write
+    doc_id = _write(first, CORPUS[0])
+    assert _documents(second) == 1  # the query follows the new snapshot
+    total, items = second.fundings.search(FundingQuery(limit=100))
+    assert total > 0 and all(item.id.startswith("http://coopkg.test/") for item in items)
+    assert second.document_json(doc_id)["document"]["id"].endswith("/" + doc_id)
+
+    second.delete_document(doc_id)
+    assert _documents(first) == 0
+    assert first.fundings.search(FundingQuery(limit=100))[0] == 0
+    with pytest.raises(NotFoundError):
+        first.document_json(doc_id)
+
+
+def test_concurrent_writers_lose_nothing(pair: tuple[Services, Services]) -> None:
+    first, second = pair
+    before = first.snapshots.latest() if first.snapshots else 0
+    errors: list[BaseException] = []
+
+    def write(services: Services, paths: list[Path]) -> None:
+        try:
+            for path in paths:
+                _write(services, path)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(first, CORPUS[0::2])),
+               threading.Thread(target=write, args=(second, CORPUS[1::2]))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _documents(first) == _documents(second) == len(CORPUS)
+    assert first.snapshots is not None and first.snapshots.latest() == before + len(CORPUS)
+    # Both funding views replayed the journal to the same state.
+    assert first.fundings.search(FundingQuery(limit=500))[0] == second.fundings.search(FundingQuery(limit=500))[0]
+
+
+def test_old_generations_are_collected_unless_leased(pair: tuple[Services, Services], settings: Settings) -> None:
+    first, _ = pair
+    generations = Generations(settings.store)
+    for path in CORPUS[:3]:
+        _write(first, path)
+    latest = generations.latest()
+    folders = sorted(p.name for p in generations.root.glob("gen-*"))
+    # The writer still leased the previous generation when it published the newest: both stay.
+    assert folders == [f"gen-{latest - 1:08d}", f"gen-{latest:08d}"]
+    lease = generations.root / "leases" / "999999999"  # a worker that no longer exists
+    lease.write_text("1")
+    _write(first, CORPUS[3])
+    assert not lease.exists()
+
+
+def test_publish_if_stale_notices_writes_by_other_tools(settings: Settings) -> None:
+    generations = Generations(settings.store)
+    assert generations.publish_if_stale() is True  # no generation yet
+    assert generations.publish_if_stale() is False  # nothing changed since
+    repo = EmbeddedRepository(settings.store)  # another tool (the CLI) writes directly
+    repo.store.add(Quad(NamedNode("http://x/s"), NamedNode("http://x/p"), Literal("o"), NamedNode("http://x/g")))
+    repo.close()
+    del repo
+    assert generations.publish_if_stale() is True
+    snapshot = generations.open_latest()
+    assert len(snapshot.store) == 1
+    generations.release()
+
+
+def test_a_writer_that_fails_publishes_nothing(pair: tuple[Services, Services], settings: Settings) -> None:
+    first, second = pair
+    number = Generations(settings.store).latest()
+    with pytest.raises(NotFoundError):
+        first.delete_document("never-written")
+    assert Generations(settings.store).latest() == number
+    assert _documents(second) == 0
+
+
+def test_leases_name_live_processes(pair: tuple[Services, Services], settings: Settings) -> None:
+    leases = {p.name for p in (Generations(settings.store).root / "leases").iterdir()}
+    assert str(os.getpid()) in leases
+
+
+@pytest.mark.parametrize(
+    ("query", "lookup"),
+    [
+        ("SELECT ?p ?o WHERE { <http://x/a> ?p ?o }", True),
+        ("PREFIX c: <http://c#> SELECT ?l WHERE { c:x <http://l> ?l FILTER(lang(?l) = 'fr') } LIMIT 3", True),
+        ("SELECT ?o WHERE { <http://x/a> <p> ?o ; <q> ?r , ?s . OPTIONAL { <http://x/b> <p> ?z } }", True),
+        ("DESCRIBE <http://x/a>", True),
+        ("ASK { <a> <b> <c> }", True),
+        ("SELECT ?o WHERE { <a> ?p ?o } ORDER BY ?o", True),
+        ("DESCRIBE ?x WHERE { ?x ?p ?o }", False),
+        ("SELECT ?s WHERE { ?s ?p ?o }", False),
+        ("SELECT (COUNT(*) AS ?n) WHERE { <a> ?p ?o }", False),
+        ("SELECT ?o WHERE { <a> <p>* ?o }", False),
+        ("SELECT ?o WHERE { <a> ?p ?o . <a> ?q ?r . <a> ?s ?t }", False),
+        ("SELECT ?o WHERE { <a> ?p ?o . ?o ?q ?r }", False),
+        ("SELECT ?o WHERE { { SELECT ?o WHERE { ?a ?b ?o } } }", False),
+        ("SELECT ?o WHERE { <a> <p> ?o . FILTER EXISTS { ?o ?q ?r } }", False),
+        ("CONSTRUCT { <a> <p> ?o } WHERE { ?s <p> ?o }", False),
+        ("SELECT * WHERE { <a> <p> ?o } # } ?s ?p ?o", True),
+    ],
+)
+def test_lookups_are_recognised_conservatively(query: str, lookup: bool) -> None:
+    assert is_lookup(query) is lookup
