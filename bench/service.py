@@ -132,7 +132,10 @@ def main() -> None:
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     servers = [
         subprocess.Popen(
-            [*cli, "serve", "--port", str(coopkg_port), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*cli, "serve", "--port", str(coopkg_port), "--workers", str(args.workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
             [
