@@ -32,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, Variable
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
 
 from coopkg.errors import BadInputError, QuerySyntaxError, QueryTimeoutError, StoreError, TooLargeError
 from coopkg.store.base import Term
@@ -70,8 +70,6 @@ def _evaluate(store: Store, request: QueryRequest) -> tuple[str, Any]:
             named_graphs=[NamedNode(g) for g in request.named_graphs] if request.named_graphs else None,
             substitutions=substitutions,
         )
-        from pyoxigraph import QueryBoolean, QuerySolutions
-
         if isinstance(raw, QuerySolutions | QueryBoolean):
             fmt = QueryResultsFormat.from_media_type(request.result_format)
             kind = "solutions" if isinstance(raw, QuerySolutions) else "boolean"

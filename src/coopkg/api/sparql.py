@@ -70,10 +70,9 @@ def _timeout(params: dict[str, list[str]]) -> float | None:
         raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from error
 
 
-def _formats(request: Request, params: dict[str, list[str]], form: str) -> tuple[str, str]:
+def _formats(accept: str | None, params: dict[str, list[str]], form: str) -> tuple[str, str]:
     """Media types for solutions/booleans and for graphs: ?format= wins over Accept."""
     name = _one(params, "format")
-    accept = request.headers.get("accept")
     graph_query = form in {"CONSTRUCT", "DESCRIBE"}
     if name:
         table = GRAPH_TYPES if graph_query else RESULTS_TYPES
@@ -84,11 +83,11 @@ def _formats(request: Request, params: dict[str, list[str]], form: str) -> tuple
     return (RESULT_OFFER[0], chosen) if graph_query else (chosen, GRAPH_OFFER[0])
 
 
-def run_query(services: Services, request: Request, text: str, params: dict[str, list[str]]) -> QueryRequest:
+def run_query(services: Services, accept: str | None, text: str, params: dict[str, list[str]]) -> QueryRequest:
     form = query_form(text)
     if form is None:
         raise BadInputError("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)")
-    result_format, graph_format = _formats(request, params, form)
+    result_format, graph_format = _formats(accept, params, form)
     return QueryRequest(
         text,
         result_format,
@@ -114,7 +113,7 @@ async def sparql(request: Request, services: ServicesDep) -> Response:
         raise BadInputError("updates go to /update")
     if not text:
         return await description(request, services)
-    query = run_query(services, request, text, params)
+    query = run_query(services, request.headers.get("accept"), text, params)
     answer = await services.query_async(query, _timeout(params))
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
@@ -137,16 +136,21 @@ class SparqlFastPath:
         if not params.get("query", [""])[0] or "update" in params:
             await self.app(scope, receive, send)  # the service description, or an error the router explains
             return
-        request = Request(scope, receive)
         services: Services = scope["app"].state.services
-        response: Response
+        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
         try:
-            query = run_query(services, request, _one(params, "query") or "", params)
+            query = run_query(services, accept, _one(params, "query") or "", params)
             answer = await services.query_async(query, _timeout(params))
-            response = Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
         except CoopkgError as error:
-            response = coopkg_error_response(request, error)
-        await response(scope, receive, send)
+            await coopkg_error_response(Request(scope, receive), error)(scope, receive, send)
+            return
+        # The response messages written directly: a starlette Response costs more than the lookup's JSON.
+        media_type = answer.media_type.encode()
+        if media_type.startswith(b"text/"):
+            media_type += b"; charset=utf-8"
+        headers = [(b"content-type", media_type), (b"content-length", b"%d" % len(answer.body)), (b"vary", b"Accept")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.body})
 
 
 async def description(request: Request, services: ServicesDep) -> Response:

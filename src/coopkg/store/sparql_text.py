@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
@@ -162,6 +163,9 @@ LOOKUP_MAX_PATTERNS = 8
 LOOKUP_MAX_OPEN_PREDICATES = 2
 
 
+_IRI_REF = re.compile(r'<[^<>"{}|^`\\\s]*>')
+
+
 def is_lookup(text: str) -> bool:
     """True for a query whose work is bounded by the neighbourhood of IRIs it names.
 
@@ -170,6 +174,12 @@ def is_lookup(text: str) -> bool:
     predicate; no property paths, subqueries, aggregates, UNION, GRAPH or SERVICE. Anything
     else is "not known to be cheap".
     """
+    # Lookups differ by the IRIs they name: the answer is cached per shape, IRIs blanked out.
+    return _shape_is_lookup(_IRI_REF.sub("<>", text))
+
+
+@lru_cache(maxsize=1024)
+def _shape_is_lookup(text: str) -> bool:
     found = list(tokens(text))
     words = [value.upper() for kind, value, _ in found if kind == "word"]
     if _NOT_LOOKUP_WORDS.intersection(words) or words.count("SELECT") > 1:
