@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,3 +161,20 @@ def test_leases_name_live_processes(pair: tuple[Services, Services], settings: S
 )
 def test_lookups_are_recognised_conservatively(query: str, lookup: bool) -> None:
     assert is_lookup(query) is lookup
+
+
+def test_the_cli_writing_while_a_service_runs_is_seen_at_once(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    services = Services.open(get_settings(store=store, base_iri="http://coopkg.test/"))
+    try:
+        services.ensure_ready()
+        assert _documents(services) == 0
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
+        env.update(COOPKG_STORE=str(store), COOPKG_BASE_IRI="http://coopkg.test/")
+        done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(CORPUS[0])],
+                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert _documents(services) == 1  # no restart: the CLI published a generation
+        assert services.fundings.search(FundingQuery(limit=100))[0] > 0
+    finally:
+        services.close()

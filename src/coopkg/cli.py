@@ -22,6 +22,7 @@ from coopkg.iris import IriMinter, valid_document_id
 from coopkg.settings import Settings, get_settings
 from coopkg.store import open_repository, rdf_format, rdf_format_for_path
 from coopkg.store.base import RESULT_FORMATS, QueryResult
+from coopkg.store.snapshots import Change, Generations
 from coopkg.terms import PREFIXES
 
 app = typer.Typer(
@@ -38,6 +39,12 @@ err = Console(stderr=True)
 
 @contextmanager
 def _repository(settings: Settings, *, read_only: bool = False):
+    if settings.backend == "embedded" and not read_only and Generations.exist_for(settings.store):
+        # A service reads this store's snapshots: write under its lock and publish a generation,
+        # so that the running service sees the change at once.
+        with Generations(settings.store).writing(Change(everything=True)) as writable:
+            yield writable
+        return
     repo = open_repository(settings, read_only=read_only)
     try:
         yield repo
@@ -441,8 +448,6 @@ def serve(
     """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn workers under a supervisor)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
-
-    from coopkg.store.snapshots import Generations
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from coopkg.api.deps import ServicesDep, WriterDep
@@ -113,9 +113,45 @@ async def sparql(request: Request, services: ServicesDep) -> Response:
         raise BadInputError("updates go to /update")
     if not text:
         return await description(request, services)
+    if _wants_page(request.headers.get("accept"), params):
+        return await _results_page(request, services, text, params)
     query = run_query(services, request.headers.get("accept"), text, params)
     answer = await services.query_async(query, _timeout(params))
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+
+
+def _wants_page(accept: str | None, params: dict[str, list[str]]) -> bool:
+    """``format=html``, or a browser that did not ask for a format: results as a page."""
+    name = _one(params, "format")
+    return name == "html" if name else prefers_html(accept)
+
+
+def _cell(term: object) -> dict[str, str | None]:
+    if term is None:
+        return {"text": ""}
+    if isinstance(term, NamedNode):
+        return {"text": term.value, "iri": term.value}
+    if isinstance(term, Literal):
+        return {"text": term.value, "lang": term.language}
+    return {"text": str(term)}
+
+
+async def _results_page(request: Request, services: Services, text: str, params: dict[str, list[str]]) -> Response:
+    params = {k: v for k, v in params.items() if k != "format"}
+    query = run_query(services, None, text, params)  # SPARQL JSON or Turtle, rendered below
+    answer = await services.query_async(query, _timeout(params))
+    page: dict[str, object] = {"query": text, "kind": answer.kind}
+    if answer.kind == "graph":
+        page["turtle"] = answer.body.decode("utf-8")
+    else:
+        results = parse_query_results(answer.body, format=QueryResultsFormat.JSON)
+        if isinstance(results, QueryBoolean):
+            page["boolean"] = bool(results)
+        else:
+            names = [v.value for v in results.variables]
+            page["variables"] = names
+            page["rows"] = [[_cell(row[name]) for name in names] for row in results]
+    return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
 
 
 class SparqlFastPath:
@@ -133,11 +169,11 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
             return
         params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        if not params.get("query", [""])[0] or "update" in params:
+        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
+        if not params.get("query", [""])[0] or "update" in params or _wants_page(accept, params):
             await self.app(scope, receive, send)  # the service description, or an error the router explains
             return
         services: Services = scope["app"].state.services
-        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
         try:
             query = run_query(services, accept, _one(params, "query") or "", params)
             answer = await services.query_async(query, _timeout(params))

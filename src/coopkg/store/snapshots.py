@@ -60,13 +60,22 @@ class Generations:
 
     def __init__(self, store_path: Path) -> None:
         self.store_path = store_path
-        self.root = Path(f"{store_path}-snapshots")
+        self.root = self._root_of(store_path)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "leases").mkdir(exist_ok=True)
         self._current = self.root / "CURRENT"
         self._current_name = str(self._current)
         self._journal = self.root / "journal.jsonl"
         self._lock_path = self.root / "write.lock"
+
+    @staticmethod
+    def _root_of(store_path: Path) -> Path:
+        return Path(f"{store_path}-snapshots")
+
+    @classmethod
+    def exist_for(cls, store_path: Path) -> bool:
+        """Whether a service has used this store (its snapshot folder exists)."""
+        return cls._root_of(store_path).is_dir()
 
     # -- reading ------------------------------------------------------------------------------
 
