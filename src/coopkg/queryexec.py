@@ -129,9 +129,6 @@ class InlineQueryEngine:
             self.retiring = self._on_overrun()
         return QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
 
-    def refresh(self) -> None:
-        """Nothing to do: every query reads ``store_of()``, which follows the newest snapshot."""
-
     def close(self) -> None:
         # Never wait: a runaway query would hold the shutdown; the process exit stops it.
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -35,8 +35,6 @@ from coopkg.validate import ValidationReport, document_context, validate_documen
 class QueryEngine(Protocol):
     def run(self, request: QueryRequest, timeout: float) -> Answer: ...
 
-    def refresh(self) -> None: ...
-
     def close(self) -> None: ...
 
 
@@ -61,9 +59,6 @@ class RemoteQueryEngine:
         if len(body) > request.max_bytes:
             raise TooLargeError(f"the result is {len(body):,} bytes, over the {request.max_bytes:,}-byte limit")
         return Answer(result.kind, body, fmt.media_type)
-
-    def refresh(self) -> None:
-        """Nothing to do: the endpoint always answers from its current state."""
 
     def close(self) -> None:
         """Nothing to release."""
