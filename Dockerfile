@@ -16,6 +16,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     COOPKG_CORPUS=/opt/coopkg/corpus
 COPY --from=build /install /usr/local
 COPY data/corpus /opt/coopkg/corpus
+# jemalloc: the workers preload it (COOPKG_ALLOCATOR=auto), the engine's queries run faster with it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libjemalloc2=5.3.0-1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 10001 coopkg \
     && useradd --create-home --uid 10001 --gid 10001 coopkg \
     && mkdir -p /var/lib/coopkg \

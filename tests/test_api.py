@@ -177,6 +177,13 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def test_workers_preload_jemalloc_when_installed(server: Server) -> None:
+    installed = any(Path(p).is_file() for p in ("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+                                                "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2"))  # fmt: skip
+    maps = [Path(f"/proc/{pid}/maps").read_text() for pid in _workers(server)]
+    assert maps and all(("libjemalloc" in m) is installed for m in maps)
+
+
 def test_slow_query_is_stopped_and_others_keep_going(client: httpx.Client, server: Server) -> None:
     workers = _workers(server)
     assert len(workers) == 2

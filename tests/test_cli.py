@@ -140,3 +140,10 @@ def test_synth_is_deterministic_and_loads(cli_env: dict[str, str], tmp_path: Pat
     coopkg(cli_env, "synth", "--projects", "30", "--out", str(other), "--seed", "8")
     assert other.read_bytes() != first.read_bytes()
     assert coopkg(cli_env, "load", str(first), "--no-validate").returncode == 0
+
+
+def test_serve_refuses_a_missing_allocator(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "COOPKG_ALLOCATOR": "/nonexistent/libmalloc.so"}
+    done = coopkg(env, "serve", "--port", "1")
+    assert done.returncode == 2
+    assert "COOPKG_ALLOCATOR" in done.stderr and "/nonexistent/libmalloc.so" in done.stderr
