@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--heavy", type=int, default=8, help="rounds of the heavy aggregate (alternating servers)")
     parser.add_argument("--workers", type=int, default=2, help="coopkg serve --workers")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs per point-lookup cell")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="coopkg-bench-"))
@@ -191,9 +192,13 @@ def main() -> None:
                   f"{ours[1]:>14.2f} {theirs[1]:>16.2f}")  # fmt: skip
 
         for concurrency in (1, 16):
-            ours = measure(coopkg_url + "/sparql", points, concurrency, json_type, 10)
-            theirs = measure(oxigraph_url + "/query", points, concurrency, json_type, 10)
-            row("point lookup", concurrency, ours, theirs)
+            # Alternating 5-second runs, medians: the machine's speed drifts from minute to minute.
+            runs: list[list[tuple[float, float]]] = [[], []]
+            for _ in range(args.rounds):
+                runs[0].append(measure(coopkg_url + "/sparql", points, concurrency, json_type, 5))
+                runs[1].append(measure(oxigraph_url + "/query", points, concurrency, json_type, 5))
+            ours, theirs = (tuple(statistics.median(r[i] for r in side) for i in (0, 1)) for side in runs)
+            row("point lookup", concurrency, ours, theirs)  # type: ignore[arg-type]
         for concurrency in (1, 16):
             ours, theirs = measure_interleaved(
                 (coopkg_url + "/sparql", oxigraph_url + "/query"), heavy[0], concurrency, json_type, args.heavy

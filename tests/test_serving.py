@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,3 +179,30 @@ def test_the_cli_writing_while_a_service_runs_is_seen_at_once(tmp_path: Path) ->
         assert services.fundings.search(FundingQuery(limit=100))[0] > 0
     finally:
         services.close()
+
+
+def test_the_loop_guard_stops_a_worker_whose_lookup_overran() -> None:
+    script = (
+        "import time\n"
+        "from coopkg.queryexec import LoopGuard\n"
+        "with LoopGuard(grace=0.2).watching(0.3):\n"
+        "    time.sleep(10)  # stands for a lookup that blocks the event loop\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 70
+    assert time.monotonic() - started < 5
+    assert "blocked the event loop" in done.stderr
+
+
+def test_lookups_stay_in_the_thread_pool_without_a_supervisor(settings: Settings) -> None:
+    services = Services.open(settings)
+    try:
+        assert services.engine._inline_lookups is False  # type: ignore[attr-defined]
+    finally:
+        services.close()
+    supervised = Services.open(settings.model_copy(update={"supervised": True}))
+    try:
+        assert supervised.engine._inline_lookups is True  # type: ignore[attr-defined]
+    finally:
+        supervised.close()

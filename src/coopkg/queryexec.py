@@ -91,8 +91,11 @@ def _evaluate(store: Store, request: QueryRequest) -> tuple[str, Any]:
 class InlineQueryEngine:
     """Evaluates queries in this process's thread pool on the store ``store_of()`` returns."""
 
-    def __init__(self, store_of: Callable[[], Store], *, threads: int, on_overrun: Callable[[], bool]) -> None:
+    def __init__(
+        self, store_of: Callable[[], Store], *, threads: int, on_overrun: Callable[[], bool], inline_lookups: bool
+    ) -> None:
         self._store_of = store_of
+        self._inline_lookups = inline_lookups  # only where a supervisor replaces a worker the guard stops
         self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="coopkg-query")
         self._on_overrun = on_overrun
         self._guard = LoopGuard()
@@ -111,7 +114,7 @@ class InlineQueryEngine:
         return _answer(status, payload, request)
 
     async def run_async(self, request: QueryRequest, timeout: float) -> Answer:
-        if is_lookup(request.query):
+        if self._inline_lookups and is_lookup(request.query):
             # Bounded by the IRIs it names: evaluated on the loop, as a thread hop would cost more
             # than the query. The guard stops the process if the bound ever fails to hold.
             with self._guard.watching(timeout):

@@ -100,6 +100,7 @@ class Services:
             lambda: reader.store,
             threads=settings.query_threads,
             on_overrun=retire_process if settings.supervised else keep_running,
+            inline_lookups=settings.supervised,
         )
         services = cls(settings, minter, reader, engine, snapshots)
         services.generation = first.number
