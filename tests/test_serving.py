@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -206,3 +208,45 @@ def test_lookups_stay_in_the_thread_pool_without_a_supervisor(settings: Settings
         assert supervised.engine._inline_lookups is True  # type: ignore[attr-defined]
     finally:
         supervised.close()
+
+
+def test_a_response_head_goes_out_with_its_body() -> None:
+    from coopkg.api.transport import HeadJoiningTransport
+
+    async def exchange() -> list[bytes]:
+        loop = asyncio.get_running_loop()
+        ours, theirs = socket.socketpair()
+        theirs.setblocking(False)
+        transport, _ = await loop.create_connection(asyncio.Protocol, sock=ours)
+        joining = HeadJoiningTransport(transport)  # type: ignore[arg-type]
+        received = []
+
+        async def read() -> bytes:
+            await asyncio.sleep(0.05)
+            try:
+                return theirs.recv(1000)
+            except BlockingIOError:
+                return b""
+
+        joining.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        received.append(await read())  # held
+        joining.write(memoryview(b"body"))
+        received.append(await read())  # one segment: head and body
+        joining.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        received.append(await read())  # not held
+        joining.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+        joining.flush()  # the response completed without a body write
+        received.append(await read())
+        joining.write(b"HTTP/1.1 500 Error\r\n\r\n")
+        joining.close()
+        received.append(await read())
+        theirs.close()
+        return received
+
+    assert asyncio.run(exchange()) == [
+        b"",
+        b"HTTP/1.1 200 OK\r\n\r\nbody",
+        b"HTTP/1.1 100 Continue\r\n\r\n",
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+        b"HTTP/1.1 500 Error\r\n\r\n",
+    ]

@@ -464,6 +464,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from coopkg.api.transport import HeadJoiningHttpToolsProtocol
+
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
     settings = get_settings()
@@ -483,6 +485,7 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        http=HeadJoiningHttpToolsProtocol,  # a response head sent with its body (coopkg/api/transport.py)
         timeout_graceful_shutdown=2,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
