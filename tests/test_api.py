@@ -151,6 +151,26 @@ def test_malformed_query_is_400_with_position(client: httpx.Client) -> None:
     assert "1:" in body["message"]
 
 
+def test_parameters_given_twice_are_400(client: httpx.Client) -> None:
+    for params in ({"query": "ASK {}", "format": ["json", "xml"]}, {"query": ["ASK {}", "ASK {}"]}):
+        response = client.get("/sparql", params=params)
+        assert response.status_code == 400
+        assert response.json()["code"] == "bad_input" and "given 2 times" in response.json()["message"]
+
+
+def test_browsers_get_results_as_a_table(client: httpx.Client) -> None:
+    query = f"SELECT ?f WHERE {{ ?f a <{COOPKG}Funding> }}"
+    page = client.get("/sparql", params={"query": query}, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    count = client.get("/sparql", params={"query": COUNT_FUNDINGS}).json()["results"]["bindings"][0]["n"]["value"]
+    assert f"{count} results" in page.text
+    assert (
+        client.get("/sparql", params={"query": query, "format": "json"})
+        .headers["content-type"]
+        .startswith("application/sparql-results+json")
+    )
+
+
 def test_service_is_refused(client: httpx.Client) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     response = client.get("/sparql", params={"query": query})

@@ -170,8 +170,13 @@ class SparqlFastPath:
             return
         params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
-        if not params.get("query", [""])[0] or "update" in params or _wants_page(accept, params):
-            await self.app(scope, receive, send)  # the service description, or an error the router explains
+        if (
+            not params.get("query", [""])[0]
+            or "update" in params
+            or len(params.get("format", ())) > 1  # an error the router explains
+            or _wants_page(accept, params)
+        ):
+            await self.app(scope, receive, send)
             return
         services: Services = scope["app"].state.services
         try:
