@@ -326,6 +326,8 @@ def test_fundings_list_shape_and_sorting(client: httpx.Client) -> None:
     first = body["items"][0]
     assert {"id", "label", "labels", "sources", "funder", "funded", "amount", "currency"} <= set(first)
     assert {"id", "label"} <= set(first["funder"])
+    assert first["labels"]["fr"] == first["label"]  # French is the default language
+    assert all(" → " in label for label in first["labels"].values())
     amounts = [i["amount"] for i in body["items"] if i["amount"] is not None]
     assert amounts == sorted(amounts, reverse=True)
     assert client.get("/api/fundings", params={"limit": 0}).status_code == 400

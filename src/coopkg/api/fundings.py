@@ -20,7 +20,8 @@ EXAMPLE = {
         "id": "http://127.0.0.1:8000/id/funding/3f2a…", "funder": {"id": "http://127.0.0.1:8000/id/organisation/eu",
         "label": "Union européenne"}, "funded": {"id": "http://127.0.0.1:8000/id/project/kafaat-liljamia",
         "label": "Kafaat Liljamia"}, "amount": 880490.79, "currency": "EUR", "kind": "grant", "year": 2012,
-        "label": "Union européenne → Kafaat Liljamia", "labels": {}, "sources": [{"document": "…", "evidence": [
+        "label": "Union européenne → Kafaat Liljamia", "labels": {"en": "European Union → Kafaat Liljamia",
+        "fr": "Union européenne → Kafaat Liljamia"}, "sources": [{"document": "…", "evidence": [
         {"quote": "financé par l'Union européenne", "start": 10, "end": 40}]}],
     }], "total": 1, "limit": 20, "offset": 0,
 }  # fmt: skip
@@ -31,10 +32,11 @@ def funding_item(
 ) -> dict[str, Any]:
     index = services.fundings
     funder, funded = index.label(f.funder, lang), index.label(f.funded, lang)
+    languages = sorted({key for iri in (f.funder, f.funded) for key in index.labels.get(iri, {}) if key})
     item: dict[str, Any] = {
         "id": f.id,
         "label": f"{funder} → {funded}",
-        "labels": {},
+        "labels": {key: f"{index.label(f.funder, key)} → {index.label(f.funded, key)}" for key in languages},
         "funder": {"id": f.funder, "label": funder},
         "funded": {"id": f.funded, "label": funded},
         "amount": float(f.amount) if f.amount is not None else None,
