@@ -44,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction_speed.py
 
 clean:
-	rm -rf $(VENV) data/store .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/store data/store-snapshots .pytest_cache .ruff_cache
