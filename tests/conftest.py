@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -35,37 +35,67 @@ def oxigraph_binary() -> str:
     return found
 
 
-class OxigraphServer:
-    """A real `oxigraph serve` on 127.0.0.1, union default graph like the embedded store."""
+class ServerProcess:
+    """A server run as a subprocess by the tests that need it, and stopped by them."""
 
-    def __init__(self, location: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 20
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def _start(self, command: list[str], ready: Callable[[], bool], *, env: dict[str, str] | None = None,
+               seconds: float = 60) -> None:  # fmt: skip
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=1)
-                return
+                if ready():
+                    return
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError("oxigraph serve did not start")
-
-    def repository(self) -> RemoteRepository:
-        return RemoteRepository(f"{self.url}/query", f"{self.url}/update", gsp_url=f"{self.url}/store", timeout=30)
+        raise RuntimeError(f"{command[0]} {command[1:3]} did not start")
 
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+class OxigraphServer(ServerProcess):
+    """A real `oxigraph serve` on 127.0.0.1, union default graph like the embedded store."""
+
+    def __init__(self, location: Path) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                   "--union-default-graph"]  # fmt: skip
+        self._start(command, lambda: httpx.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=1).is_success,
+                    seconds=20)  # fmt: skip
+
+    def repository(self) -> RemoteRepository:
+        return RemoteRepository(f"{self.url}/query", f"{self.url}/update", gsp_url=f"{self.url}/store", timeout=30)
+
+
+WRITE_TOKEN = "test-token"
+
+
+class CoopkgServer(ServerProcess):
+    """A real `coopkg serve` (supervisor and workers) over the corpus, with a write token."""
+
+    def __init__(self, tmp: Path) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
+        env.update(COOPKG_STORE=str(tmp / "store"), COOPKG_BASE_IRI=self.url + "/", COOPKG_WRITE_TOKEN=WRITE_TOKEN,
+                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org")  # fmt: skip
+        self.env = env
+        done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
+                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
+                    lambda: httpx.get(self.url + "/", timeout=1).status_code == 200, env=env)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,44 +17,10 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.conftest import free_port
+from tests.conftest import WRITE_TOKEN as TOKEN
+from tests.conftest import CoopkgServer as Server
 
-ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "test-token"
 COOPKG = "https://w3id.org/coopkg/ontology#"
-
-
-class Server:
-    def __init__(self, tmp: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
-        env.update(COOPKG_STORE=str(tmp / "store"), COOPKG_BASE_IRI=self.url + "/", COOPKG_WRITE_TOKEN=TOKEN,
-                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org")  # fmt: skip
-        self.env = env
-        done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
-                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "coopkg.cli", "serve", "--port", str(self.port)], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.test_api import Server
+from tests.conftest import CoopkgServer as Server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags from this machine's notes: no background networking (the network is closed), no sandbox as root.

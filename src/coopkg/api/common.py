@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from coopkg.api.negotiate import choose
-from coopkg.catalogue import Named
+from coopkg.catalogue import Catalogue, Named
+
+T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
@@ -19,6 +22,20 @@ CONTEXT_PATH = "/api/context.jsonld"
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def sourced_page(
+    catalogue: Catalogue,
+    found: Sequence[T],
+    limit: int,
+    offset: int,
+    id_of: Callable[[T], str],
+    item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of ``found``, each item with its sources (read in one query for the whole page)."""
+    chosen = found[offset : offset + limit]
+    sources = catalogue.sources_of([id_of(x) for x in chosen])
+    return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
 
 
 def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:

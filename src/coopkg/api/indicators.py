@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from coopkg.api.common import Lang, Limit, Offset, page, respond
+from coopkg.api.common import Lang, Limit, Offset, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
@@ -25,12 +25,9 @@ async def list_indicators(
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
         found = [i for i in services.catalogue.indicators() if about is None or i["about"] == about]
-        chosen = found[offset : offset + limit]
-        sources = services.catalogue.sources_of([i["id"] for i in chosen])
-        items = [
-            {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources.get(i["id"], [])}
-            for i in chosen
-        ]
-        return page(items, len(found), limit, offset)
+        return sourced_page(
+            services.catalogue, found, limit, offset, lambda i: i["id"],
+            lambda i, sources: {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources},
+        )  # fmt: skip
 
     return respond(request, await run_in_threadpool(answer))

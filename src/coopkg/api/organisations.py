@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from coopkg.api.common import Lang, Limit, Offset, named_item, page, respond
+from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
 from coopkg.funding_index import FundingQuery
@@ -34,9 +34,9 @@ async def list_organisations(
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
         found = services.catalogue.search_organisations(q, type)
-        chosen = found[offset : offset + limit]
-        sources = services.catalogue.sources_of([o.id for o in chosen])
-        return page([named_item(o, lang, sources.get(o.id, [])) for o in chosen], len(found), limit, offset)
+        return sourced_page(
+            services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
+        )
 
     return respond(request, await run_in_threadpool(answer))
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from coopkg.api.common import Lang, Limit, Offset, named_item, page, respond
+from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
 from coopkg.funding_index import FundingQuery
@@ -27,10 +27,9 @@ async def list_projects(
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
         found = services.catalogue.search_projects(q)
-        chosen = found[offset : offset + limit]
-        sources = services.catalogue.sources_of([p.id for p in chosen])
-        items = [named_item(p, lang, sources.get(p.id, [])) for p in chosen]
-        return page(items, len(found), limit, offset)
+        return sourced_page(
+            services.catalogue, found, limit, offset, lambda p: p.id, lambda p, sources: named_item(p, lang, sources)
+        )
 
     return respond(request, await run_in_threadpool(answer))
 

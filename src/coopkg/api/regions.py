@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from coopkg.api.common import Lang, Limit, Offset, named_item, page, respond
+from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
+from coopkg.catalogue import Named
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
 
@@ -25,14 +26,11 @@ async def list_regions(
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
         found = [r for r in services.catalogue.regions() if not type or r.type.lower() == type.lower()]
-        items = []
-        chosen = found[offset : offset + limit]
-        sources = services.catalogue.sources_of([r.id for r in chosen])
-        for region in chosen:
-            item = named_item(region, lang, sources.get(region.id, []))
-            item["isoCode"] = region.extra.get("isoCode")
-            item["broader"] = region.extra.get("broader", [])
-            items.append(item)
-        return page(items, len(found), limit, offset)
+
+        def item(region: Named, sources: list[dict[str, Any]]) -> dict[str, Any]:
+            extra = {"isoCode": region.extra.get("isoCode"), "broader": region.extra.get("broader", [])}
+            return named_item(region, lang, sources) | extra
+
+        return sourced_page(services.catalogue, found, limit, offset, lambda r: r.id, item)
 
     return respond(request, await run_in_threadpool(answer))
