@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import os
+import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,6 +143,58 @@ def test_service_is_refused(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert response.json()["code"] == "forbidden_query"
+
+
+def _read_response(stream: socket.socket, pending: bytearray) -> tuple[bytes, dict[str, str], bytes]:
+    """One HTTP/1.1 response (status line, headers, body by Content-Length) from a raw socket."""
+    while b"\r\n\r\n" not in pending:
+        chunk = stream.recv(65536)
+        assert chunk, f"connection closed mid-response: {bytes(pending)!r}"
+        pending += chunk
+    head, _, rest = bytes(pending).partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    length = int(headers["content-length"])
+    while len(rest) < length:
+        chunk = stream.recv(65536)
+        assert chunk
+        rest += chunk
+    pending[:] = rest[length:]
+    return status.encode(), headers, rest[:length]
+
+
+def test_lookups_pipelined_and_closed_on_one_connection(client: httpx.Client, server: Server) -> None:
+    """Point lookups are answered by the HTTP protocol itself (api/transport.py); around them,
+    other requests on the same connection, pipelining and Connection: close behave as usual."""
+    funding = client.get("/api/fundings", params={"limit": 1}).json()["items"][0]["id"]
+    lookup = f"SELECT ?p ?o WHERE {{ <{funding}> ?p ?o }}"
+    accept = {"Accept": "application/sparql-results+json"}
+    expected = client.get("/sparql", params={"query": lookup}, headers=accept)
+    routed = client.post("/sparql", data={"query": lookup}, headers=accept)  # the usual ASGI way
+    assert expected.content == routed.content and expected.content.count(b'"p":') > 3
+    assert set(expected.headers) == set(routed.headers)
+    assert expected.headers["content-type"] == routed.headers["content-type"]
+
+    def get(query: str, extra: str = "", version: str = "1.1") -> bytes:
+        target = "/sparql?" + urllib.parse.urlencode({"query": query})
+        return (f"GET {target} HTTP/{version}\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+                f"{extra}\r\n").encode()  # fmt: skip
+
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as stream:
+        stream.sendall(get(lookup) + get(COUNT_FUNDINGS) + get(lookup) + get(lookup, "Connection: close\r\n"))
+        pending = bytearray()
+        answers = [_read_response(stream, pending) for _ in range(4)]
+        assert stream.recv(100) == b""  # closed after the last, as it asked
+    assert [status for status, _, _ in answers] == [b"HTTP/1.1 200 OK"] * 4
+    assert answers[0][2] == answers[2][2] == answers[3][2] == expected.content
+    assert b'"n"' in answers[1][2]
+    assert answers[3][1]["connection"] == "close" and "connection" not in answers[0][1]
+    with socket.create_connection((host, int(port)), timeout=10) as stream:
+        stream.sendall(get(lookup, version="1.0"))
+        status, _, body = _read_response(stream, bytearray())
+        assert status == b"HTTP/1.1 200 OK" and body == expected.content
+        assert stream.recv(100) == b""  # HTTP/1.0 without keep-alive: closed
 
 
 def _workers(server: Server) -> set[int]:

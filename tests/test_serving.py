@@ -187,8 +187,8 @@ def test_the_loop_guard_stops_a_worker_whose_lookup_overran() -> None:
     script = (
         "import time\n"
         "from coopkg.queryexec import LoopGuard\n"
-        "with LoopGuard(grace=0.2).watching(0.3):\n"
-        "    time.sleep(10)  # stands for a lookup that blocks the event loop\n"
+        "LoopGuard(grace=0.2).arm(0.3)\n"
+        "time.sleep(10)  # stands for a lookup that blocks the event loop\n"
     )
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
@@ -250,3 +250,97 @@ def test_a_response_head_goes_out_with_its_body() -> None:
         b"HTTP/1.1 204 No Content\r\n\r\n",
         b"HTTP/1.1 500 Error\r\n\r\n",
     ]
+
+
+# -- point lookups answered by the HTTP protocol itself --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "query=SELECT%20%2A%20%7B%20%3Chttp%3A%2F%2Fx%2F%C3%A9%3E%20%3Fp%20%22a%5Cb%25%22%20%7D",
+        "a=%zz&b=%4&c=+x+&&d&e=",
+        "x=%C3%A9%2&x=%5C%5Cx41&y=%E9",
+        "a=1;b=2&format=json&format=xml",
+    ],
+)
+def test_query_string_parsing_agrees_with_urllib(raw: str) -> None:
+    from urllib.parse import parse_qs
+
+    from coopkg.api.sparql import query_params
+
+    assert query_params(raw.encode()) == parse_qs(raw, keep_blank_values=True)
+
+
+@pytest.fixture
+def supervised(settings: Settings) -> Iterator[Services]:
+    services = Services.open(settings.model_copy(update={"supervised": True}))
+    services.ensure_ready()
+    _write(services, CORPUS[0])
+    yield services
+    services.close()
+
+
+def _lookup_target(services: Services, **extra: str) -> bytes:
+    from urllib.parse import urlencode
+
+    funding = services.fundings.search(FundingQuery(limit=1))[1][0].id
+    return b"/sparql?" + urlencode({"query": f"SELECT ?p ?o WHERE {{ <{funding}> ?p ?o }}", **extra}).encode()
+
+
+def test_direct_lookups_answer_as_the_core_does(supervised: Services) -> None:
+    from coopkg.api.sparql import DirectLookups
+
+    direct = DirectLookups(lambda: supervised, cors=False)
+    target = _lookup_target(supervised)
+    reply = direct(target, [(b"host", b"x"), (b"accept", b"text/csv")])
+    assert reply is not None
+    status, headers, body = reply
+    query = target.decode().split("query=")[1]
+    from urllib.parse import unquote_plus
+
+    expected = supervised.query(QueryRequest(unquote_plus(query), "text/csv", "text/turtle"))
+    assert status == 200 and body == expected.body and body.count(b"\n") > 3
+    assert (b"content-type", b"text/csv; charset=utf-8") in headers and (b"vary", b"Accept") in headers
+
+
+def test_direct_lookups_leave_everything_else_to_the_app(supervised: Services) -> None:
+    from urllib.parse import quote
+
+    from coopkg.api.sparql import DirectLookups
+
+    direct = DirectLookups(lambda: supervised, cors=True)
+    target = _lookup_target(supervised)
+    json_accept = [(b"accept", JSON.encode())]
+    assert direct(target, json_accept) is not None
+    for other, headers in [
+        (b"/sparql?query=" + quote(COUNT_DOCUMENTS).encode(), json_accept),  # not a lookup: the thread pool
+        (b"/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Cx%3E%20", json_accept),  # malformed: explained by the app
+        (target.replace(b"/sparql", b"/other"), json_accept),
+        (target + b"&format=html", json_accept),
+        (target + b"&format=json&format=xml", json_accept),
+        (target + b"&update=x", json_accept),
+        (target + b"&timeout=abc", json_accept),
+        (target, [(b"accept", b"text/html,application/xhtml+xml")]),  # a browser: the results page
+        (target, [*json_accept, (b"content-length", b"3")]),  # a body: the body limit applies
+        (target, [*json_accept, (b"origin", b"https://example.org")]),  # CORS headers to add
+        (b"/sparql", json_accept),  # the service description
+    ]:
+        assert direct(other, headers) is None, other
+    assert DirectLookups(lambda: None, cors=False)(target, json_accept) is None  # before the lifespan
+
+
+def test_direct_lookups_wait_for_a_newer_snapshot(supervised: Services, settings: Settings) -> None:
+    from coopkg.api.sparql import DirectLookups
+
+    direct = DirectLookups(lambda: supervised, cors=False)
+    target = _lookup_target(supervised)
+    other = Services.open(settings)
+    try:
+        _write(other, CORPUS[1])
+    finally:
+        other.close()
+    # Opening the new snapshot blocks: that request takes the usual way, which opens it.
+    assert direct(target, []) is None
+    supervised.sync()
+    assert direct(target, []) is not None

@@ -464,7 +464,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from coopkg.api.transport import HeadJoiningHttpToolsProtocol
+    from coopkg.api.transport import CoopkgHttpProtocol
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
@@ -485,7 +485,7 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
-        http=HeadJoiningHttpToolsProtocol,  # a response head sent with its body (coopkg/api/transport.py)
+        http=CoopkgHttpProtocol,  # heads joined to bodies, direct lookups (coopkg/api/transport.py)
         timeout_graceful_shutdown=2,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.

@@ -20,13 +20,12 @@ own speed: no copy of the query or of the answer crosses a process boundary.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -113,13 +112,25 @@ class InlineQueryEngine:
             raise self.overran(timeout) from None
         return _answer(status, payload, request)
 
+    def run_inline(self, request: QueryRequest, timeout: float) -> Answer | None:
+        """A lookup's answer evaluated on the caller's thread (the event loop); None for other queries.
+
+        Bounded by the IRIs it names, a lookup costs less than a thread hop. The guard stops the
+        process if the bound ever fails to hold.
+        """
+        if not (self._inline_lookups and is_lookup(request.query)):
+            return None
+        self._guard.arm(timeout)
+        try:
+            status, payload = _evaluate(self._store_of(), request)
+        finally:
+            self._guard.disarm()
+        return _answer(status, payload, request)
+
     async def run_async(self, request: QueryRequest, timeout: float) -> Answer:
-        if self._inline_lookups and is_lookup(request.query):
-            # Bounded by the IRIs it names: evaluated on the loop, as a thread hop would cost more
-            # than the query. The guard stops the process if the bound ever fails to hold.
-            with self._guard.watching(timeout):
-                status, payload = _evaluate(self._store_of(), request)
-            return _answer(status, payload, request)
+        answer = self.run_inline(request, timeout)
+        if answer is not None:
+            return answer
         future = asyncio.wrap_future(self.submit(request))
         try:
             status, payload = await asyncio.wait_for(asyncio.shield(future), timeout)
@@ -149,16 +160,15 @@ class LoopGuard:
         self._grace = grace
         self._thread: threading.Thread | None = None
 
-    @contextlib.contextmanager
-    def watching(self, limit: float) -> Iterator[None]:
+    def arm(self, limit: float) -> None:
+        """Watch the loop for ``limit`` seconds (plus the grace), until :meth:`disarm`."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._watch, name="coopkg-loop-guard", daemon=True)
             self._thread.start()
         self._deadline = time.monotonic() + limit + self._grace
-        try:
-            yield
-        finally:
-            self._deadline = 0.0
+
+    def disarm(self) -> None:
+        self._deadline = 0.0
 
     def _watch(self) -> None:
         while True:

@@ -187,6 +187,16 @@ class Services:
         self.sync()
         return self.engine.run(request, self._limit(timeout))
 
+    def lookup_now(self, request: QueryRequest, timeout: float | None = None) -> Answer | None:
+        """A lookup's answer at once, on the caller's thread; None when the query must take the
+        usual way (not a lookup, no inline engine, or a newer snapshot to open first)."""
+        if not isinstance(self.engine, InlineQueryEngine) or self.snapshots is None:
+            return None
+        if self.snapshots.pointer_stamp() != self._stamp:
+            return None
+        check_query_allowed(request.query, self.settings.allow_service)
+        return self.engine.run_inline(request, self._limit(timeout))
+
     async def query_async(self, request: QueryRequest, timeout: float | None = None) -> Answer:
         """The same, awaited on the event loop (the evaluation itself runs in the engine's threads)."""
         check_query_allowed(request.query, self.settings.allow_service)

@@ -118,8 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    documents.router, resources.router):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    app.add_middleware(sparql.SparqlFastPath)  # innermost: CORS and the body limit still apply
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    # Point lookups answered by the HTTP protocol itself under `coopkg serve` (api/transport.py).
+    app.state.direct_replies = sparql.DirectLookups(lambda: getattr(app.state, "services", None), cors=bool(origins))
     if origins:
         app.add_middleware(
             CORSMiddleware,

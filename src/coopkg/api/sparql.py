@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+import codecs
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from coopkg.api.deps import ServicesDep, WriterDep
-from coopkg.api.errors import coopkg_error_response
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
 from coopkg.api.pages import render
 from coopkg.describe import service_description as describe_service
@@ -31,15 +31,37 @@ _CANONICAL = {"application/json": "application/sparql-results+json", "applicatio
               "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}  # fmt: skip
 
 
+def _unquote(raw: bytes) -> str:
+    raw = raw.replace(b"+", b" ")
+    if b"%" in raw:
+        try:
+            # %XX as \xXX, decoded in C: a SPARQL query is mostly escapes, and urllib's
+            # unquote_to_bytes (a Python loop) is a good part of a point lookup's cost.
+            raw = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]  # type: ignore[attr-defined]
+        except ValueError:  # a malformed escape: kept as it is, as urllib does
+            raw = unquote_to_bytes(raw)
+    return raw.decode("utf-8", "replace")
+
+
+def query_params(raw: bytes) -> dict[str, list[str]]:
+    """``a=1&b=2&a=3`` as ``{"a": ["1", "3"], "b": ["2"]}``, percent-escapes decoded as UTF-8."""
+    params: dict[str, list[str]] = {}
+    for field in raw.split(b"&"):
+        if field:
+            name, _, value = field.partition(b"=")
+            params.setdefault(_unquote(name), []).append(_unquote(value))
+    return params
+
+
 async def _params(request: Request) -> tuple[dict[str, list[str]], str | None]:
     """Protocol parameters from the URL and a form body, and a direct query body if any."""
-    params = {k: v for k, v in parse_qs(request.url.query, keep_blank_values=True).items()}
+    params = query_params(request.scope["query_string"])
     direct = None
     if request.method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
         if content_type == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+            for key, values in query_params(body).items():
                 params.setdefault(key, []).extend(values)
         elif content_type in {"application/sparql-query", "application/sparql-update"}:
             direct = body.decode("utf-8")
@@ -154,44 +176,50 @@ async def _results_page(request: Request, services: Services, text: str, params:
     return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
 
 
-class SparqlFastPath:
-    """``GET /sparql?query=…`` straight to the core, past the router and its dependency resolution.
+Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
 
-    The same parsing, core call and negotiation as :func:`sparql`, so a point lookup costs the
-    engine's time plus HTTP parsing; every other request goes on to the app.
+
+class DirectLookups:
+    """``GET /sparql?query=…`` point lookups answered by the HTTP protocol itself (api/transport.py).
+
+    A lookup costs the engine tens of microseconds; a request's way through ASGI, the
+    middleware and the router costs more. This answers it with the same parsing, checks, core
+    call and negotiation as :func:`sparql`, before any ASGI machinery is built. Anything it is
+    not sure of (not a lookup, an error to explain, a browser, a body, CORS, a newer snapshot to
+    open) returns None and takes the usual way, which gives the same answer.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, services_of: Callable[[], Services | None], cors: bool) -> None:
+        self.services_of = services_of  # None until the app's lifespan has opened them
+        self.cors = cors  # with CORS on, requests from other origins take the usual way
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
-            await self.app(scope, receive, send)
-            return
-        params = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
-        if (
-            not params.get("query", [""])[0]
-            or "update" in params
-            or len(params.get("format", ())) > 1  # an error the router explains
-            or _wants_page(accept, params)
-        ):
-            await self.app(scope, receive, send)
-            return
-        services: Services = scope["app"].state.services
+    def __call__(self, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
+        path, _, query_string = target.partition(b"?")
+        services = self.services_of()
+        if path != b"/sparql" or services is None:
+            return None
+        accept = None
+        for name, value in headers:
+            if name == b"accept":
+                accept = value.decode("latin-1")
+            elif name in {b"content-length", b"transfer-encoding"} or (self.cors and name == b"origin"):
+                return None
+        params = query_params(query_string)
+        text = params.get("query", [""])
+        if len(text) != 1 or not text[0] or "update" in params or len(params.get("format", ())) > 1:
+            return None
         try:
-            query = run_query(services, accept, _one(params, "query") or "", params)
-            answer = await services.query_async(query, _timeout(params))
-        except CoopkgError as error:
-            await coopkg_error_response(Request(scope, receive), error)(scope, receive, send)
-            return
-        # The response messages written directly: a starlette Response costs more than the lookup's JSON.
+            if _wants_page(accept, params):
+                return None
+            answer = services.lookup_now(run_query(services, accept, text[0], params), _timeout(params))
+        except CoopkgError:
+            return None  # the usual way explains it
+        if answer is None:
+            return None
         media_type = answer.media_type.encode()
-        if media_type.startswith(b"text/"):
+        if media_type.startswith(b"text/") and b"charset=" not in media_type:  # as a starlette Response does
             media_type += b"; charset=utf-8"
-        headers = [(b"content-type", media_type), (b"content-length", b"%d" % len(answer.body)), (b"vary", b"Accept")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        return 200, [(b"content-type", media_type), (b"vary", b"Accept")], answer.body
 
 
 async def description(request: Request, services: ServicesDep) -> Response:

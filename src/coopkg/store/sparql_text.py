@@ -131,10 +131,7 @@ def values_clause(variable: str, terms: list[NamedNode]) -> str:
 
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword, after the prologue."""
-    for kind, value, _ in tokens(text):
-        if kind == "word" and value.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-            return value.upper()
-    return None
+    return _shape(_IRI_REF.sub("<>", text))[0]
 
 
 _NOT_LOOKUP_WORDS = frozenset(
@@ -174,20 +171,24 @@ def is_lookup(text: str) -> bool:
     predicate; no property paths, subqueries, aggregates, UNION, GRAPH or SERVICE. Anything
     else is "not known to be cheap".
     """
-    # Lookups differ by the IRIs they name: the answer is cached per shape, IRIs blanked out.
-    return _shape_is_lookup(_IRI_REF.sub("<>", text))
+    return _shape(_IRI_REF.sub("<>", text))[1]
 
 
 @lru_cache(maxsize=1024)
-def _shape_is_lookup(text: str) -> bool:
+def _shape(text: str) -> tuple[str | None, bool]:
+    """Query form and lookup-ness of a query with its IRIs blanked out.
+
+    Point lookups differ only by the IRIs they name: one analysis serves them all.
+    """
     found = list(tokens(text))
     words = [value.upper() for kind, value, _ in found if kind == "word"]
+    form = next((w for w in words if w in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}), None)
     if _NOT_LOOKUP_WORDS.intersection(words) or words.count("SELECT") > 1:
-        return False
+        return form, False
     start = next((i for i, (kind, _, _) in enumerate(found) if kind == "brace"), None)
     if start is None:
-        return "DESCRIBE" in words and not any(v in "?$" for kind, v, _ in found if kind == "other")
-    return _patterns_bounded(found[start:])
+        return form, "DESCRIBE" in words and not any(v in "?$" for kind, v, _ in found if kind == "other")
+    return form, _patterns_bounded(found[start:])
 
 
 def _patterns_bounded(found: list[tuple[str, str, int]]) -> bool:
