@@ -195,6 +195,21 @@ def test_lookups_pipelined_and_closed_on_one_connection(client: httpx.Client, se
         status, _, body = _read_response(stream, bytearray())
         assert status == b"HTTP/1.1 200 OK" and body == expected.content
         assert stream.recv(100) == b""  # HTTP/1.0 without keep-alive: closed
+    # A client that sends many lookups before reading any answer: once the answers fill the kernel's
+    # buffers (tcp_wmem, 4 MB here) and the transport's high-water mark, lookups take the usual way,
+    # which waits for the client instead of buffering without bound; every answer comes, in order.
+    with socket.socket() as stream:
+        stream.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # small: the server's buffer fills
+        stream.settimeout(10)
+        stream.connect((host, int(port)))
+        stream.sendall(get(lookup) * 8000 + get(COUNT_FUNDINGS) + get(lookup, "Connection: close\r\n"))
+        time.sleep(0.5)
+        pending = bytearray()
+        answers = [_read_response(stream, pending) for _ in range(8002)]
+        assert stream.recv(100) == b""
+    assert all(status == b"HTTP/1.1 200 OK" for status, _, _ in answers)
+    assert {body for _, _, body in answers[:8000]} == {expected.content} == {answers[8001][2]}
+    assert b'"n"' in answers[8000][2]
 
 
 def _workers(server: Server) -> set[int]:

@@ -94,6 +94,7 @@ class CoopkgHttpProtocol(HttpToolsProtocol):
             self._direct is not None
             and (self.cycle is None or self.cycle.response_complete)
             and not self.pipeline
+            and not self.flow.write_paused  # a client not reading its answers: the usual way waits for it
             and self.parser.get_method() == b"GET"
             and not self.parser.should_upgrade()
         ):
