@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, Rdf
 from coopkg.api.deps import ServicesDep, WriterDep
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
 from coopkg.api.pages import render
+from coopkg.api.transport import Reply
 from coopkg.describe import service_description as describe_service
 from coopkg.errors import BadInputError, CoopkgError
 from coopkg.queryexec import QueryRequest
@@ -174,9 +175,6 @@ async def _results_page(request: Request, services: Services, text: str, params:
             page["variables"] = names
             page["rows"] = [[_cell(row[name]) for name in names] for row in results]
     return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
-
-
-Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 class DirectLookups:

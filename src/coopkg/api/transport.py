@@ -20,7 +20,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-DirectReplies = Callable[[bytes, list[tuple[bytes, bytes]]], tuple[int, list[tuple[bytes, bytes]], bytes] | None]
+Reply = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers (no content-length), body
+DirectReplies = Callable[[bytes, list[tuple[bytes, bytes]]], Reply | None]  # (target, headers) -> reply
 
 
 class HeadJoiningTransport:
