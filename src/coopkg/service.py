@@ -149,6 +149,10 @@ class Services:
                 self._apply(change)
             self._stamp = stamp
 
+    def _behind(self) -> bool:
+        """Whether a newer snapshot was published than the one this process follows (one ``stat``)."""
+        return self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp
+
     def _apply(self, change: Change) -> None:
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
@@ -190,9 +194,7 @@ class Services:
     def lookup_now(self, request: QueryRequest, timeout: float | None = None) -> Answer | None:
         """A lookup's answer at once, on the caller's thread; None when the query must take the
         usual way (not a lookup, no inline engine, or a newer snapshot to open first)."""
-        if not isinstance(self.engine, InlineQueryEngine) or self.snapshots is None:
-            return None
-        if self.snapshots.pointer_stamp() != self._stamp:
+        if not isinstance(self.engine, InlineQueryEngine) or self._behind():
             return None
         check_query_allowed(request.query, self.settings.allow_service)
         return self.engine.run_inline(request, self._limit(timeout))
@@ -200,7 +202,7 @@ class Services:
     async def query_async(self, request: QueryRequest, timeout: float | None = None) -> Answer:
         """The same, awaited on the event loop (the evaluation itself runs in the engine's threads)."""
         check_query_allowed(request.query, self.settings.allow_service)
-        if self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp:
+        if self._behind():
             await asyncio.to_thread(self.sync)  # opening a snapshot blocks: not on the loop
         if isinstance(self.engine, InlineQueryEngine):
             return await self.engine.run_async(request, self._limit(timeout))

@@ -130,15 +130,8 @@ class Generations:
     @contextlib.contextmanager
     def writing(self, change: Change) -> Iterator[EmbeddedRepository]:
         """The store, read-write and locked against other writers; publishes a generation on success."""
-        with self._locked():
-            repo = EmbeddedRepository(self.store_path)
-            try:
-                yield repo
-                if change:
-                    self._publish(repo.store, change)
-            finally:
-                repo.close()
-            self._save_fingerprint(self.latest())
+        with self._locked(), self._publishing(change) as repo:
+            yield repo
 
     def publish_if_stale(self) -> bool:
         """Start-up: publish a fresh generation if there is none or the store changed since the last."""
@@ -146,13 +139,21 @@ class Generations:
             number = self.latest()
             if number and self._folder(number).exists() and self._fingerprint_of(number) == self._fingerprint():
                 return False
-            repo = EmbeddedRepository(self.store_path)
-            try:
-                self._publish(repo.store, Change(everything=True))
-            finally:
-                repo.close()
-            self._save_fingerprint(self.latest())
+            with self._publishing(Change(everything=True)):
+                pass
             return True
+
+    @contextlib.contextmanager
+    def _publishing(self, change: Change) -> Iterator[EmbeddedRepository]:
+        """Under the lock: the store open read-write, then a generation published if anything changed."""
+        repo = EmbeddedRepository(self.store_path)
+        try:
+            yield repo
+            if change:
+                self._publish(repo.store, change)
+        finally:
+            repo.close()
+        self._save_fingerprint(self.latest())
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
