@@ -57,9 +57,7 @@ def _normalised(names: Iterable[object]) -> set[str]:
 def same_entity(a: set[str], b: set[str]) -> bool:
     if a & b:
         return True
-    return any(
-        len(x) >= 4 and len(y) >= 4 and SequenceMatcher(None, x, y).ratio() >= 0.9 for x in a for y in b
-    )
+    return any(len(x) >= 4 and len(y) >= 4 and SequenceMatcher(None, x, y).ratio() >= 0.9 for x in a for y in b)
 
 
 @dataclass
@@ -200,7 +198,9 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": {k: t.to_dict() for k, t in self.overall.items()},
-            "by_language": {lang: {k: t.to_dict() for k, t in kinds.items()} for lang, kinds in self.by_language.items()},
+            "by_language": {
+                lang: {k: t.to_dict() for k, t in kinds.items()} for lang, kinds in self.by_language.items()
+            },
             "documents": {
                 doc: {k: {**t.to_dict(), "missed": t.missed, "false_alarms": t.false_alarms} for k, t in kinds.items()}
                 for doc, kinds in self.documents.items()
@@ -229,7 +229,9 @@ def render(report: Report, *, details: bool = False) -> str:
     lines = [f"{'':6}{'fact type':14}{'P':>7}{'R':>7}{'F1':>7}{'match':>7}{'gold':>6}{'pred':>6}"]
     for scope, kinds in [("all", report.overall), *report.by_language.items()]:
         for kind, t in kinds.items():
-            lines.append(f"{scope:6}{kind:14}{t.precision:7.2f}{t.recall:7.2f}{t.f1:7.2f}{t.matched:7}{t.gold:6}{t.predicted:6}")
+            lines.append(
+                f"{scope:6}{kind:14}{t.precision:7.2f}{t.recall:7.2f}{t.f1:7.2f}{t.matched:7}{t.gold:6}{t.predicted:6}"
+            )
     if details:
         for doc, kinds in report.documents.items():
             errors = [(k, "missed", x) for k, t in kinds.items() for x in t.missed]

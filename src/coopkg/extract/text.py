@@ -99,6 +99,8 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     matches = list(_TOKEN.finditer(text))
+    if not matches:
+        return []  # "***", "--", a Markdown fence: a line without words
     return [
         Token(m.group(), m.start() + offset, m.end() + offset, text[m.end() : nxt.start()] if nxt else "")
         for m, nxt in zip(matches, [*matches[1:], None], strict=True)
@@ -106,6 +108,12 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 _LEADING_ARTICLES = {"l", "d", "la", "le", "les", "the"}
+
+# Words that link the parts of a name ("Direction de la Formation", "Ministry of Labour"), folded.
+FUNCTION_WORDS = frozenset({
+    "de", "du", "des", "la", "le", "les", "l", "d", "et", "pour", "en", "a", "au", "aux", "sur", "of", "the",
+    "and", "for", "in", "on", "to",
+})  # fmt: skip
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

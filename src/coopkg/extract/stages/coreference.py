@@ -1,0 +1,153 @@
+"""Stage 5: mentions that refer to entities named elsewhere in the document, and the queries later
+stages use to find the participants of a fact.
+
+Bare uses of an acronym learnt from "Full Name (ACR)"; an unknown acronym listed among
+organisations; the first words of a longer name used alone ("الوكالة اليابانية" for "الوكالة
+اليابانية للتعاون الدولي"); places inside an organisation's name are not places mentioned; a
+state that acts ("la Côte d'Ivoire a signé") is its government.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coopkg.extract.doc import ORGANISATION, REGION, Doc, Mention
+from coopkg.extract.lexicon import Locale
+from coopkg.extract.stages import states
+from coopkg.extract.stages.names import listed_acronyms
+from coopkg.extract.text import Sentence, is_arabic, key_form, match_forms, tokenize
+
+
+def coreference(doc: Doc) -> Doc:
+    _acronyms(doc)
+    _short_references(doc)
+    _drop_places_inside_names(doc)
+    return doc
+
+
+def _acronyms(doc: Doc) -> None:
+    acronyms = {e.acronym: e for e in doc.entities.values() if e.acronym and not e.known and e.kind == ORGANISATION}
+    for index, sentence in enumerate(doc.sentences):
+        for token in sentence.tokens:
+            entity = acronyms.get(token.text)
+            if entity is not None and not doc.overlapping(token.start, token.end, (ORGANISATION,)):
+                doc.mention(Mention(entity.key, ORGANISATION, token.start, token.end, index, "pattern:acronym", 0.8))
+        listed_acronyms(doc, index, sentence, doc.lex(sentence))
+
+
+def _short_references(doc: Doc) -> None:
+    """The first words (two at least) of a longer name found in the document, with one meaning only."""
+    prefixes: dict[tuple[str, ...], set[str]] = {}
+    for m in doc.mentions:
+        if m.kind != ORGANISATION:
+            continue
+        keys = tuple(key_form(t.text) for t in tokenize(doc.text[m.start : m.end]))
+        for size in range(2, len(keys)):
+            prefixes.setdefault(keys[:size], set()).add(m.key)
+    unique = {k: next(iter(v)) for k, v in prefixes.items() if len(v) == 1}
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in sorted(unique, key=len, reverse=True):
+        by_first.setdefault(key[0], []).append(key)
+    for index, sentence in enumerate(doc.sentences):
+        toks = sentence.tokens
+        keys = [key_form(t.text) for t in toks]
+        i = 0
+        while i < len(toks):
+            firsts = {key_form(f) if is_arabic(f) else f for f in match_forms(toks[i].text)}
+            found = next(
+                ((unique[key], len(key)) for first in firsts for key in by_first.get(first, ())
+                 if tuple(keys[i + 1 : i + len(key)]) == key[1:]),
+                None,
+            )  # fmt: skip
+            if found and (toks[i].text[:1].isupper() or is_arabic(toks[i].text)):
+                start, end = toks[i].start, toks[i + found[1] - 1].end
+                if not doc.overlapping(start, end, (ORGANISATION,)):
+                    doc.mention(Mention(found[0], ORGANISATION, start, end, index, "pattern:short-name", 0.7))
+                i += found[1]
+                continue
+            i += 1
+
+
+def _drop_places_inside_names(doc: Doc) -> None:
+    """'Japan Social Development Fund' names no place; a place ending a name ('… de Tamesna') does."""
+    orgs = [m for m in doc.mentions if m.kind == ORGANISATION and m.method != "pattern:acting-state"]
+    doc.mentions = [
+        m for m in doc.mentions
+        if m.kind != REGION or not any(o.start <= m.start and m.end < o.end - 1 for o in orgs)
+    ]  # fmt: skip
+
+
+# -- queries for the fact stages -------------------------------------------------------------------
+
+
+def acting(doc: Doc, mention: Mention) -> Mention:
+    """The organisation a mention stands for when it acts: a country is its government."""
+    if mention.kind == ORGANISATION or not doc.is_state(mention.key):
+        return mention
+    for m in doc.mentions:
+        if m.kind == ORGANISATION and m.start == mention.start and m.end == mention.end:
+            return m
+    code = mention.key.rsplit("/", 1)[-1]
+    entity = states.government(doc, code, doc.text[mention.start : mention.end], doc.language)
+    state = Mention(
+        entity.key, ORGANISATION, mention.start, mention.end, mention.sentence, "pattern:acting-state", 0.75
+    )
+    doc.mention(state)
+    return state
+
+
+def actors(doc: Doc, sentence: Sentence, *, states: bool = True) -> list[Mention]:
+    """Organisations of a sentence, and (when ``states``) countries that could be acting."""
+    found = doc.in_sentence(sentence, ORGANISATION)
+    if states:
+        spans = {(m.start, m.end) for m in found}
+        found += [m for m in doc.in_sentence(sentence, REGION)
+                  if doc.is_state(m.key) and (m.start, m.end) not in spans]  # fmt: skip
+    return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def orgs_after(
+    doc: Doc, position: int, sentence: Sentence, lex: Locale, *, limit: int = 40, states: bool = False,
+    money_between: bool = True,
+) -> list[Mention]:  # fmt: skip
+    """Organisations named right after ``position``, with those coordinated to them.
+
+    An amount may stand between ("un don de 2,5 millions d'euros de la BEI").
+    """
+    candidates = [m for m in actors(doc, sentence, states=states) if m.start >= position]
+    if not candidates:
+        return []
+    determiners = lex.text("grammar", "determiners")
+    lead = re.compile(rf"^\s*(?:(?:de|of|from|من)\s+)?(?:{determiners}\s*)?$", re.IGNORECASE)
+    first = candidates[0]
+    gap = doc.text[position : first.start]
+    if not (lead.match(gap) or gap.strip() in {"", "ال"}):
+        if not money_between:
+            return []
+        money = [q for q in doc.money.get(first.sentence, []) if position <= q.start and q.end <= first.start]
+        if not money or not lead.match(doc.text[money[-1].end : first.start]):
+            return []
+        if not re.fullmatch(r"\s*(?:(?:de|of|worth|بقيمة|بمبلغ)\s+)?(?:\w+\s+)?", doc.text[position : money[0].start]):
+            return []
+    elif len(gap) > limit:
+        return []
+    found = [first]
+    glue = re.compile(rf"^{lex.text('grammar', 'coordination')}(?:{determiners}\s*)?$", re.IGNORECASE)
+    for nxt in candidates[1:]:
+        if nxt.start < found[-1].end:
+            continue
+        between = doc.text[found[-1].end : nxt.start]
+        if glue.match(between) or (sentence.language == "ar" and not between.strip() and doc.text[nxt.start] == "و"):
+            found.append(nxt)
+        else:
+            break
+    unique: dict[str, Mention] = {}
+    for m in found:
+        m = acting(doc, m)
+        unique.setdefault(m.key, m)
+    return list(unique.values())
+
+
+def org_before(doc: Doc, sentence: Sentence, position: int, *, states: bool = True) -> Mention | None:
+    prior = [m for m in actors(doc, sentence, states=states) if m.end <= position]
+    return prior[-1] if prior else None

@@ -1,0 +1,459 @@
+"""Stage 6: fundings as events.
+
+A funding is a financing act: a verb ("a octroyé", "approved", "موّل"), a money noun ("un prêt de",
+"a grant of", "منحة بقيمة"), a passive or prepositional cue ("financé par", "with support from",
+"بتمويل من"), a receiving verb ("bénéficie d'un financement de") or a financing agreement ("accord
+de prêt", "اتفاقية تمويل"). Its participants are filled from the sentence around the act:
+
+* **amount**: a money figure of the sentence, the one the act governs (restatements in another
+  currency were left out by the quantities stage);
+* **funder**: the organisation after an agent cue ("par", "by", "from", "de la" after the figure,
+  "من"), else the subject of the act (before it; after it in Arabic verb-subject order), else, for
+  an agreement, the party that funds (a bank, an agency, a donor state);
+* **recipient**: a party after a recipient cue ("en faveur du", "à la", "to", "لفائدة", "ل") or the
+  other party of an agreement, or the subject of a receiving verb;
+* **funded**: the project the money is for (in the sentence, after a purpose cue, or referred to:
+  "ce projet"), else a following sentence that refers back to the money ("Ce financement
+  soutiendra le Projet …", "يهدف هذا التمويل إلى دعم مشروع …"), else the recipient;
+* **kind**: loan, grant or unspecified, from the money noun or the words around it.
+
+The same money stated twice (a headline and the body, the recipient and then the programme) is one
+funding; a total and its parts, or two different sums, are separate fundings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, FundingEvent, Mention
+from coopkg.extract.lexicon import Locale
+from coopkg.extract.numbers import Quantity
+from coopkg.extract.stages import states
+from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
+from coopkg.extract.stages.projects import add_project, agreement_parties, chunk_end
+from coopkg.extract.text import Sentence, tokenize
+
+FUNDER_TYPES = {"DevelopmentBank", "DevelopmentAgency", "InternationalOrganisation", "CivilSocietyOrganisation"}
+_WINDOW = 160  # characters around an act within which its participants are looked for
+
+
+@dataclass
+class Act:
+    start: int
+    end: int
+    form: str  # agent (the funder follows), act (the funder is the subject), noun, receive, agreement
+    kind: str
+    word: str = ""
+
+
+def fundings(doc: Doc) -> Doc:
+    for index, sentence in enumerate(doc.sentences):
+        lex = doc.lex(sentence)
+        acts = _acts(doc, sentence, lex)
+        if acts:
+            _sentence_events(doc, index, sentence, lex, acts)
+    _refer_back(doc)
+    _merge(doc)
+    for event in doc.fundings:
+        evidence = event.evidence[0]
+        if event.funded is not None:
+            doc.participate(event.funded, event.funder, "funder", evidence)
+            if event.recipient and event.recipient != event.funded:
+                doc.participate(event.funded, event.recipient, "beneficiary", evidence)
+    return doc
+
+
+# -- acts -------------------------------------------------------------------------------------------
+
+
+def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
+    found: list[Act] = []
+    text = sentence.text
+
+    def add(match: re.Match[str], form: str, kind: str) -> None:
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        groups = match.groupdict()
+        word = groups.get("kind") or ""
+        found.append(Act(start, end, form, lex.kind_of(word, text) if kind == "unspecified" else kind, word))
+
+    for form, key in (("agent", "funder_follows"), ("act", "funder_acts")):
+        for cue in lex.cues(key):
+            for match in cue.pattern.finditer(text):
+                add(match, form, cue.kind)
+    for cue in lex.money_nouns:
+        for match in cue.pattern.finditer(text):
+            start = sentence.start + match.start()
+            found.append(Act(start, sentence.start + match.end(), "noun",
+                             cue.kind if cue.kind != "unspecified" else lex.kind_of(None, text), match.group()))  # fmt: skip
+    for match in lex.pattern("fundings", "receives").finditer(text):
+        add(match, "receive", "unspecified")
+    for match in lex.pattern("fundings", "agreements").finditer(text):
+        add(match, "agreement", lex.kind_of(match.group(), match.group()))
+    found.sort(key=lambda a: (a.start, -a.end))
+    # An act inside another ("accord de prêt" holds "prêt") is the longer one.
+    return [a for a in found if not any(b is not a and b.start <= a.start and a.end <= b.end and
+                                        (b.end - b.start) > (a.end - a.start) for b in found)]  # fmt: skip
+
+
+# -- one sentence ---------------------------------------------------------------------------------
+
+
+def _sentence_events(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
+    moneys = list(doc.money.get(index, []))
+    used: set[int] = set()
+    for money in moneys:
+        act = _governing_act(acts, money)
+        if act is None:
+            continue
+        funders = _funders_of_money(doc, sentence, lex, money, act, acts)
+        if not funders:
+            continue
+        used.update(id(a) for a in acts if a.start <= money.start + _WINDOW and money.end - _WINDOW <= a.end)
+        kind = _kind(lex, doc, sentence, act, money)
+        recipient = _recipient(doc, sentence, lex, money, act, funders)
+        funded = _funded(doc, index, sentence, lex, money.end, act, recipient)
+        for funder, amount in _shares(doc, funders, moneys, money):
+            _add(doc, index, sentence, funder, funded, recipient, amount, kind, f"event:{act.form}:{lex.code}")
+    # Acts with no figure: "financé par l'Union européenne", "with support from the EU".
+    for act in acts:
+        if act.form not in {"agent", "agreement"} or any(
+            doc.money.get(index) and abs(q.start - act.end) < _WINDOW for q in moneys
+        ):
+            continue
+        funders = _funders_without_money(doc, sentence, lex, act)
+        if not funders:
+            continue
+        recipient = _recipient(doc, sentence, lex, None, act, funders)
+        funded = _funded_before(doc, index, sentence, lex, act) or _funded(
+            doc, index, sentence, lex, act.end, act, recipient
+        )
+        for funder in funders:
+            _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _governing_act(acts: list[Act], money: Quantity) -> Act | None:
+    """The act a figure belongs to: the nearest one, a money noun right before it first."""
+    best, best_distance = None, _WINDOW
+    for act in acts:
+        distance = money.start - act.end if act.end <= money.start else act.start - money.end
+        if distance < 0:
+            distance = 0
+        if act.form == "noun" and 0 <= money.start - act.end <= 25:
+            distance -= 30  # "un prêt de 39,2 millions", "a grant of $5 million"
+        if distance < best_distance:
+            best, best_distance = act, distance
+    return best
+
+
+def _funders_of_money(
+    doc: Doc, sentence: Sentence, lex: Locale, money: Quantity, act: Act, acts: list[Act]
+) -> list[Mention]:
+    # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
+    after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
+    if after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.IGNORECASE):
+        if not _is_recipient_position(doc, sentence, lex, after[0].start):
+            return after
+    # 2. an agent cue near the figure: "… 5 millions d'euros, financé par l'UE", "… provient du FAD"
+    for cue in sorted((a for a in acts if a.form == "agent"), key=lambda a: abs(a.start - money.end)):
+        if abs(cue.start - money.end) > _WINDOW and abs(money.start - cue.end) > _WINDOW:
+            break
+        found = orgs_after(doc, cue.end, sentence, lex, states=True)
+        if found:
+            return found + _more_funders(doc, sentence, lex, found[-1].end)
+    # 3. "la contribution de l'UE de 9 millions", "IDA loan of $210 million", "the World Bank's $5m grant"
+    if act.form == "noun":
+        found = orgs_after(doc, act.end, sentence, lex, states=True, money_between=False, limit=14)
+        if (
+            found
+            and found[0].end <= money.start + 1
+            and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE)
+        ):
+            return found
+        before = org_before(doc, sentence, act.start)
+        if before is not None and re.fullmatch(r"\s*(?:['’]s\s*)?(?:\S+\s+){0,2}", doc.text[before.end : act.start]) \
+                and sentence.language == "en" and _funder_like(doc, before):  # fmt: skip
+            return [acting(doc, before)]
+    # 4. an agreement: the party that funds
+    agreement = next((a for a in acts if a.form == "agreement" and abs(a.start - money.start) < _WINDOW * 2), None)
+    if agreement is not None:
+        funders, _ = _agreement_roles(doc, sentence, lex, agreement)
+        if funders:
+            return funders
+    # 5. the subject: before the act ("la BAD a approuvé un prêt"); after it in verb-subject order
+    subject = _subject(doc, sentence, lex, act, money)
+    return [subject] if subject is not None else []
+
+
+def _funders_without_money(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> list[Mention]:
+    if act.form == "agreement":
+        funders, _ = _agreement_roles(doc, sentence, lex, act)
+        return funders
+    found = orgs_after(doc, act.end, sentence, lex, states=True)
+    return found + _more_funders(doc, sentence, lex, found[-1].end) if found else []
+
+
+def _more_funders(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> list[Mention]:
+    """ "cofinancé par la BAD, qui a approuvé …, et par la BEI": funders after a second agent."""
+    found: list[Mention] = []
+    pattern = lex.pattern("fundings", "more_funders")
+    while True:
+        more = pattern.search(doc.text[position : min(sentence.end, position + 160)])
+        if more is None:
+            return found
+        extra = orgs_after(doc, position + more.end(), sentence, lex, states=True)
+        if not extra:
+            return found
+        found += [m for m in extra if m.key not in {f.key for f in found}]
+        position = extra[-1].end
+
+
+def _subject(doc: Doc, sentence: Sentence, lex: Locale, act: Act, money: Quantity | None) -> Mention | None:
+    candidates = actors(doc, sentence)
+    before = [m for m in candidates if m.end <= act.start and act.start - m.end <= _WINDOW]
+    before = [m for m in before if not _is_recipient_position(doc, sentence, lex, m.start)]
+    if lex.code == "ar" and act.form in {"act", "agreement"}:
+        # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل", "ويمول البنك الدولي المشروع"
+        following = [m for m in candidates if m.start >= act.end and m.start - act.end <= 40]
+        if following:
+            parties = orgs_after(doc, act.end, sentence, lex, states=True, limit=40)
+            funders = [p for p in parties if _funder_like(doc, p)]
+            if funders:
+                return funders[0]
+            if parties and not before:
+                return parties[0]
+    if not before:
+        return None
+    # Past a relative or a long aside the subject is still the first actor of the clause
+    # ("La Banque africaine de développement (BAD) a annoncé le 5 août l'approbation d'un prêt").
+    nearest = before[-1]
+    if act.form == "noun" and not _funder_like(doc, nearest):
+        funder = next((m for m in reversed(before) if _funder_like(doc, m)), None)
+        nearest = funder or nearest
+    return acting(doc, nearest)
+
+
+def _funder_like(doc: Doc, mention: Mention) -> bool:
+    entity = doc.entities.get(mention.key)
+    if entity is None:
+        return False
+    if entity.type in FUNDER_TYPES:
+        return True
+    code = entity.country or (mention.key.rsplit("/", 1)[-1] if doc.is_state(mention.key) else None)
+    return code in states.donors()
+
+
+def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tuple[list[Mention], list[Mention]]:
+    keys = agreement_parties(doc, sentence, act.end, lex)
+    if len(keys) < 2:
+        # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل": the parties are the subjects.
+        parties = [acting(doc, m) for m in actors(doc, sentence) if abs(m.start - act.start) < _WINDOW]
+    else:
+        by_key = {m.key: m for m in (acting(doc, m) for m in actors(doc, sentence))}
+        parties = [by_key[k] for k in keys if k in by_key]
+    unique: dict[str, Mention] = {}
+    for m in parties:
+        unique.setdefault(m.key, m)
+    parties = list(unique.values())
+    funders = [m for m in parties if _funder_like(doc, m)]
+    others = [m for m in parties if m not in funders]
+    if not funders or not others:
+        return [], []
+    return funders[:1] if len(funders) > 1 and len(others) == 0 else funders, others
+
+
+def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
+    before = doc.text[max(sentence.start, position - 40) : position]
+    return bool(lex.pattern("fundings", "recipient_markers").search(before))
+
+
+def _recipient(
+    doc: Doc, sentence: Sentence, lex: Locale, money: Quantity | None, act: Act, funders: list[Mention]
+) -> str | None:
+    funder_keys = {f.key for f in funders}
+    if act.form == "receive":
+        before = org_before(doc, sentence, act.start)
+        if before is not None and acting(doc, before).key not in funder_keys:
+            return acting(doc, before).key
+    if act.form == "agreement":
+        _, others = _agreement_roles(doc, sentence, lex, act)
+        if others:
+            return others[0].key
+    anchor = money.end if money is not None else act.end
+    markers = lex.pattern("fundings", "recipient_markers")
+    for m in actors(doc, sentence):
+        if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
+            continue
+        if markers.search(doc.text[max(sentence.start, m.start - 40) : m.start]) or (
+            lex.code == "ar" and doc.text[m.start] == "ل" and doc.is_state(m.key)
+        ):
+            key = acting(doc, m).key
+            if key not in funder_keys:
+                return key
+    return None
+
+
+def _funded(
+    doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int, act: Act, recipient: str | None
+) -> str | None:
+    """The project the money is for, in this sentence: after a purpose cue, else the nearest one."""
+    purpose = lex.pattern("fundings", "purpose_markers")
+    window = doc.text[position : sentence.end]
+    for cue in purpose.finditer(window):
+        start = position + cue.end()
+        project = doc.project_near(sentence, start, before=False)
+        named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+        if project is not None and named and named[0].start - start <= 40:
+            return project
+        phrase = _phrase_project(doc, index, sentence, lex, start)
+        if phrase is not None:
+            return phrase
+    mentions = doc.in_sentence(sentence, PROJECT)
+    if mentions:
+        nearest = min(mentions, key=lambda m: abs(m.start - act.start))
+        return doc.resolve(nearest)
+    return recipient
+
+
+def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: Act) -> str | None:
+    """ "la construction de nouveaux centres … sur financement de X", "The project is financed by":
+    what comes before a passive cue."""
+    project = doc.project_near(sentence, act.start)
+    if project is not None:
+        return project
+    prefix = doc.text[sentence.start : act.start]
+    boundary = max(prefix.rfind(c) for c in ",;:،(")
+    chunk_start = sentence.start + boundary + 1 if boundary != -1 else sentence.start
+    chunk = doc.text[chunk_start : act.start]
+    head = re.search(rf"(?<![\w])(?:(?:{lex.text('projects', 'nouns')})|(?:{lex.text('projects', 'action_nouns')}))(?![\w])",
+                     chunk, re.IGNORECASE)  # fmt: skip
+    if head is None:
+        return None
+    start = chunk_start + head.start()
+    phrase = re.sub(r"\s+(?:a\s+été|ont\s+été|est|sont|sera|seront|was|were|is|are|will\s+be|تم|قد)\s*$", "",
+                    doc.text[start : act.start].rstrip()).rstrip(" ,;:")  # fmt: skip
+    if not 2 <= len(tokenize(phrase)) <= 14:
+        return None
+    return add_project(doc, index, sentence, start, start + len(phrase), None, "pattern:funded-phrase", 0.6).key
+
+
+def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "to support a skills development program for youth in Aswan", "pour la construction de …":
+    an undertaking after a purpose cue, headed by a project or action noun."""
+    rest = doc.text[position : sentence.end]
+    lead = re.match(
+        r"\s*(?:(?:la|le|les|l['’]|un|une|des|du|de|d['’]|the|a|an|its|their|new|nouveaux?|nouvelles?)\s+|l['’])*",
+        rest,
+        re.IGNORECASE,
+    )
+    start = position + (lead.end() if lead else 0)
+    head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'action_nouns')})(?![\w])",
+                    doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
+    if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
+        return None
+    end = chunk_end(doc, sentence, start + head.end(), lex, limit=14) or start + head.end()
+    if len(tokenize(doc.text[start:end])) < 2:
+        return None
+    return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _kind(lex: Locale, doc: Doc, sentence: Sentence, act: Act, money: Quantity) -> str:
+    if act.kind != "unspecified":
+        return act.kind
+    near = doc.text[max(sentence.start, money.start - 60) : min(sentence.end, money.end + 40)]
+    return lex.kind_of(None, near)
+
+
+def _shares(
+    doc: Doc, funders: list[Mention], moneys: list[Quantity], money: Quantity
+) -> list[tuple[Mention, Quantity | None]]:
+    """Co-funders each with their own figure, written after the name and before the next one; one
+    figure for several funders is their total, nobody's share."""
+    if len(funders) == 1:
+        return [(funders[0], money)]
+    out: list[tuple[Mention, Quantity | None]] = []
+    for i, funder in enumerate(funders):
+        limit = funders[i + 1].start if i + 1 < len(funders) else funder.end + 80
+        own = next((q for q in moneys if funder.end <= q.start <= limit), None)
+        out.append((funder, own))
+    return out
+
+
+def _add(
+    doc: Doc, index: int, sentence: Sentence, funder: Mention, funded: str | None, recipient: str | None,
+    amount: Quantity | None, kind: str, method: str,
+) -> None:  # fmt: skip
+    funder = acting(doc, funder)
+    if funded == funder.key:
+        funded = None
+    if recipient == funder.key:
+        recipient = None
+    evidence = doc.sentence_evidence(sentence, method, 0.8 if funded and funded in doc.projects else 0.7)
+    doc.fundings.append(FundingEvent(funder.key, funded, recipient, amount, kind, [evidence], index))
+
+
+# -- across sentences -----------------------------------------------------------------------------
+
+
+def _refer_back(doc: Doc) -> None:
+    """ "Ce financement soutiendra le Projet …": a later sentence names what the money is for."""
+    for event in doc.fundings:
+        if event.funded in doc.projects:
+            continue
+        for index in range(event.sentence, min(event.sentence + 3, len(doc.sentences))):
+            sentence = doc.sentences[index]
+            lex = doc.lex(sentence)
+            refer = lex.pattern("fundings", "money_anaphora").search(sentence.text)
+            if index > event.sentence and refer is None:
+                continue
+            start = sentence.start + (refer.end() if refer else 0)
+            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+            if index > event.sentence and not named:
+                phrase = _phrase_project(doc, index, sentence, lex, start) if refer else None
+                if phrase is not None:
+                    event.funded = phrase
+                    event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                    break
+                continue
+            if named:
+                event.funded = doc.resolve(named[0])
+                if index > event.sentence:
+                    event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                break
+    for event in doc.fundings:
+        if event.funded is None:
+            event.funded = event.recipient or doc.current_project(doc.sentences[event.sentence].start)
+    doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _merge(doc: Doc) -> None:
+    """One funding per money stated: same funder and the same figure (or one without a figure)."""
+    merged: list[FundingEvent] = []
+    for event in doc.fundings:
+        twin = next((m for m in merged if _same(doc, m, event)), None)
+        if twin is None:
+            merged.append(event)
+            continue
+        if twin.amount is None and event.amount is not None:
+            twin.amount = event.amount
+        if twin.funded not in doc.projects and event.funded in doc.projects:
+            twin.recipient = twin.recipient or (twin.funded if twin.funded != event.funded else None)
+            twin.funded = event.funded
+        if twin.kind == "unspecified":
+            twin.kind = event.kind
+        twin.recipient = twin.recipient or event.recipient
+        known = {(e.start, e.end) for e in twin.evidence}
+        twin.evidence += [e for e in event.evidence if (e.start, e.end) not in known]
+    doc.fundings = merged
+
+
+def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:
+    if a.funder != b.funder:
+        return False
+    same_amount = a.amount is not None and b.amount is not None and a.amount.value == b.amount.value and \
+        a.amount.currency == b.amount.currency  # fmt: skip
+    if a.funded == b.funded:
+        return same_amount or a.amount is None or b.amount is None
+    # The headline's "… à la Côte d'Ivoire" and the body's programme: the same money, funded more precisely.
+    one_is_project = (a.funded in doc.projects) != (b.funded in doc.projects)
+    return same_amount and (one_is_project or a.funded == b.recipient or b.funded == a.recipient)

@@ -1,0 +1,326 @@
+"""Stage 3: names of organisations and places, from the gazetteer and from the shape of names.
+
+A name the reference data lists is linked to its entry. A name it does not list is recognised by
+its shape in each language: "Full Name (ACR)" where the acronym's letters are the name's initials;
+a head word (Agence, Ministry, وزارة…) with its complements; English capitalised words around a
+head ("Red River College", "Aga Khan Foundation Canada"); an Arabic head with its construct chain;
+an unknown acronym listed among organisations. States acting through their government ("le
+gouvernement tunisien", "the Government of Canada", "الحكومة الأردنية") are in :mod:`.states`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention, capitalise
+from coopkg.extract.lexicon import Locale, locale
+from coopkg.extract.stages import arabic_names, states
+from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold
+
+ACRONYM = r"[A-Z][A-Za-z0-9&]*[A-Z0-9](?:[-/][A-Z0-9][A-Za-z0-9]*)*"
+_ACRONYM_RE = re.compile(ACRONYM)
+_ADJECTIVE = re.compile(
+    r"[a-zéèêàçï]+(?:al|ale|aux|ales|ionale?|ionales|iens?|iennes?|ique|iques|aire|aires|ive?|ives|ée?s?|ais|aise|aises|ois|oise|ain|aine|aines|ains|ien|ienne)"
+)
+_NAME_BREAK = ',;:()«»"“”.'
+
+
+def names(doc: Doc) -> Doc:
+    for index, sentence in enumerate(doc.sentences):
+        _gazetteer_mentions(doc, index, sentence)
+    for index, sentence in enumerate(doc.sentences):
+        states.state_mentions(doc, index, sentence)
+        if sentence.language == "ar":
+            arabic_names.arabic_organisations(doc, index, sentence)
+        else:
+            _acronym_names(doc, index, sentence)
+            _head_word_names(doc, index, sentence)
+            if sentence.language == "en":
+                _english_names(doc, index, sentence)
+    return doc
+
+
+def _gazetteer_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
+    for match in doc.gazetteer.find(sentence.tokens):
+        doc.known(match.entry)
+        acronym = match.last_token - match.first_token == 1 and sentence.tokens[match.first_token].is_upper
+        doc.mention(
+            Mention(match.entry.iri, match.entry.kind, match.start, match.end, index,
+                    "gazetteer-acronym" if acronym else "gazetteer", 0.9 if acronym else 0.95)
+        )  # fmt: skip
+
+
+def add_organisation(
+    doc: Doc, index: int, start: int, end: int, lang: str, method: str, confidence: float,
+    acronym: str | None = None, *, key: str | None = None,
+) -> None:  # fmt: skip
+    """A new organisation named by ``text[start:end]``; a gazetteer match inside it gives way to it."""
+    name = doc.text[start:end]
+    inside = [m for m in doc.mentions if m.kind in (ORGANISATION, REGION) and start <= m.start and m.end <= end
+              and (m.start, m.end) != (start, end)]  # fmt: skip
+    if any(m.kind == ORGANISATION and (m.start, m.end) == (start, end) for m in doc.mentions):
+        return
+    doc.mentions = [m for m in doc.mentions if m not in inside or m.kind == REGION]
+    entity = doc.new_entity(ORGANISATION, name, lang, organisation_type(name), acronym, key=key)
+    doc.mention(Mention(entity.key, ORGANISATION, start, end, index, method, confidence))
+
+
+def _acronym_names(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "Full Name (ACR)": the acronym's capitals follow the initials of the words before it."""
+    lex = doc.lex(sentence)
+    heads = {fold(h) for h in lex.organisation_heads}
+    for match in re.finditer(rf"\((?P<acr>{ACRONYM})\)", sentence.text):
+        acronym = match.group("acr")
+        abs_start = sentence.start + match.start()
+        tokens = [t for t in sentence.tokens if t.end <= abs_start][-16:]
+        found = name_before_acronym(tokens, acronym, heads)
+        if found is None:
+            continue
+        first, last = found
+        start, end = first.start, last.end
+        existing = doc.overlapping(start, end, (ORGANISATION,))
+        if existing is not None and not (start <= existing.start and existing.end <= end):
+            continue
+        window = [t for t in tokens if start <= t.start and t.end <= end]
+        content = [t for t in window if t.folded not in FUNCTION_WORDS]
+        nouns = lex.pattern("projects", "nouns")
+        if content and (nouns.fullmatch(content[0].text) or nouns.fullmatch(content[-1].text)):
+            continue  # "le projet d'Appui à l'Employabilité des Jeunes (PAEJ)": a project (see projects)
+        if existing is not None and (existing.start, existing.end) == (start, end):
+            entity = doc.entities[existing.key]
+            if acronym not in {a for a, _ in entity.alt} and acronym != entity.label:
+                entity.alt.append((acronym, sentence.language))
+            doc.mention(Mention(existing.key, ORGANISATION, abs_start + 1, abs_start + 1 + len(acronym), index,
+                                "pattern:name-acronym", 0.85))  # fmt: skip
+            continue
+        add_organisation(doc, index, start, end, sentence.language, "pattern:name-acronym", 0.85, acronym)
+        key = next(m.key for m in doc.mentions if m.start == start and m.end == end and m.kind == ORGANISATION)
+        doc.mention(Mention(key, ORGANISATION, abs_start + 1, abs_start + 1 + len(acronym), index,
+                            "pattern:name-acronym", 0.85))  # fmt: skip
+
+
+def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> tuple[Token, Token] | None:
+    """The tokens of the full name an acronym abbreviates, ending right before '(ACR)'."""
+    if not tokens:
+        return None
+    letters = [c.lower() for c in acronym if c.isupper()] or [c.lower() for c in acronym if c.isalpha()]
+    for size in range(min(len(tokens), 14), 0, -1):
+        window = tokens[-size:]
+        if any(c in _NAME_BREAK for t in window[:-1] for c in t.after):
+            continue
+        if not (window[0].text[:1].isupper() or window[0].folded in heads):
+            continue
+        content = [t for t in window if t.folded not in FUNCTION_WORDS]
+        initials = [t.folded[0] for t in content]
+        if not content or content[0].folded[0] != letters[0]:
+            continue
+        if (
+            _subsequence(letters, initials)
+            and len(content) >= 2
+            and (window[0].folded in heads or len(content) <= len(letters) + 2)
+        ):
+            return window[0], window[-1]
+    return None
+
+
+def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "la Direction Nationale de la Formation Professionnelle", "université de Koudougou",
+    "Bureau des Nations Unies pour les services d'appui aux projets": a head word and its complements."""
+    lex = doc.lex(sentence)
+    heads = {fold(h) for h in lex.organisation_heads}
+    lower_heads = lex.words("organisations", "lower_heads")
+    nouns = lex.pattern("projects", "nouns")
+    tokens = sentence.tokens
+    text = doc.text
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        # "the World Bank's Board of Directors" is the Bank; "Jordan's Ministry of Labour" is a ministry.
+        possessive = text[max(0, token.start - 3) : token.start] in {"'s ", "’s "} and any(
+            m.kind == ORGANISATION and m.end == token.start - 3 for m in doc.mentions
+        )
+        capital = token.is_capitalised
+        lower = not capital and token.folded in lower_heads and sentence.language == "fr"
+        if not (token.folded in heads and (capital or lower)) or _is_plural(token.text) or possessive:
+            i += 1
+            continue
+        j, content, capitals = i + 1, 1, 0
+        last = cut = i
+        cut_content, cut_capitals = 1, 0
+        ministry = token.folded in {"ministere", "ministry"}
+        while j < len(tokens):
+            gap = text[tokens[j - 1].end : tokens[j].start]
+            listing = ministry and gap.strip() == "," and tokens[j].is_capitalised
+            if (any(c in gap for c in _NAME_BREAK) and not listing) or gap.count(" ") > 1 or "\n" in gap:
+                break  # a ministry's name may list its remits: "Ministry of Training, Apprenticeship and …"
+            word = tokens[j]
+            if nouns.fullmatch(word.text):
+                # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
+                last, content, capitals = cut, cut_content, cut_capitals
+                break
+            if j == i + 1 and _ADJECTIVE.fullmatch(word.text):
+                content += 1  # "Conseil régional de Béni Mellal-Khénifra", "Coopération italienne"
+                last = j
+            elif word.is_capitalised or (word.text.isdigit() and content > 1):
+                content += 1
+                capitals += 1
+                last = j
+            elif word.folded in FUNCTION_WORDS:
+                if last == j - 1:
+                    cut, cut_content, cut_capitals = last, content, capitals
+            elif lower or (capitals and sentence.language == "fr" and _lower_complement(tokens, j)):
+                content += 1  # "Bureau des Nations Unies pour les services d'appui aux projets"
+                last = j
+            else:
+                break
+            j += 1
+        if content >= 2 and (capital or capitals):
+            start, end = token.start, tokens[last].end
+            if not doc.overlapping(start, end, (PROJECT,)) and not _is_project_context(doc, sentence, start):
+                inside = doc.overlapping(start, end, (ORGANISATION,))
+                if inside is None or (start <= inside.start and inside.end <= end):
+                    add_organisation(doc, index, start, end, sentence.language, "pattern:head-word", 0.65)
+            i = last + 1
+            continue
+        i += 1
+
+
+def _lower_complement(tokens: list[Token], j: int) -> bool:
+    """A lower-case word inside a name: it follows a function word and more of the name comes after."""
+    return j + 1 < len(tokens) and tokens[j - 1].folded in FUNCTION_WORDS and len(tokens[j].text) > 3
+
+
+# English names: capitalised words around a head noun, with "of", "for", "and", "the", "&" between.
+_EN_HEADS = (
+    "Bank|Fund|Agency|Corporation|Foundation|Organization|Organisation|Institute|University|Council|Authority|"
+    "Commission|College|Polytechnic|Center|Centre|Ministry|Department|Office|Association|Federation|Union|"
+    "Network|Alliance|Trust|Society|Group|Company|Facility|Academy|School|Chamber|Secretariat|Board|Institution|"
+    "Partnership|Consortium|Forum|Coalition|Hub|Platform|Directorate|Embassy|Delegation|Cooperative|Charity"
+)
+_EN_WORD = r"(?:[A-Z][\w’'&.-]*|[A-Z0-9]{2,})"
+_EN_NAME = re.compile(
+    rf"(?<![\w’'])(?P<name>(?:{_EN_WORD}\s+(?:(?:of|for|and|the|&|de|du|des|in|on)\s+(?:the\s+)?)?)*?"
+    rf"(?:{_EN_HEADS})(?:\s+(?:(?:of|for|on|in)\s+(?:the\s+)?)?{_EN_WORD})*)(?![\w’'])"
+)
+_EN_SKIP_FIRST = {"The", "A", "An", "This", "Its", "These", "Their", "His", "Her", "Our", "Mr", "Mrs", "Ms", "Dr"}
+
+
+def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "the West African Development Bank", "Red River College", "Aga Khan Foundation Canada",
+    "Department of Foreign Affairs, Trade and Development": a longer name replaces a shorter
+    reference one inside it (the African Development Bank in the West African one)."""
+    lex = locale("en")
+    nouns = lex.pattern("projects", "nouns")
+    for match in _EN_NAME.finditer(sentence.text):
+        raw = match.group("name")
+        start = sentence.start + match.start("name")
+        words = raw.split()
+        while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and fold(words[-1]) in FUNCTION_WORDS:
+            words = words[:-1]
+        for part_start, part in _split_coordinated(start, " ".join(words)):
+            _english_name(doc, index, sentence, part_start, part, nouns)
+
+
+def _split_coordinated(start: int, name: str) -> list[tuple[int, str]]:
+    """ "Government of Canada and Aga Khan Foundation Canada" is two names: cut at "and" when both
+    sides have a head noun."""
+    heads = re.compile(rf"\b(?:{_EN_HEADS}|Government)\b")
+    for cut in re.finditer(r"\s+(?:and|&)\s+", name):
+        left, right = name[: cut.start()], name[cut.end() :]
+        if heads.search(left) and heads.search(right):
+            return [(start, left), *_split_coordinated(start + cut.end(), right)]
+    return [(start, name)]
+
+
+def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: str, nouns: re.Pattern[str]) -> None:
+    words = name.split()
+    if len(words) < 2 or (nouns.search(words[-1]) and words[-1][:1].isupper()):
+        return
+    end = start + len(name)
+    if doc.text[start:end] != name:
+        return
+    if doc.overlapping(start, end, (PROJECT,)):
+        return
+    inside = [m for m in doc.mentions if m.kind == ORGANISATION and m.start < end and start < m.end]
+    if any(m.start == start and m.end == end for m in inside):
+        return
+    if any(not (start <= m.start and m.end <= end) for m in inside):
+        return  # it would cut through a name found already
+    if any(m.kind == REGION and m.start == start and m.end == end for m in doc.mentions):
+        return
+    acronym = re.match(rf"\s*\((?P<acr>{ACRONYM})\)", doc.text[end : end + 20])
+    add_organisation(doc, index, start, end, "en", "pattern:en-name", 0.7, acronym.group("acr") if acronym else None)
+
+
+def _is_project_context(doc: Doc, sentence: Sentence, start: int) -> bool:
+    before = doc.text[max(sentence.start, start - 25) : start]
+    nouns = doc.lex(sentence).text("projects", "nouns")
+    return bool(re.search(rf"(?:{nouns})\s*[«\"“]?\s*$", before, re.IGNORECASE))
+
+
+def _is_plural(word: str) -> bool:
+    folded = fold(word)
+    return folded.endswith(("s", "x")) and folded not in {"fonds", "office", "nations", "affaires", "bureaux"}
+
+
+def _subsequence(needle: list[str], haystack: list[str]) -> bool:
+    it = iter(haystack)
+    return all(any(c == h for h in it) for c in needle)
+
+
+_TYPES = (
+    (("ministere", "ministry", "departement", "department", "direction", "directorate", "office", "delegation",
+      "ambassade", "embassy", "secretariat", "haut", "agence nationale", "gouvernement", "government", "وزاره",
+      "مديريه", "مندوبيه", "كتابه", "مكتب", "سفاره", "حكومه", "اداره", "ديوان"), "GovernmentBody"),
+    (("universite", "university", "institut", "institute", "ecole", "school", "academie", "academy", "college",
+      "polytechnic", "polytechnique", "lycee", "cite", "جامعه", "معهد", "مدرسه", "اكاديميه", "مدينه", "كليه"),
+     "EducationInstitution"),
+    (("banque", "bank", "بنك"), "DevelopmentBank"),
+    (("association", "federation", "confederation", "fondation", "foundation", "chambre", "chamber", "syndicat",
+      "cooperative", "reseau", "network", "alliance", "charity", "جمعيه", "فيدراليه", "كونفدراليه", "غرفه", "تعاونيه",
+      "شبكه", "مؤسسه"), "CivilSocietyOrganisation"),
+    (("societe", "company", "corporation", "entreprise", "groupe", "group", "شركه"), "Company"),
+    (("agence", "agency", "وكاله"), "DevelopmentAgency"),
+    (("organisation", "organization", "منظمه", "union", "اتحاد"), "InternationalOrganisation"),
+)  # fmt: skip
+
+
+@cache
+def organisation_type(name: str) -> str:
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
+    folded = " ".join(words)
+    candidates = [w.removeprefix("ال") if w.startswith("ال") and len(w) > 4 else w for w in words[:1]]
+    for heads, etype in _TYPES:
+        if any(c in heads for c in candidates) or any(folded.startswith(h + " ") for h in heads if " " in h):
+            if etype == "DevelopmentAgency" and re.search(r"\bnationale?\b|\bmarocaine\b", folded):
+                return "GovernmentBody"
+            return etype
+    if words and any(w in {"bank", "university", "college", "polytechnic", "foundation", "institute"} for w in words):
+        return organisation_type(next(w for w in reversed(words) if w in {"bank", "university", "college",
+                                                                           "polytechnic", "foundation", "institute"}))  # fmt: skip
+    return "Organisation"
+
+
+def project_label(text: str) -> str:
+    return capitalise(text)
+
+
+def listed_acronyms(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "entre le MENEFP, l'OFPPT et l'AMCI": an unknown acronym coordinated with organisations is one."""
+    orgs = [m for m in doc.in_sentence(sentence, ORGANISATION)]
+    if not orgs:
+        return
+    glue = re.compile(rf"^{lex.text('grammar', 'coordination')}(?:{lex.text('grammar', 'determiners')}\s*)?$",
+                      re.IGNORECASE)  # fmt: skip
+    for token in sentence.tokens:
+        if not (token.is_upper and 2 <= len(token.text) <= 10 and _ACRONYM_RE.fullmatch(token.text)):
+            continue
+        if doc.overlapping(token.start, token.end, (ORGANISATION, REGION, PROJECT)):
+            continue
+        if any(glue.match(doc.text[token.end : m.start]) or glue.match(doc.text[m.end : token.start]) for m in orgs):
+            entity = doc.new_entity(ORGANISATION, token.text, sentence.language, "Organisation", token.text)
+            doc.mention(Mention(entity.key, ORGANISATION, token.start, token.end, index, "pattern:listed-acronym", 0.6))

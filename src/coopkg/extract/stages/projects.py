@@ -1,0 +1,304 @@
+"""Stage 4: projects, programmes and agreements, and the words that refer back to them.
+
+A project noun followed by a quoted name («Jumelage Institutionnel»), a proper name (projet Kafaat
+Liljamia, مشروع THAMM), a name closed by its acronym (Programme d'innovation entrepreneuriale (PIE)),
+a descriptive name (Projet multisectoriel d'appui au développement des compétences, مشروع تطوير
+التكوين المهني وتشغيل الشباب), or English capitalised words ending with a project noun (the
+Employability and Land Compact; the Young Africa Works strategy). Agreements between named
+organisations (convention de partenariat, اتفاقية شراكة, memorandum of understanding) are projects
+named from their parties. "Ce programme", "the project", "المشروع" are anaphora.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Entity, Mention, ProjectFacts, capitalise
+from coopkg.extract.lexicon import Locale
+from coopkg.extract.stages.names import ACRONYM, _subsequence
+from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold, is_arabic, key_form, tokenize
+from coopkg.iris import slugify
+
+_QUOTED = re.compile(r"[«“\"]\s*(?P<name>[^»”\"\n]{3,160}?)\s*[»”\"]")
+_PROPER = re.compile(
+    r"\s*(?P<name>(?:[A-Z][\w’'-]*|[A-Z0-9][A-Z0-9-]+)(?:\s+(?:[A-Z][\w’'.-]*|[A-Z0-9][A-Z0-9-]+|\d+(?:\.\d+)?|de|d['’]|des|du|la|for|of|the|and|pour|et|in|to))*?)"
+    r"(?=\s*(?:\(|,|\.|;|:|$|\s[a-zà-ÿ\u0600-\u06ff]|\s+[«\"]))"
+)
+_TRAILING_GLUE = re.compile(r"\s+(?:de|d['’]|des|du|la|for|of|the|and|pour|et|in|to)$")
+_COMMON = {"le", "la", "les", "ce", "cette", "un", "une", "des", "the", "this", "a", "an", "its", "their"}
+_EN_TAIL = re.compile(
+    r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
+    r"(?P<tail>Project|Programme|Program|Initiative|Compact|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
+)
+_CAPITAL_TAILS = {"Project", "Programme", "Program", "Initiative", "Compact"}
+_PROGRAMME = re.compile(r"\s*(?:programmes?|programs?|برنامج|البرنامج)", re.IGNORECASE)
+_AGREEMENT_KINDS = {"fr": "Convention de partenariat", "ar": "اتفاقية شراكة", "en": "Partnership agreement"}
+
+
+def projects(doc: Doc) -> Doc:
+    for index, sentence in enumerate(doc.sentences):
+        _named_projects(doc, index, sentence)
+    _aliases(doc)
+    for index, sentence in enumerate(doc.sentences):
+        _agreements(doc, index, sentence)
+    for index, sentence in enumerate(doc.sentences):
+        _anaphora(doc, index, sentence)
+    return doc
+
+
+def add_project(
+    doc: Doc, index: int, sentence: Sentence, start: int, end: int, acronym: str | None, method: str,
+    confidence: float, *, label: str | None = None,
+) -> Entity:  # fmt: skip
+    entity = doc.new_entity(PROJECT, label or capitalise(doc.text[start:end]), sentence.language, "Project", acronym)
+    if _PROGRAMME.match(doc.text[max(0, start - 14) : start + 12]) and entity.type == "Project":
+        entity.type = "Programme"
+    doc.mentions = [m for m in doc.mentions if not (m.kind == ORGANISATION and start <= m.start and m.end <= end
+                                                      and m.method.startswith("pattern"))]  # fmt: skip
+    doc.mention(Mention(entity.key, PROJECT, start, end, index, method, confidence))
+    if acronym:
+        a_start = doc.text.find(acronym, end)
+        if a_start != -1 and a_start - end < 6:
+            doc.mention(Mention(entity.key, PROJECT, a_start, a_start + len(acronym), index, method, confidence))
+    return entity
+
+
+def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
+    lex = doc.lex(sentence)
+    text = sentence.text
+    nouns = re.compile(rf"(?<![\w])(?P<noun>{lex.text('projects', 'nouns')})(?![\w])", re.IGNORECASE)
+    for noun in nouns.finditer(text):
+        after = text[noun.end() :]
+        noun_start = sentence.start + noun.start()
+        if doc.overlapping(noun_start, sentence.start + noun.end(), (PROJECT,)):
+            continue
+        quoted = _QUOTED.search(after[:120])
+        if quoted and not re.search(r"[.;]", after[: quoted.start()]):
+            start = sentence.start + noun.end() + quoted.start("name")
+            end = sentence.start + noun.end() + quoted.end("name")
+            add_project(doc, index, sentence, start, end, None, "pattern:quoted-project", 0.85)
+            continue
+        proper = _PROPER.match(after) if not is_arabic(noun.group()) or re.match(r"\s*[A-Z]", after) else None
+        if proper:
+            raw = _TRAILING_GLUE.sub("", proper.group("name").strip())
+            start = sentence.start + noun.end() + proper.start("name")
+            end = start + len(raw)
+            if raw and fold(raw) not in _COMMON and not doc.overlapping(start, end, (ORGANISATION, REGION)):
+                add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.85)
+                continue
+        closing = re.match(rf"(?P<rest>[^()\n.;,]{{0,100}}?)\s*\((?P<acr>{ACRONYM})\)", after)
+        if closing and _with_acronym(doc, index, sentence, noun, closing):
+            continue
+        _described(doc, index, sentence, noun, lex)
+    if sentence.language == "en":
+        _english_tail(doc, index, sentence)
+
+
+def acronym_after(doc: Doc, position: int) -> str | None:
+    match = re.match(rf"\s*\((?P<acr>{ACRONYM})\)", doc.text[position : position + 24])
+    return match.group("acr") if match else None
+
+
+def _with_acronym(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], closing: re.Match[str]) -> bool:
+    """ "Programme d'innovation entrepreneuriale (PIE)": the acronym's letters are the name's initials."""
+    acronym = closing.group("acr")
+    rest_start = sentence.start + noun.end()
+    rest_end = rest_start + len(closing.group("rest"))
+    rest_tokens = [t for t in sentence.tokens if rest_start <= t.start < rest_end]
+    initials = [t.folded[0] for t in rest_tokens if t.folded not in FUNCTION_WORDS]
+    letters = [c.lower() for c in acronym if c.isupper()]
+    with_noun = [fold(noun.group("noun"))[0], *initials]
+    if not letters or not initials:
+        return False
+    if letters[0] == initials[0] and _subsequence(letters, initials):
+        start = rest_tokens[0].start
+    elif letters[0] == with_noun[0] and _subsequence(letters, with_noun):
+        start = sentence.start + noun.start()
+    else:
+        return False
+    end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
+    add_project(doc, index, sentence, start, end, acronym, "pattern:project-acronym", 0.85)
+    return True
+
+
+def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], lex: Locale) -> None:
+    """A descriptive name: "Projet multisectoriel d'appui au développement des compétences pour la
+    résilience", "le projet de construction et d'équipement d'infrastructures scolaires", "مشروع
+    تطوير التكوين المهني وتشغيل الشباب". A capitalised or indefinite head, and a complement."""
+    word = noun.group("noun")
+    start = sentence.start + noun.start()
+    end = chunk_end(doc, sentence, sentence.start + noun.end(), lex)
+    if end is None:
+        return
+    words = tokenize(doc.text[start:end])
+    if sentence.language == "ar":
+        if fold(word).startswith("ال") or len(words) < 3 or fold(word) in {"مشاريع", "برامج"}:
+            return
+    else:
+        first = words[1].text if len(words) > 1 else ""
+        capital = word[:1].isupper()
+        linked = fold(first) in {"d", "de", "du", "des", "pour", "au", "aux"} or bool(re.match(
+            r"[a-zé]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|national|nationale)s?$", first))  # fmt: skip
+        complement = re.search(rf"(?:{lex.text('projects', 'action_nouns')})", doc.text[start:end], re.IGNORECASE)
+        if len(words) < 3 or not linked or not (capital or complement) or _plural(word):
+            return
+    if doc.overlapping(start, end, (PROJECT,)):
+        return
+    add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:described-project", 0.7)
+
+
+def _plural(word: str) -> bool:
+    return fold(word).endswith(("s", "x")) and fold(word) not in {"plans"}
+
+
+def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit: int = 16) -> int | None:
+    """Where the noun phrase going on at ``position`` ends: before punctuation, a verb or relative,
+    money, a date, or a named organisation that is not part of it; None when nothing follows."""
+    tokens = [t for t in sentence.tokens if t.start >= position]
+    stops = lex.pattern("grammar", "phrase_stops")
+    blocked = [(q.start, q.end) for q in doc.money.get(_index(doc, sentence), [])]
+    blocked += [(d.start, d.end) for d in doc.dates.get(_index(doc, sentence), ())]
+    end = None
+    last_content = None
+    count = 0
+    previous = position
+    for token in tokens:
+        gap = doc.text[previous : token.start]
+        if re.search(r"[,;:()«»\"“”.!?،؛\n]", gap) or gap.count(" ") > 1:
+            break
+        if stops.match(doc.text, token.start - (1 if is_arabic(token.text) else 0)) and count > 0:
+            break
+        if stops.match(doc.text[token.start :]):
+            break
+        if any(a <= token.start < b for a, b in blocked) or token.text.isdigit():
+            break
+        count += 1
+        if count > limit:
+            return None
+        if token.folded not in FUNCTION_WORDS:
+            last_content = token
+        end = token.end
+        previous = token.end
+    if end is None or last_content is None:
+        return None
+    return last_content.end
+
+
+def _index(doc: Doc, sentence: Sentence) -> int:
+    return doc.sentences.index(sentence)
+
+
+def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "the Employability and Land Compact", "its Young Africa Works strategy": capitalised words
+    ending with a project noun; a lower-case noun is not part of the name."""
+    for match in _EN_TAIL.finditer(sentence.text):
+        name, tail = match.group("name").strip(), match.group("tail")
+        words = name.split()
+        while words and (
+            words[0] in {"The", "A", "An", "This", "Its", "Their", "Our"} or fold(words[0]) in FUNCTION_WORDS
+        ):
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words)
+        start = sentence.start + match.start("name") + match.group("name").index(name)
+        end = start + len(name)
+        if tail in _CAPITAL_TAILS:
+            end = sentence.start + match.end("tail")
+        elif tail[0].isupper() or len(words) < 2:
+            continue  # "the Saudi Fund", "the World Bank Facility": an organisation's word
+        if len(tokenize(doc.text[start:end])) < 2 or doc.overlapping(start, end, (PROJECT,)):
+            continue
+        inside = doc.overlapping(start, end, (ORGANISATION,))
+        if inside is not None and (inside.start, inside.end) == (start, end):
+            continue
+        add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.8)
+
+
+def _aliases(doc: Doc) -> None:
+    """Every other use of a project's name or acronym in the text is a mention too."""
+    for entity in [e for e in doc.entities.values() if e.kind == PROJECT]:
+        for name in {entity.label, *(a for a, _ in entity.alt)}:
+            keys = [fold(t.text) for t in tokenize(name)]
+            if not keys:
+                continue
+            for index, sentence in enumerate(doc.sentences):
+                toks = sentence.tokens
+                for i in range(len(toks) - len(keys) + 1):
+                    if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
+                        start, end = toks[i].start, toks[i + len(keys) - 1].end
+                        if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
+                            doc.mention(Mention(entity.key, PROJECT, start, end, index, "alias", 0.85))
+
+
+def _token_equals(token: Token, key: str, name: str) -> bool:
+    if name.isupper() and len(name) <= 10:
+        return token.text == name or (token.folded == key and token.is_upper)
+    return token.folded == key
+
+
+def _agreements(doc: Doc, index: int, sentence: Sentence) -> None:
+    lex = doc.lex(sentence)
+    pattern = re.compile(rf"(?<![\w])(?:{lex.text('projects', 'agreement_nouns')})(?![\w])", re.IGNORECASE)
+    for match in pattern.finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        if doc.overlapping(start, end, (PROJECT,)):
+            continue
+        parties = agreement_parties(doc, sentence, end, lex)
+        if len(parties) < 2:
+            continue
+        names = [short_name(doc, p) for p in parties]
+        label = f"{_AGREEMENT_KINDS.get(sentence.language, 'Agreement')} {' – '.join(names)}"
+        noun = key_form(tokenize(match.group())[0].text)
+        # Two agreements between the same parties ("une convention … et un accord spécifique") stay two.
+        variant = (
+            ""
+            if noun in {"convention", "conventions", "اتفاقيه", "اتفاقيات", "agreement", "agreements"}
+            else noun + "-"
+        )
+        key = (
+            "project:agreement-"
+            + variant
+            + slugify("-".join(p.rsplit("/", 1)[-1].split(":")[-1] for p in sorted(parties)))
+        )
+        if key not in doc.entities:
+            doc.entities[key] = Entity(key, PROJECT, label, sentence.language, "PartnershipAgreement", False)
+        facts = doc.projects.setdefault(key, ProjectFacts())
+        doc.mention(Mention(key, PROJECT, start, end, index, "pattern:agreement", 0.75))
+        evidence = doc.sentence_evidence(sentence, "pattern:agreement", 0.75)
+        for party in parties:
+            facts.participants.setdefault((party, "partner"), []).append(evidence)
+        dates = [d for d in doc.dates.get(index, ()) if d.kind == "date"]
+        if dates and facts.start is None:
+            facts.start = dates[0].begin
+
+
+def agreement_parties(doc: Doc, sentence: Sentence, after: int, lex: Locale) -> list[str]:
+    """Organisations (and states) of an agreement: 'entre X, Y et Z', else those of the sentence."""
+    from coopkg.extract.stages.coreference import orgs_after
+
+    between = lex.pattern("grammar", "between").search(doc.text[after : sentence.end])
+    if between:
+        listed = orgs_after(doc, after + between.end(), sentence, lex, states=True)
+        if len(listed) >= 2:
+            return [m.key for m in listed]
+    keys: list[str] = []
+    for m in doc.in_sentence(sentence, ORGANISATION):
+        if m.key not in keys:
+            keys.append(m.key)
+    return keys if len(keys) <= 4 else []
+
+
+def short_name(doc: Doc, key: str) -> str:
+    entity = doc.entities[key]
+    entry = doc.gazetteer.get(key)
+    alts = [a for a, _ in (entry.alt_labels if entry else entity.alt)]
+    acronyms = sorted((a for a in alts if a.isupper() and " " not in a), key=len)
+    return entity.acronym or (acronyms[0] if acronyms else entity.label)
+
+
+def _anaphora(doc: Doc, index: int, sentence: Sentence) -> None:
+    for match in doc.lex(sentence).pattern("projects", "anaphora").finditer(sentence.text):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        if not doc.overlapping(start, end, (PROJECT,)):
+            doc.mention(Mention("", PROJECT, start, end, index, "anaphora", 0.75, anaphor=True))
