@@ -17,6 +17,8 @@ _NOT_ATTRIBUTES = {"التي", "الذي", "الذين", "اللتي", "الي",
 _DEMONSTRATIVES = {"هذه", "هذا", "مختلف", "جميع", "كل", "بعض", "تلك", "ذلك"}
 # One adjective is enough to name a government or an embassy ("الحكومة الألمانية").
 _SINGLE = {"حكومه", "سفاره"}
+# Persons' titles are not part of a name ("البنك رئيس المجموعة" is the bank, then its president).
+_TITLES = {"رئيس", "مدير", "وزير", "سفير", "ممثل", "امين", "نائب", "مستشار", "منسق", "خبير", "رئيسه", "مديره", "وزيره"}
 
 
 def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
@@ -46,6 +48,7 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
             and _glued(text, tokens[j - 1], tokens[j])
             and len(fold(tokens[j].text)) >= 3
             and not re.search(r"\d", tokens[j].text)
+            and fold(tokens[j].text) not in _TITLES
         ):
             j += 1
         starts = {m.start for m in doc.mentions if m.kind == ORGANISATION}
@@ -87,12 +90,18 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
                 start = tokens[i].start + 1
             end = tokens[j - 1].end
             inside = doc.overlapping(start, end, (ORGANISATION, PROJECT))
-            if (inside is None or (start <= inside.start and inside.end <= end and inside.kind == ORGANISATION)) and \
-                    not _project_context(doc, sentence, start, lex):  # fmt: skip
+            # A listed name with one more adjective ("الاتحاد الأوروبي القوي") is still the listed name.
+            extends = inside is not None and len(tokens_between(sentence, inside.end, end)) < 2
+            if (inside is None or (start <= inside.start and inside.end <= end and inside.kind == ORGANISATION
+                                   and not extends)) and not _project_context(doc, sentence, start, lex):  # fmt: skip
                 add_organisation(doc, index, start, end, "ar", "pattern:ar-head-word", 0.6, acronym, key=key)
             i = j
             continue
         i += 1
+
+
+def tokens_between(sentence: Sentence, start: int, end: int) -> list[Token]:
+    return [t for t in sentence.tokens if start <= t.start and t.end <= end]
 
 
 def _glued(text: str, a: Token, b: Token) -> bool:

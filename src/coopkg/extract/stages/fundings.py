@@ -90,6 +90,10 @@ def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
         add(match, "receive", "unspecified")
     for match in lex.pattern("fundings", "agreements").finditer(text):
         add(match, "agreement", lex.kind_of(match.group(), match.group()))
+    # "آلية تسهيلات التمويل الميسر", "Fonds africain de développement": a word inside a name is no act.
+    names = [m for m in doc.mentions if m.kind in (ORGANISATION, PROJECT) and not m.anaphor
+             and sentence.start <= m.start < sentence.end]  # fmt: skip
+    found = [a for a in found if a.form == "agreement" or not any(m.start <= a.start and a.end <= m.end for m in names)]
     found.sort(key=lambda a: (a.start, -a.end))
     # An act inside another ("accord de prêt" holds "prêt") is the longer one.
     return [a for a in found if not any(b is not a and b.start <= a.start and a.end <= b.end and
@@ -149,6 +153,12 @@ def _governing_act(acts: list[Act], money: Quantity) -> Act | None:
 def _funders_of_money(
     doc: Doc, sentence: Sentence, lex: Locale, money: Quantity, act: Act, acts: list[Act]
 ) -> list[Mention]:
+    # 0. "…، وآلية تسهيلات التمويل الميسر بقيمة 7 ملايين دولار", "la BEI, à hauteur de 45 millions"
+    links = lex.pattern("fundings", "amount_links")
+    before = org_before(doc, sentence, money.start)
+    if before is not None and links.fullmatch(doc.text[before.end : money.start]) and \
+            not _is_recipient_position(doc, sentence, lex, before.start) and before.end > act.start - _WINDOW:  # fmt: skip
+        return [acting(doc, before)]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
     after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
     if after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.IGNORECASE):
@@ -244,10 +254,13 @@ def _funder_like(doc: Doc, mention: Mention) -> bool:
 
 
 def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tuple[list[Mention], list[Mention]]:
-    keys = agreement_parties(doc, sentence, act.end, lex)
+    keys = agreement_parties(doc, sentence, act.end, lex, group=True)
     if len(keys) < 2:
         # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل": the parties are the subjects.
-        parties = [acting(doc, m) for m in actors(doc, sentence) if abs(m.start - act.start) < _WINDOW]
+        parties = _coordinated_before(doc, sentence, lex, act.start)
+        partner = re.search(r"\b(?:avec|with)\b|(?:^|\s)مع\s", doc.text[sentence.start : sentence.end])
+        if partner:
+            parties += orgs_after(doc, sentence.start + partner.end(), sentence, lex, states=True)
     else:
         by_key = {m.key: m for m in (acting(doc, m) for m in actors(doc, sentence))}
         parties = [by_key[k] for k in keys if k in by_key]
@@ -260,6 +273,23 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
     if not funders or not others:
         return [], []
     return funders[:1] if len(funders) > 1 and len(others) == 0 else funders, others
+
+
+def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> list[Mention]:
+    """The actors coordinated together nearest before ``position`` ("موريتانيا والبنك الإسلامي للتنمية")."""
+    candidates = [m for m in actors(doc, sentence) if m.end <= position]
+    if not candidates:
+        return []
+    glue = re.compile(rf"^(?:{lex.text('grammar', 'coordination')})(?:{lex.text('grammar', 'determiners')}\s*)?$",
+                      re.IGNORECASE)  # fmt: skip
+    group = [candidates[-1]]
+    for m in reversed(candidates[:-1]):
+        between = doc.text[m.end : group[0].start]
+        if m.end <= group[0].start and (glue.match(between) or (lex.code == "ar" and not between.strip())):
+            group.insert(0, m)
+        else:
+            break
+    return [acting(doc, m) for m in group]
 
 
 def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
@@ -330,11 +360,19 @@ def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: A
     if head is None:
         return None
     start = chunk_start + head.start()
-    phrase = re.sub(r"\s+(?:a\s+été|ont\s+été|est|sont|sera|seront|was|were|is|are|will\s+be|تم|قد)\s*$", "",
-                    doc.text[start : act.start].rstrip()).rstrip(" ,;:")  # fmt: skip
+    phrase = trim_phrase(doc.text[start : act.start])
     if not 2 <= len(tokenize(phrase)) <= 14:
         return None
     return add_project(doc, index, sentence, start, start + len(phrase), None, "pattern:funded-phrase", 0.6).key
+
+
+def trim_phrase(phrase: str) -> str:
+    """Drop a trailing date or auxiliary from a noun phrase ('… سنة 2008', '… en 2008', '… a été')."""
+    phrase = phrase.rstrip()
+    phrase = re.sub(r"\s+(?:سنة|عام|في|en|in|au|à)\s+\d{4}\s*$", "", phrase)
+    phrase = re.sub(r"\s+\d{4}\s*$", "", phrase)
+    phrase = re.sub(r"\s+(?:a\s+été|ont\s+été|est|sont|sera|seront|was|were|is|are|will\s+be|تم|قد)\s*$", "", phrase)
+    return phrase.strip(" ,;:")
 
 
 def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:

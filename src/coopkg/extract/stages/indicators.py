@@ -68,12 +68,8 @@ def _sentence_indicators(doc: Doc, index: int, sentence: Sentence) -> None:
         about = _about(doc, sentence, q.start, lex)
         evidence = doc.evidence(span_start, unit_end, f"pattern:indicator:{lex.code}", unit_conf)
         for existing in doc.indicators:
-            if (existing.about, existing.value, existing.unit, existing.qualifier) == (
-                about,
-                q.value,
-                unit_iri,
-                qualifier,
-            ):
+            # The same count and unit twice is one fact ("97 missions" in a repeated paragraph).
+            if (existing.value, existing.unit, existing.qualifier) == (q.value, unit_iri, qualifier):
                 existing.evidence.append(evidence)
                 break
         else:

@@ -155,6 +155,8 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
             if (any(c in gap for c in _NAME_BREAK) and not listing) or gap.count(" ") > 1 or "\n" in gap:
                 break  # a ministry's name may list its remits: "Ministry of Training, Apprenticeship and …"
             word = tokens[j]
+            if word.text == "a" or (capitals and lower and not word.is_capitalised and word.folded not in FUNCTION_WORDS):
+                break  # "la délégation de l'OFPPT a eu": a verb; after a capitalised word the name is over
             if nouns.fullmatch(word.text):
                 # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
                 last, content, capitals = cut, cut_content, cut_capitals
@@ -178,8 +180,7 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
         if content >= 2 and (capital or capitals):
             start, end = token.start, tokens[last].end
             if not doc.overlapping(start, end, (PROJECT,)) and not _is_project_context(doc, sentence, start):
-                inside = doc.overlapping(start, end, (ORGANISATION,))
-                if inside is None or (start <= inside.start and inside.end <= end):
+                if doc.overlapping(start, end, (ORGANISATION,)) is None:
                     add_organisation(doc, index, start, end, sentence.language, "pattern:head-word", 0.65)
             i = last + 1
             continue
@@ -196,13 +197,15 @@ _EN_HEADS = (
     "Bank|Fund|Agency|Corporation|Foundation|Organization|Organisation|Institute|University|Council|Authority|"
     "Commission|College|Polytechnic|Center|Centre|Ministry|Department|Office|Association|Federation|Union|"
     "Network|Alliance|Trust|Society|Group|Company|Facility|Academy|School|Chamber|Secretariat|Board|Institution|"
-    "Partnership|Consortium|Forum|Coalition|Hub|Platform|Directorate|Embassy|Delegation|Cooperative|Charity"
+    "Consortium|Forum|Coalition|Hub|Platform|Directorate|Embassy|Delegation|Cooperative|Charity"
 )
 _EN_WORD = r"(?:[A-Z][\w’'&.-]*|[A-Z0-9]{2,})"
 _EN_NAME = re.compile(
-    rf"(?<![\w’'])(?P<name>(?:{_EN_WORD}\s+(?:(?:of|for|and|the|&|de|du|des|in|on)\s+(?:the\s+)?)?)*?"
-    rf"(?:{_EN_HEADS})(?:\s+(?:(?:of|for|on|in)\s+(?:the\s+)?)?{_EN_WORD})*)(?![\w’'])"
+    rf"(?<![\w’'])(?P<name>(?:{_EN_WORD}\s+(?:(?:of|for|and|the|&|de|du|des)\s+(?:the\s+)?)?)*?"
+    rf"(?:{_EN_HEADS})(?:\s+(?:(?:of|for)\s+(?:the\s+)?)?{_EN_WORD})*)(?![\w’'])"
 )
+# "Department of Foreign Affairs, Trade and Development": a ministry's name lists its remits.
+_EN_REMITS = re.compile(r"(?:,\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*,?\s+and\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _EN_SKIP_FIRST = {"The", "A", "An", "This", "Its", "These", "Their", "His", "Her", "Our", "Mr", "Mrs", "Ms", "Dr"}
 
 
@@ -215,14 +218,21 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
     for match in _EN_NAME.finditer(sentence.text):
         raw = match.group("name")
         start = sentence.start + match.start("name")
-        words = raw.split()
-        while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
-            start += len(words[0]) + 1
-            words = words[1:]
-        while words and fold(words[-1]) in FUNCTION_WORDS:
-            words = words[:-1]
-        for part_start, part in _split_coordinated(start, " ".join(words)):
-            _english_name(doc, index, sentence, part_start, part, nouns)
+        if re.match(r"(?:Ministry|Department)\s+of\b", raw):
+            remits = _EN_REMITS.match(sentence.text, match.end("name"))
+            if remits and "," in remits.group():
+                raw += remits.group()
+        for part_start, part in _split_coordinated(start, raw):
+            words = part.split()
+            while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
+                part_start += len(words[0]) + 1
+                words = words[1:]
+            while words and fold(words[-1].rstrip(".")) in FUNCTION_WORDS:
+                words = words[:-1]
+            name = " ".join(words)
+            if name.endswith(".") and not re.search(r"\b(?:[A-Z]\.){2,}$", name):
+                name = name[:-1]
+            _english_name(doc, index, sentence, part_start, name, nouns)
 
 
 def _split_coordinated(start: int, name: str) -> list[tuple[int, str]]:
@@ -242,6 +252,8 @@ def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: st
         return
     end = start + len(name)
     if doc.text[start:end] != name:
+        return
+    if "," in name and doc.overlapping(start, end, (ORGANISATION,)) is not None:
         return
     if doc.overlapping(start, end, (PROJECT,)):
         return

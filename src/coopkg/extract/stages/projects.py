@@ -76,7 +76,16 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         if quoted and not re.search(r"[.;]", after[: quoted.start()]):
             start = sentence.start + noun.end() + quoted.start("name")
             end = sentence.start + noun.end() + quoted.end("name")
-            add_project(doc, index, sentence, start, end, None, "pattern:quoted-project", 0.85)
+            described = after[: quoted.start()].strip()
+            if len(tokenize(described)) >= 2 and not re.search(r"[«“\",،]", described):
+                # "مشروع تحديث التعليم والمهارات “مسار”", "le Programme d'appui … « PAJE »": the name and its short name.
+                long_end = sentence.start + noun.end() + len(after[: quoted.start()].rstrip())
+                entity = add_project(doc, index, sentence, sentence.start + noun.start(), long_end, None,
+                                     "pattern:named-project", 0.8)  # fmt: skip
+                entity.alt.append((doc.text[start:end], sentence.language))
+                doc.mention(Mention(entity.key, PROJECT, start, end, index, "pattern:quoted-project", 0.85))
+            else:
+                add_project(doc, index, sentence, start, end, None, "pattern:quoted-project", 0.85)
             continue
         proper = _PROPER.match(after) if not is_arabic(noun.group()) or re.match(r"\s*[A-Z]", after) else None
         if proper:
@@ -132,7 +141,9 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
         return
     words = tokenize(doc.text[start:end])
     if sentence.language == "ar":
-        if fold(word).startswith("ال") or len(words) < 3 or fold(word) in {"مشاريع", "برامج"}:
+        # "مشروع تطوير التكوين المهني": an indefinite مشروع or برنامج heading a construct chain
+        # ("وهي مبادرة إقليمية أطلقتها" is a predicate, not a name).
+        if fold(word) not in {"مشروع", "برنامج"} or len(words) < 3 or not _construct(words[1:3]):
             return
     else:
         first = words[1].text if len(words) > 1 else ""
@@ -140,11 +151,18 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
         linked = fold(first) in {"d", "de", "du", "des", "pour", "au", "aux"} or bool(re.match(
             r"[a-zé]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|national|nationale)s?$", first))  # fmt: skip
         complement = re.search(rf"(?:{lex.text('projects', 'action_nouns')})", doc.text[start:end], re.IGNORECASE)
-        if len(words) < 3 or not linked or not (capital or complement) or _plural(word):
+        infinitive = fold(first) in {"pour", "to"} and len(words) > 2 and re.search(r"(?:er|ir|re)$", words[2].text)
+        if len(words) < 3 or not linked or not (capital or complement) or _plural(word) or infinitive:
             return
     if doc.overlapping(start, end, (PROJECT,)):
         return
     add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:described-project", 0.7)
+
+
+def _construct(words: list[Token]) -> bool:
+    """Two words that continue an Arabic construct state: a definite noun, or an indefinite one and a definite."""
+    first, second = (w.folded for w in words)
+    return first.startswith("ال") or (second.startswith(("ال", "لل")) and not first.startswith(("و", "ب")))
 
 
 def _plural(word: str) -> bool:
@@ -240,10 +258,13 @@ def _token_equals(token: Token, key: str, name: str) -> bool:
 def _agreements(doc: Doc, index: int, sentence: Sentence) -> None:
     lex = doc.lex(sentence)
     pattern = re.compile(rf"(?<![\w])(?:{lex.text('projects', 'agreement_nouns')})(?![\w])", re.IGNORECASE)
+    financing = lex.pattern("fundings", "agreements")
     for match in pattern.finditer(sentence.text):
         start, end = sentence.start + match.start(), sentence.start + match.end()
         if doc.overlapping(start, end, (PROJECT,)):
             continue
+        if financing.match(doc.text, start) or financing.search(doc.text[start : end + 30]):
+            continue  # a loan or financing agreement is a funding (see fundings), not a project
         parties = agreement_parties(doc, sentence, end, lex)
         if len(parties) < 2:
             continue
@@ -273,8 +294,9 @@ def _agreements(doc: Doc, index: int, sentence: Sentence) -> None:
             facts.start = dates[0].begin
 
 
-def agreement_parties(doc: Doc, sentence: Sentence, after: int, lex: Locale) -> list[str]:
-    """Organisations (and states) of an agreement: 'entre X, Y et Z', else those of the sentence."""
+def agreement_parties(doc: Doc, sentence: Sentence, after: int, lex: Locale, *, group: bool = False) -> list[str]:
+    """Organisations (and states) of an agreement: 'entre X, Y et Z', else those of the sentence
+    (or, with ``group``, none: the caller reads the sentence's subjects)."""
     from coopkg.extract.stages.coreference import orgs_after
 
     between = lex.pattern("grammar", "between").search(doc.text[after : sentence.end])
@@ -282,6 +304,8 @@ def agreement_parties(doc: Doc, sentence: Sentence, after: int, lex: Locale) -> 
         listed = orgs_after(doc, after + between.end(), sentence, lex, states=True)
         if len(listed) >= 2:
             return [m.key for m in listed]
+    if group:
+        return []
     keys: list[str] = []
     for m in doc.in_sentence(sentence, ORGANISATION):
         if m.key not in keys:

@@ -29,7 +29,8 @@ def _roles(doc: Doc, sentence: Sentence) -> None:
     for role, pattern in lex.role_cues():
         for m in pattern.finditer(sentence.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
-            orgs = orgs_after(doc, end, sentence, lex, states=True)
+            # A state takes part as a partner or a beneficiary; "lancé par le Maroc" is rarely about a project.
+            orgs = orgs_after(doc, end, sentence, lex, states=role in {"partner", "beneficiary"})
             if not orgs:
                 continue
             project = doc.project_near(sentence, start) or doc.project_near(sentence, end, before=False)

@@ -97,12 +97,17 @@ def state_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
         if country is not None and not (lang == "ar" and head.group("head").startswith("ال")):
             if lang == "en" and not head.group("head")[0].isupper() and folded_head != "government":
                 continue
+            if folded_head not in _GOVERNMENTS:
+                continue  # "la République du Sénégal", "دولة الكويت": the country, acting or not
             code = country.key.rsplit("/", 1)[-1]
             _add(doc, index, start, country.end, code, lang)
             doc.mentions.remove(country)  # a place inside an organisation's name is not a place mentioned
             continue
         # "gouvernement tunisien", "Coopération italienne", "الحكومة الأردنية", "التعاون الألماني"
         word = re.match(r"\s+([^\W\d_][\w'’-]*)", doc.text[after : after + 40])
+        if word and fold(word.group(1)) in table and folded_head not in _GOVERNMENTS:
+            _country_name(doc, index, start, after + word.end(1), table[fold(word.group(1))])
+            continue
         if word and fold(word.group(1)) in table:
             if folded_head in {"تعاون", "cooperation", "coopération"} and not _cooperation_ok(head.group("head"), lang):
                 continue
@@ -113,6 +118,19 @@ def state_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
             before = re.search(r"([A-Z][\w.'’-]*)\s+$", doc.text[max(sentence.start, start - 30) : start])
             if before and fold(before.group(1)) in table and head.group("head")[0].isupper():
                 _add(doc, index, start - len(before.group(0)), after, table[fold(before.group(1))], lang)
+
+
+# Heads that name a government (an organisation); the others name the country itself.
+_GOVERNMENTS = {fold(w) for w in ("gouvernement", "coopération", "cooperation", "government", "حكومه", "تعاون")}
+
+
+def _country_name(doc: Doc, index: int, start: int, end: int, code: str) -> None:
+    """ "l'État malien", "المملكة المغربية": a name of the country, a place (that may act)."""
+    entry = doc.gazetteer.get(doc.minter.region(code).value)
+    if entry is None or doc.overlapping(start, end, (ORGANISATION, REGION)):
+        return
+    doc.known(entry)
+    doc.mention(Mention(entry.iri, REGION, start, end, index, "pattern:state-name", 0.8))
 
 
 def _cooperation_ok(head: str, lang: str) -> bool:
