@@ -223,8 +223,9 @@ class Gazetteer:
     def _plausible(entry: Entry, label: str, tokens: list[Token], i: int, j: int) -> bool:
         first = tokens[i]
         if not is_arabic(first.text):
-            # Proper names start with a capital in Latin script ("l'Oriental", not "le Maroc oriental").
-            return first.text[:1].isupper() or first.text[:1].isdigit() or not label[:1].isupper()
+            # Proper names start with a capital in Latin script ("l'Oriental", not "le Maroc oriental"), but the
+            # press writes "la banque mondiale", "l'union européenne": a name of two words or more is a name.
+            return first.text[:1].isupper() or first.text[:1].isdigit() or not label[:1].isupper() or j - i >= 2
         if j - i == 1 and key_form(first.text) in _AMBIGUOUS_KEYS:
             # A place only with a cue: a preposition attached ("بالعيون") or a word before ("في", "مدينة").
             attached = fold(first.text)[:1] in "بل" and key_form(first.text) != name_tokens(label)[0]

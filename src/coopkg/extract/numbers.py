@@ -45,7 +45,25 @@ CURRENCY_WORDS: dict[str, str] = {
     "دينار تونسي": "TND", "دينارا تونسيا": "TND", "دينار جزائري": "DZD", "أوقية": "MRU", "فرنك افريقي": "XOF",
     "فرنك سويسري": "CHF", "جنيه استرليني": "GBP", "دولار امريكي": "USD", "دولارا امريكيا": "USD", "ين ياباني": "JPY",
     "درهم اماراتي": "AED", "ريال سعودي": "SAR", "ريال قطري": "QAR", "f cfa": "XOF",
+    "$us": "USD", "us $": "USD", "usd": "USD", "rwf": "RWF", "frw": "RWF", "francs rwandais": "RWF",
+    "ksh": "KES", "kshs": "KES", "shillings kenyans": "KES", "kenyan shillings": "KES", "ush": "UGX",
+    "ugandan shillings": "UGX", "tsh": "TZS", "tanzanian shillings": "TZS", "birr": "ETB", "naira": "NGN",
+    "₦": "NGN", "cedis": "GHS", "cedi": "GHS", "leones": "SLE", "dalasis": "GMD", "rand": "ZAR",
+    "francs cfa bceao": "XOF", "francs cfa beac": "XAF", "fcfa beac": "XAF", "francs guinéens": "GNF",
+    "francs guineens": "GNF", "gnf": "GNF", "ariary": "MGA", "dinars irakiens": "IQD", "dinar irakien": "IQD",
+    "دينار عراقي": "IQD", "dinars jordaniens": "JOD", "dinar jordanien": "JOD", "jordanian dinars": "JOD",
+    "دينار اردني": "JOD", "دينارا اردنيا": "JOD", "جنيه مصري": "EGP", "جنيها مصريا": "EGP",
+    "livres egyptiennes": "EGP", "egyptian pounds": "EGP", "le": "EGP", "dinars libyens": "LYD",
+    "دينار ليبي": "LYD", "ريال يمني": "YER", "ليرة لبنانية": "LBP", "livres libanaises": "LBP",
+    "ouguiyas nouvelles": "MRU", "اوقيه": "MRU", "اوقيه جديده": "MRU", "francs cfa ouest-africains": "XOF",
+    "couronnes norvegiennes": "NOK", "norwegian kroner": "NOK", "couronnes suedoises": "SEK", "swedish kronor": "SEK",
+    "couronnes danoises": "DKK", "danish kroner": "DKK", "yuans renminbi": "CNY", "dollars australiens": "AUD",
+    "australian dollars": "AUD", "a$": "AUD", "us dollar": "USD", "dollars des etats-unis": "USD",
+    "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
 }  # fmt: skip
+# "dinar" alone: the document says which one (another mention, or the one country of the dinar it names).
+DINAR = "DINAR"
+DINAR_COUNTRIES = {"KW": "KWD", "TN": "TND", "DZ": "DZD", "JO": "JOD", "IQ": "IQD", "LY": "LYD", "BH": "BHD"}
 # Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.
 SCALED_CURRENCIES: dict[str, tuple[str, int]] = {
     "mdh": ("MAD", 10**6), "mdhs": ("MAD", 10**6), "mmdh": ("MAD", 10**9), "mrddh": ("MAD", 10**9),
@@ -123,7 +141,16 @@ _AR_UNITS = {
     "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8, "تسعه": 9, "تسع": 9, "عشره": 10,
     "عشر": 10, "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
     "خمسون": 50, "خمسين": 50, "مائه": 100, "مئه": 100, "مائتان": 200, "مائتي": 200,
+    "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
+    "ثلاثمائه": 300, "اربعمائه": 400, "خمسمائه": 500, "ستمائه": 600, "سبعمائه": 700, "ثمانمائه": 800,
+    "تسعمائه": 900, "ثلاثمئه": 300, "اربعمئه": 400, "خمسمئه": 500, "ستمئه": 600, "سبعمئه": 700, "ثمانمئه": 800,
+    "تسعمئه": 900, "الف": 1000, "الاف": 1000, "احد": 1, "اثنا": 2, "اثني": 2, "اثنتين": 2,
 }  # fmt: skip
+_AR_UNITS = {fold(k): v for k, v in _AR_UNITS.items()}  # the keys as the text's tokens fold
+# Scale words inside a run of number words ("ثلاثة وعشرون مليون وخمسمائة ألف", "deux millions cinq cent mille").
+_RUN_SCALES = {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
+               "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9, "مليارات": 10**9}  # fmt: skip
+_RUN_SCALES = {fold(k): v for k, v in _RUN_SCALES.items()}
 _WORD_NUMBER = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
 
@@ -134,13 +161,14 @@ def _word_value(words: list[str]) -> int | None:
         for part in fold(word).split("-"):
             if part in {"et", "and", "و"}:
                 continue
-            value = _FR_UNITS.get(part, _EN_UNITS.get(part, _AR_UNITS.get(part.removeprefix("و"))))
+            bare = part.removeprefix("و") if part not in _AR_UNITS else part
+            value = _FR_UNITS.get(part, _EN_UNITS.get(part, _AR_UNITS.get(bare, _RUN_SCALES.get(bare))))
             if value is None:
                 return None
-            if value in (100, 1000):
+            if value >= 1000:
+                total, current = total + max(current, 1) * value, 0
+            elif value == 100:
                 current = max(current, 1) * value
-                if value == 1000:
-                    total, current = total + current, 0
             else:
                 current += value
     return total + current or None
@@ -149,6 +177,8 @@ def _word_value(words: list[str]) -> int | None:
 def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     """Every number in a sentence, with its scale word and currency when they follow or precede it."""
     found: list[Quantity] = []
+    # "(80) مليون دولار", "(5) millions": a figure in brackets before its scale reads as the figure.
+    text = _BRACKETED.sub(lambda m: " " + m.group(1) + " ", text)
     for match in _figure_re().finditer(text):
         value = parse_figure(match.group("num"), language)
         if value is not None:
@@ -163,6 +193,9 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
         tail = _tail_re().match(text, end)
         found.append(_quantity(tail, Decimal(value), start, end, words=True))
     return tuple(sorted(found, key=lambda q: q.start))
+
+
+_BRACKETED = re.compile(r"\((\d[\d.,\s]*\d|\d)\)(?=\s*[^\W\d_])")
 
 
 @lru_cache(maxsize=1)
@@ -231,6 +264,11 @@ def _number_word_runs(text: str) -> list[tuple[int, int, list[str]]]:
             p in _FR_UNITS or p in _EN_UNITS or p in _AR_UNITS or p.removeprefix("و") in _AR_UNITS or p in {"et"}
             for p in parts
         )
+        if not is_number and current and word.removeprefix("و") in _RUN_SCALES:
+            # A scale inside the run, when more number words follow it: "ثلاثة وعشرون مليون وخمسمائة ألف".
+            following = _WORD_NUMBER.match(text, match.end() + 1) if match.end() < len(text) else None
+            nxt = fold(following.group()).removeprefix("و") if following else ""
+            is_number = nxt in _AR_UNITS or nxt in _FR_UNITS or nxt in _EN_UNITS
         if is_number and not (word in {"et"} and not current):
             if current and text[current[-1].end() : match.start()].strip() not in {"", "-"}:
                 runs.append(_close(current))

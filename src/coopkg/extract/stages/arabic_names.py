@@ -13,7 +13,34 @@ from coopkg.extract.text import Sentence, Token, fold, key_form, match_forms
 from coopkg.iris import slugify
 
 _ACRONYM = r"[A-Z][A-Za-z0-9&]*[A-Z0-9](?:[-/][A-Z0-9][A-Za-z0-9]*)*"
-_NOT_ATTRIBUTES = {"التي", "الذي", "الذين", "اللتي", "الي", "الا", "الان", "الى"}
+_NOT_ATTRIBUTES = {
+    "التي",
+    "الذي",
+    "الذين",
+    "اللتي",
+    "الي",
+    "الا",
+    "الان",
+    "الى",
+    # persons' titles after a name: "البنك الدولي الممثلة المقيمة", "… المدير العام"
+    "الممثل",
+    "الممثله",
+    "المقيم",
+    "المقيمه",
+    "المدير",
+    "المديره",
+    "الرئيس",
+    "الوزير",
+    "السفير",
+    "السيد",
+    "السيده",
+    "الدكتور",
+    "المفوض",
+    "الامين",
+    "النائب",
+    "المستشار",
+    "المنسق",
+}
 _DEMONSTRATIVES = {"هذه", "هذا", "مختلف", "جميع", "كل", "بعض", "تلك", "ذلك"}
 # One adjective is enough to name a government or an embassy ("الحكومة الألمانية").
 _SINGLE = {"حكومه", "سفاره"}
@@ -55,6 +82,8 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
         while j < len(tokens) and j - i < 9:
             if text[tokens[j - 1].end : tokens[j].start].strip() or tokens[j].start in starts:
                 break  # punctuation, or another organisation's name ("الحكومة الألمانية والاتحاد الأوروبي")
+            if fold(tokens[j].text).startswith("وال") and _is_head(heads, tokens[j].text):
+                break  # "الرابطة الدولية للتنمية والصندوق الدولي": another organisation coordinated to this one
             if _attribute(tokens[j].text):
                 j += 1
             elif (
@@ -98,6 +127,10 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
             i = j
             continue
         i += 1
+
+
+def _is_head(heads: dict[str, list[tuple[str, ...]]], token: str) -> bool:
+    return any(form in heads for form in match_forms(token))
 
 
 def tokens_between(sentence: Sentence, start: int, end: int) -> list[Token]:

@@ -21,8 +21,40 @@ from coopkg.extract.text import Sentence, is_arabic, key_form, match_forms, toke
 def coreference(doc: Doc) -> Doc:
     _acronyms(doc)
     _short_references(doc)
+    _head_references(doc)
     _drop_places_inside_names(doc)
     return doc
+
+
+_HEAD_REFERENCE = {
+    "fr": re.compile(r"(?<![\w])(?:la|le|l['’])\s*(Banque|Fonds|Agence|Fondation|Organisation|Union|Office)(?![\w])"),
+    "en": re.compile(r"(?<![\w])the\s+(Bank|Fund|Agency|Foundation|Organization|Organisation|Union|Facility)(?![\w])"),
+    "ar": re.compile(r"(?<![\w])(?:[وفب]|ل)?(?:ال)(بنك|صندوق|وكالة|مؤسسة|منظمة|اتحاد)(?![\w])"),
+}
+
+
+def _head_references(doc: Doc) -> None:
+    """ "la Banque", "the Fund", "الصندوق": the one organisation of the document with that head word."""
+    for index, sentence in enumerate(doc.sentences):
+        pattern = _HEAD_REFERENCE.get(sentence.language)
+        if pattern is None:
+            continue
+        for match in pattern.finditer(sentence.text):
+            start, end = sentence.start + match.start(1), sentence.start + match.end(1)
+            if doc.overlapping(start - 4, end + 1, (ORGANISATION, REGION)) is not None:
+                continue
+            head = key_form(match.group(1))
+            named = {m.key for m in doc.mentions if m.kind == ORGANISATION and not m.method.startswith("pattern:head-ref")
+                     and _first_word(doc, m) == head}  # fmt: skip
+            if len(named) == 1:
+                start = sentence.start + match.start()
+                doc.mention(Mention(named.pop(), ORGANISATION, start, end, index, "pattern:head-reference", 0.6))
+
+
+def _first_word(doc: Doc, mention: Mention) -> str:
+    tokens = tokenize(doc.text[mention.start : mention.end])
+    words = [key_form(t.text) for t in tokens if key_form(t.text) not in {"la", "le", "l", "the"}]
+    return words[0] if words else ""
 
 
 def _acronyms(doc: Doc) -> None:

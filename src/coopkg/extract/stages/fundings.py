@@ -24,11 +24,11 @@ funding; a total and its parts, or two different sums, are separate fundings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, FundingEvent, Mention
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent, Mention
 from coopkg.extract.lexicon import Locale
-from coopkg.extract.numbers import Quantity
+from coopkg.extract.numbers import DINAR, DINAR_COUNTRIES, Quantity
 from coopkg.extract.stages import states
 from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
 from coopkg.extract.stages.projects import add_project, agreement_parties, chunk_end
@@ -48,6 +48,7 @@ class Act:
 
 
 def fundings(doc: Doc) -> Doc:
+    _resolve_dinars(doc)
     for index, sentence in enumerate(doc.sentences):
         lex = doc.lex(sentence)
         acts = _acts(doc, sentence, lex)
@@ -62,6 +63,24 @@ def fundings(doc: Doc) -> Doc:
             if event.recipient and event.recipient != event.funded:
                 doc.participate(event.funded, event.recipient, "beneficiary", evidence)
     return doc
+
+
+def _resolve_dinars(doc: Doc) -> None:
+    """ "23.5 مليون دينار": the dinar the document names elsewhere, or the one of the only dinar country."""
+    if not any(q.currency == DINAR for qs in doc.money.values() for q in qs):
+        return
+    codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in DINAR_COUNTRIES.values()]
+    if not codes:
+        places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
+        places |= {e.country for e in doc.entities.values() if e.country}
+        based = {doc.gazetteer.get(m.key).based_in for m in doc.mentions
+                 if m.kind == ORGANISATION and doc.gazetteer.get(m.key) is not None}  # fmt: skip
+        places |= {b.rsplit("/", 1)[-1] for b in based if b}
+        codes = sorted({DINAR_COUNTRIES[c] for c in places if c in DINAR_COUNTRIES})
+    code = codes[0] if len(set(codes)) == 1 else None
+    for index, qs in doc.money.items():
+        resolved = [replace(q, currency=code) for q in qs if q.currency == DINAR and code]
+        doc.money[index] = sorted([q for q in qs if q.currency != DINAR] + resolved, key=lambda q: q.start)
 
 
 # -- acts -------------------------------------------------------------------------------------------
@@ -111,6 +130,8 @@ def _sentence_events(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts
         if act is None:
             continue
         funders = _funders_of_money(doc, sentence, lex, money, act, acts)
+        if not funders and act.form in {"act", "noun", "receive"}:
+            funders = _previous_funder(doc, index)
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + _WINDOW and money.end - _WINDOW <= a.end)
@@ -193,6 +214,17 @@ def _funders_of_money(
     # 5. the subject: before the act ("la BAD a approuvé un prêt"); after it in verb-subject order
     subject = _subject(doc, sentence, lex, act, money)
     return [subject] if subject is not None else []
+
+
+def _previous_funder(doc: Doc, index: int) -> list[Mention]:
+    """ "Le reste … provient …", "le pays recevra 51 millions pour …": a figure with an act and no funder
+    named in its sentence is the funder of the sentence before (or the one before that)."""
+    previous = [e for e in doc.fundings if index - 2 <= e.sentence < index]
+    if not previous:
+        return []
+    funder = previous[-1].funder
+    mention = next((m for m in doc.mentions if m.key == funder and m.kind == ORGANISATION), None)
+    return [mention] if mention is not None else []
 
 
 def _funders_without_money(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> list[Mention]:
@@ -310,6 +342,11 @@ def _recipient(
         if others:
             return others[0].key
     anchor = money.end if money is not None else act.end
+    if lex.code == "ar" and act.form == "act":
+        # "الصندوق السعودي للتنمية يمنح اليمن 85 مليون دولار": the object follows the verb.
+        obj = next((m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 2), None)
+        if obj is not None and acting(doc, obj).key not in funder_keys:
+            return acting(doc, obj).key
     markers = lex.pattern("fundings", "recipient_markers")
     for m in actors(doc, sentence):
         if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
@@ -329,6 +366,9 @@ def _funded(
     """The project the money is for, in this sentence: after a purpose cue, else the nearest one."""
     purpose = lex.pattern("fundings", "purpose_markers")
     window = doc.text[position : sentence.end]
+    possessed = _possessed(doc, index, sentence, lex, position)
+    if possessed is not None:
+        return possessed
     for cue in purpose.finditer(window):
         start = position + cue.end()
         project = doc.project_near(sentence, start, before=False)
@@ -343,6 +383,26 @@ def _funded(
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
     return recipient
+
+
+def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "to the World Bank's multi-donor fund for Somalia": what the money goes to is the owner's fund."""
+    if lex.code != "en":
+        return None
+    for m in actors(doc, sentence, states=False):
+        if m.start < position or m.start - position > 30:
+            continue
+        tail = re.match(r"['’]s\s+", doc.text[m.end : m.end + 4])
+        if tail is None:
+            continue
+        start = m.end + tail.end()
+        head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:fund|trust\s+fund|facility|{lex.text('projects', 'nouns')})\b",
+                        doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
+        if head is None:
+            return None
+        end = chunk_end(doc, sentence, start + head.end(), lex, limit=8) or start + head.end()
+        return add_project(doc, index, sentence, start, end, None, "pattern:possessed-fund", 0.6).key
+    return None
 
 
 def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: Act) -> str | None:

@@ -155,7 +155,9 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
             if (any(c in gap for c in _NAME_BREAK) and not listing) or gap.count(" ") > 1 or "\n" in gap:
                 break  # a ministry's name may list its remits: "Ministry of Training, Apprenticeship and …"
             word = tokens[j]
-            if word.text == "a" or (capitals and lower and not word.is_capitalised and word.folded not in FUNCTION_WORDS):
+            if word.text == "a" or (
+                capitals and lower and not word.is_capitalised and word.folded not in FUNCTION_WORDS
+            ):
                 break  # "la délégation de l'OFPPT a eu": a verb; after a capitalised word the name is over
             if nouns.fullmatch(word.text):
                 # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.

@@ -143,7 +143,8 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
     if sentence.language == "ar":
         # "مشروع تطوير التكوين المهني": an indefinite مشروع or برنامج heading a construct chain
         # ("وهي مبادرة إقليمية أطلقتها" is a predicate, not a name).
-        if fold(word) not in {"مشروع", "برنامج"} or len(words) < 3 or not _construct(words[1:3]):
+        action = re.fullmatch(lex.text("projects", "action_nouns"), words[1].text, re.IGNORECASE)
+        if fold(word) not in {"مشروع", "برنامج"} or len(words) < 3 or not (_construct(words[1:3]) or action):
             return
     else:
         first = words[1].text if len(words) > 1 else ""
