@@ -53,7 +53,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "francs guineens": "GNF", "gnf": "GNF", "ariary": "MGA", "dinars irakiens": "IQD", "dinar irakien": "IQD",
     "دينار عراقي": "IQD", "dinars jordaniens": "JOD", "dinar jordanien": "JOD", "jordanian dinars": "JOD",
     "دينار اردني": "JOD", "دينارا اردنيا": "JOD", "جنيه مصري": "EGP", "جنيها مصريا": "EGP",
-    "livres egyptiennes": "EGP", "egyptian pounds": "EGP", "le": "EGP", "dinars libyens": "LYD",
+    "livres egyptiennes": "EGP", "egyptian pounds": "EGP", "dinars libyens": "LYD",
     "دينار ليبي": "LYD", "ريال يمني": "YER", "ليرة لبنانية": "LBP", "livres libanaises": "LBP",
     "ouguiyas nouvelles": "MRU", "اوقيه": "MRU", "اوقيه جديده": "MRU", "francs cfa ouest-africains": "XOF",
     "couronnes norvegiennes": "NOK", "norwegian kroner": "NOK", "couronnes suedoises": "SEK", "swedish kronor": "SEK",

@@ -348,6 +348,12 @@ def _recipient(
         if obj is not None and acting(doc, obj).key not in funder_keys:
             return acting(doc, obj).key
     markers = lex.pattern("fundings", "recipient_markers")
+    # "Rwanda, South Korea sign a Rwf 8.7 billion grant": the other party of the funder's group.
+    group = _coordinated_before(doc, sentence, lex, act.start)
+    if any(m.key in funder_keys for m in group):
+        other = next((m for m in group if m.key not in funder_keys), None)
+        if other is not None:
+            return other.key
     for m in actors(doc, sentence):
         if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
             continue
@@ -520,7 +526,8 @@ def _refer_back(doc: Doc) -> None:
                 break
     for event in doc.fundings:
         if event.funded is None:
-            event.funded = event.recipient or doc.current_project(doc.sentences[event.sentence].start)
+            # Money the sentence does not place goes to its recipient, else to what the document is about.
+            event.funded = event.recipient or doc.salient_project()
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
 
 

@@ -212,6 +212,11 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
     ending with a project noun; a lower-case noun is not part of the name."""
     for match in _EN_TAIL.finditer(sentence.text):
         name, tail = match.group("name").strip(), match.group("tail")
+        # "Sierra Leone’s BIG FIVE program", "KOICA’s Rwanda program": the owner is not part of the name.
+        owner = re.search(r"^.*['’]s\s+", name)
+        name = name[owner.end() :] if owner else name
+        if re.search(r"['’]s$", name):
+            continue
         words = name.split()
         while words and (
             words[0] in {"The", "A", "An", "This", "Its", "Their", "Our"} or fold(words[0]) in FUNCTION_WORDS
@@ -220,6 +225,8 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         if not words:
             continue
         name = " ".join(words)
+        if not name or not words:
+            continue
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
         if tail in _CAPITAL_TAILS:
