@@ -29,3 +29,18 @@ def test_morocco_has_twelve_regions_with_parents() -> None:
     assert all(r in text for r in regions)
     assert "<id/region/MA-MAR> a coopkg:Province" in text
     assert "(EH" not in text
+
+
+def test_cities_file_is_up_to_date() -> None:
+    from coopkg.codelists import CITIES_FILE, curated_place_labels, generate_cities
+
+    assert (ROOT / CITIES_FILE).read_text(encoding="utf-8") == generate_cities(curated_place_labels()), (
+        "run `coopkg codelists`"
+    )
+
+
+def test_generated_cities_leave_curated_places_and_common_words_alone() -> None:
+    text = (ROOT / "data/reference/cities.ttl").read_text(encoding="utf-8")
+    assert "<id/region/BJ/parakou> a coopkg:City" in text and "<id/region/SA/riyadh> a coopkg:City" in text
+    assert '"المدينة"@ar' not in text  # "the city" is no name on its own
+    assert "<id/region/MA/tanger>" not in text  # curated in places.ttl

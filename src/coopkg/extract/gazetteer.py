@@ -226,7 +226,13 @@ class Gazetteer:
             # Proper names start with a capital in Latin script ("l'Oriental", not "le Maroc oriental"), but the
             # press writes "la banque mondiale", "l'union européenne": a name of two words or more is a name.
             return first.text[:1].isupper() or first.text[:1].isdigit() or not label[:1].isupper() or j - i >= 2
-        if j - i == 1 and key_form(first.text) in _AMBIGUOUS_KEYS:
+        if j - i == 1 and (
+            key_form(first.text) in _AMBIGUOUS_KEYS
+            or (entry.type == "City"
+            and not entry.broader[:1] == []
+            and entry.iri.count("/region/") == 1
+            and _generated_city(entry))
+        ):
             # A place only with a cue: a preposition attached ("بالعيون") or a word before ("في", "مدينة").
             attached = fold(first.text)[:1] in "بل" and key_form(first.text) != name_tokens(label)[0]
             before = i > 0 and key_form(tokens[i - 1].text) in _CUE_KEYS
@@ -244,6 +250,11 @@ class Gazetteer:
 
     def units(self) -> Iterator[Entry]:
         return (e for e in self.entries.values() if e.kind == "unit")
+
+
+def _generated_city(entry: Entry) -> bool:
+    """A city of the generated list (``cities.ttl``, no French label): a one-word Arabic name needs a cue."""
+    return "fr" not in entry.labels
 
 
 def _kind(types: list[str]) -> tuple[str | None, str]:

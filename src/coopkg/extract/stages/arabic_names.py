@@ -119,8 +119,11 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
                 start = tokens[i].start + 1
             end = tokens[j - 1].end
             inside = doc.overlapping(start, end, (ORGANISATION, PROJECT))
-            # A listed name with one more adjective ("الاتحاد الأوروبي القوي") is still the listed name.
-            extends = inside is not None and len(tokens_between(sentence, inside.end, end)) < 2
+            # A listed name with more words after it ("الاتحاد الأوروبي القوي", "البنك الدولي للفترة الممتدة") is
+            # still the listed name.
+            extends = inside is not None and (
+                inside.start <= start + 1 or len(tokens_between(sentence, inside.end, end)) < 2
+            )
             if (inside is None or (start <= inside.start and inside.end <= end and inside.kind == ORGANISATION
                                    and not extends)) and not _project_context(doc, sentence, start, lex):  # fmt: skip
                 add_organisation(doc, index, start, end, "ar", "pattern:ar-head-word", 0.6, acronym, key=key)

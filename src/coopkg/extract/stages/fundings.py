@@ -195,11 +195,9 @@ def _funders_of_money(
     # 3. "la contribution de l'UE de 9 millions", "IDA loan of $210 million", "the World Bank's $5m grant"
     if act.form == "noun":
         found = orgs_after(doc, act.end, sentence, lex, states=True, money_between=False, limit=14)
-        if (
-            found
-            and found[0].end <= money.start + 1
-            and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE)
-        ):
+        # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank": before or after the figure.
+        if found and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
+                and not _is_recipient_position(doc, sentence, lex, found[0].start):  # fmt: skip
             return found
         before = org_before(doc, sentence, act.start)
         if before is not None and re.fullmatch(r"\s*(?:['’]s\s*)?(?:\S+\s+){0,2}", doc.text[before.end : act.start]) \

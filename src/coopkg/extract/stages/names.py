@@ -38,6 +38,7 @@ def names(doc: Doc) -> Doc:
             _head_word_names(doc, index, sentence)
             if sentence.language == "en":
                 _english_names(doc, index, sentence)
+    _subdivisions_of_named_countries(doc)
     return doc
 
 
@@ -49,6 +50,50 @@ def _gazetteer_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
             Mention(match.entry.iri, match.entry.kind, match.start, match.end, index,
                     "gazetteer-acronym" if acronym else "gazetteer", 0.9 if acronym else 0.95)
         )  # fmt: skip
+
+
+def _subdivisions_of_named_countries(doc: Doc) -> None:
+    """A region or province counts only in a document that names its country (or another of its places):
+    "Nord", "Centre-Ouest", "Lacs", "Western" are subdivisions of some country and words of every article."""
+
+    def country(iri: str) -> str | None:
+        seen: set[str] = set()
+        while iri not in seen:
+            seen.add(iri)
+            entry = doc.gazetteer.get(iri)
+            if entry is None:
+                return None
+            if entry.type == "Country":
+                return iri
+            if not entry.broader:
+                return None
+            iri = entry.broader[0]
+        return None
+
+    places = [m for m in doc.mentions if m.kind == REGION]
+    named = {country(m.key) for m in places if doc.entity_type(m.key) in ("Country", "City")}
+    named |= {doc.minter.region(e.country).value for e in doc.entities.values() if e.country}
+    doc.mentions = [
+        m for m in doc.mentions
+        if m.kind != REGION or doc.entity_type(m.key) not in ("AdministrativeRegion", "Province")
+        or not _generic_place_name(doc.text[m.start : m.end]) or country(m.key) in named
+    ]  # fmt: skip
+
+
+_GENERIC_PLACE_WORDS = frozenset(fold(w) for w in (
+    "nord", "sud", "est", "ouest", "centre", "central", "centrale", "north", "south", "east", "west", "western",
+    "eastern", "northern", "southern", "upper", "lower", "haut", "hauts", "haute", "bas", "basse", "plateau",
+    "plateaux", "lacs", "lac", "montagnes", "savanes", "lagunes", "littoral", "maritime", "cascades", "collines",
+    "sahel", "coast", "coastal", "lakes", "lake", "mountains", "highlands", "oriental", "orientale", "occidental",
+    "occidentale", "boucle", "delta", "river", "vallee", "valley", "capitale", "capital", "grand", "grande", "du",
+    "de", "des", "la", "le", "region", "province", "sahara", "islands", "iles", "ile", "atlantique", "atlantic",
+))  # fmt: skip
+
+
+def _generic_place_name(surface: str) -> bool:
+    """ "Nord", "Centre-Ouest", "Western", "Lacs": a name made of words that also describe any place."""
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+", surface)]
+    return bool(words) and (all(w in _GENERIC_PLACE_WORDS for w in words) or (len(words) == 1 and len(words[0]) <= 3))
 
 
 def add_organisation(
