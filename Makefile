@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test install dev lint bench clean
+.PHONY: run test install dev lint bench score clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ lint: $(DEV_STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# The extraction against every batch of real articles (eval/real/*) and, when present, the shared
+# development set: one table per set (first-look figures are kept in each batch's first-look.txt).
+SHARED_DEV ?= ../shared/extraction/dev
+score: $(STAMP)
+	@for batch in eval/real/batch-*; do echo "== $$batch"; $(BIN)/coopkg evaluate $$batch | head -7; done
+	@if [ -d $(SHARED_DEV)/gold ]; then echo "== $(SHARED_DEV)"; $(BIN)/coopkg evaluate $(SHARED_DEV) | head -7; fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/bulk_load.py

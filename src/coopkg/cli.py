@@ -421,21 +421,52 @@ def ingest(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Folder of gold .json files (see tests/gold).")],
-    docs: Annotated[Path | None, typer.Option(help="Folder of the documents (default: data/corpus).")] = None,
+    gold: Annotated[
+        Path, typer.Argument(help="A batch folder (gold/ and docs/ inside) or a folder of gold .json files.")
+    ],
+    docs: Annotated[
+        Path | None, typer.Option(help="Folder of the documents (default: the batch's docs/, else data/corpus).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="List every miss and false alarm, per document.")] = False,
 ) -> None:
-    """Score the extraction against gold annotations: precision, recall, F1 per fact type and language."""
+    """Score the extraction against gold annotations: precision, recall, F1 per fact type and language.
+
+    Gold in the shared format (eval/README.md) is scored as the shared scorer does; the older
+    format of tests/gold (keys, optional items) by its own matcher.
+    """
+    from coopkg.extract import scoring
     from coopkg.extract.evaluate import evaluate_folder, render_table
     from coopkg.extract.pipeline import Extractor
 
     settings = get_settings()
-    minter = IriMinter(settings.base_iri)
-    report = evaluate_folder(gold, docs or settings.corpus, Extractor.from_reference(minter))
+    if (gold / "gold").is_dir():
+        gold, docs = gold / "gold", docs or gold / "docs"
+    files = sorted(gold.glob("*.json")) if gold.is_dir() else []
+    if not files:
+        raise NotFoundError(f"no gold .json files in {gold}")
+    extractor = Extractor.from_reference(IriMinter(settings.base_iri))
+    docs = docs or settings.corpus
+    try:
+        first = json.loads(files[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInputError(f"{files[0]}: not a gold file ({exc})") from exc
+    if not scoring.is_shared_format(first):
+        report = evaluate_folder(gold, docs, extractor)
+        if as_json:
+            sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        else:
+            out.print(render_table(report))
+        return
+
+    def predict(item: dict[str, object]) -> dict[str, object]:
+        return extractor.extract_path(docs / str(item["document"]), max_bytes=settings.max_document_bytes).to_json()
+
+    shared = scoring.score_folder(gold, predict)
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(shared.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        out.print(render_table(report))
+        out.print(scoring.render(shared, details=details), markup=False, highlight=False)
 
 
 _JEMALLOC = ("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",

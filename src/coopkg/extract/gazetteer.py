@@ -228,10 +228,12 @@ class Gazetteer:
             return first.text[:1].isupper() or first.text[:1].isdigit() or not label[:1].isupper() or j - i >= 2
         if j - i == 1 and (
             key_form(first.text) in _AMBIGUOUS_KEYS
-            or (entry.type == "City"
-            and not entry.broader[:1] == []
-            and entry.iri.count("/region/") == 1
-            and _generated_city(entry))
+            or (
+                entry.type == "City"
+                and entry.broader[:1] != []
+                and entry.iri.count("/region/") == 1
+                and _generated_city(entry)
+            )
         ):
             # A place only with a cue: a preposition attached ("بالعيون") or a word before ("في", "مدينة").
             attached = fold(first.text)[:1] in "بل" and key_form(first.text) != name_tokens(label)[0]

@@ -120,7 +120,9 @@ def acting(doc: Doc, mention: Mention) -> Mention:
         if m.kind == ORGANISATION and m.start == mention.start and m.end == mention.end:
             return m
     code = mention.key.rsplit("/", 1)[-1]
-    entity = states.government(doc, code, doc.text[mention.start : mention.end], doc.language)
+    place = doc.entities.get(mention.key)
+    name = place.label if place is not None else doc.text[mention.start : mention.end]  # "تونس", not "لتونس"
+    entity = states.government(doc, code, name, place.lang if place is not None else doc.language)
     state = Mention(
         entity.key, ORGANISATION, mention.start, mention.end, mention.sentence, "pattern:acting-state", 0.75
     )

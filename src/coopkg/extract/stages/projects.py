@@ -101,6 +101,7 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         _described(doc, index, sentence, noun, lex)
     if sentence.language == "en":
         _english_tail(doc, index, sentence)
+        _english_described(doc, index, sentence, lex)
 
 
 def acronym_after(doc: Doc, position: int) -> str | None:
@@ -152,6 +153,7 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
         linked = fold(first) in {"d", "de", "du", "des", "pour", "au", "aux"} or bool(re.match(
             r"[a-zé]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|national|nationale)s?$", first))  # fmt: skip
         complement = re.search(rf"(?:{lex.text('projects', 'action_nouns')})", doc.text[start:end], re.IGNORECASE)
+        linked = linked or (capital and bool(re.fullmatch(lex.text("projects", "action_nouns"), first, re.IGNORECASE)))
         infinitive = fold(first) in {"pour", "to"} and len(words) > 2 and re.search(r"(?:er|ir|re)$", words[2].text)
         if len(words) < 3 or not linked or not (capital or complement) or _plural(word) or infinitive:
             return
@@ -239,6 +241,29 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         if inside is not None and (inside.start, inside.end) == (start, end):
             continue
         add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.8)
+
+
+_EN_DESCRIBED = re.compile(
+    r"\b(?:a|an|the|its|their|this|new)\s+(?P<name>(?:[a-z][\w-]+\s+){1,4}(?:program|programme|project|initiative)s?)"
+    r"(?P<more>\s+(?:for|in|to|on|of)\s+)?"
+)
+
+
+def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "a skills development program for youth in Aswan", "the job creation project": a lower-case
+    compound naming a project, with its complement."""
+    for match in _EN_DESCRIBED.finditer(sentence.text):
+        start = sentence.start + match.start("name")
+        end = sentence.start + match.end("name")
+        words = [w for w in match.group("name").split()[:-1] if fold(w) not in FUNCTION_WORDS]
+        if not words or any(fold(w) in {"new", "first", "second", "other", "same", "next", "last", "pilot"}
+                            for w in words[:1]):  # fmt: skip
+            continue
+        if match.group("more"):
+            end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
+        if doc.overlapping(start, end, (PROJECT, ORGANISATION)):
+            continue
+        add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
 def _aliases(doc: Doc) -> None:

@@ -15,7 +15,7 @@ from coopkg.extract.doc import Doc
 from coopkg.extract.numbers import Quantity, find_quantities
 
 # What may stand between an amount and its restatement: a bracket, "soit", "environ", "أي ما يعادل"…
-_BRACKET_OPEN = re.compile(r"^\s*[(\[]\s*(?:[^\W\d_]+\.?\s*){0,3}$")
+_BRACKET_OPEN = re.compile(r"^\s*[,،]?\s*[(\[]\s*(?:[^\W\d_]+\.?\s*){0,4}$")
 
 
 def quantities(doc: Doc) -> Doc:

@@ -1,0 +1,126 @@
+"""Funding events read from real published articles (eval/real and the shared development set): each
+language's phrasings, as the press writes them. The sentences are quoted word for word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coopkg.extract.pipeline import Extractor
+from coopkg.iris import IriMinter
+
+BASE = "http://coopkg.test/"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.from_reference(IriMinter(BASE))
+
+
+def fundings(extractor: Extractor, text: str) -> set[tuple[str, str, float | None, str | None]]:
+    found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    return {(labels[f["funder"]], labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]}
+
+
+CASES = [
+    pytest.param(  # a loan approved "en faveur du" a state, then "Ce financement soutiendra le Projet …"
+        "La Banque africaine de développement (BAD) a annoncé le 5 août l’approbation d’un prêt de 39,2 millions de "
+        "dollars (environ 23,83 milliards FCFA) en faveur du Burkina Faso. Ce financement soutiendra le Projet "
+        "multisectoriel d’appui au développement des compétences pour la résilience, une initiative cruciale.",
+        {
+            (
+                "Banque africaine de développement",
+                "Projet multisectoriel d'appui au développement des compétences pour la résilience",
+                39_200_000.0,
+                "USD",
+            )
+        },
+        id="fr-refers-back",
+    ),
+    pytest.param(  # the funder after the figure ("de la FAT"), the rest "provient du" another window
+        "Ce financement soutiendra le Projet multisectoriel d’appui au développement des compétences pour la "
+        "résilience.\nCe projet bénéficie d’un financement de 26 millions de dollars de la Facilité d’appui à la "
+        "transition (FAT) de la BAD. Le reste, soit 13,2 millions de dollars, provient du Fonds africain de "
+        "développement (FAD).",
+        {
+            (
+                "Facilité d'appui à la transition",
+                "Projet multisectoriel d'appui au développement des compétences pour la résilience",
+                26_000_000.0,
+                "USD",
+            ),
+            (
+                "Fonds africain de développement",
+                "Projet multisectoriel d'appui au développement des compétences pour la résilience",
+                13_200_000.0,
+                "USD",
+            ),
+        },
+        id="fr-genitive-and-source",
+    ),
+    pytest.param(
+        "La Banque mondiale a octroyé 25 milliards de F Cfa à la Côte d'Ivoire pour financer le Projet création "
+        "d’emplois jeunes et développement des compétences.",
+        {("Banque mondiale", "Projet création d'emplois jeunes et développement des compétences", 25e9, "XOF")},
+        id="fr-octroyer-pour-financer",
+    ),
+    pytest.param(  # a loan agreement between a state and a bank: the bank funds, the state receives
+        "Deux accords de prêt de 46 milliards FCFA ont été conclus entre la Côte d’Ivoire et la Banque Ouest "
+        "Africaine de Développement (BOAD).",
+        {("Banque Ouest Africaine de Développement", "Côte d'Ivoire", 46e9, "XOF")},
+        id="fr-loan-agreement-between",
+    ),
+    pytest.param(  # verb-subject order, a financing agreement signed by both parties, the purpose a sentence later
+        "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل بقيمة 36 مليون يورو، على هامش الاجتماعات السنوية "
+        "لمجموعة البنك المنعقدة في الجزائر.\nيهدف هذا التمويل إلى دعم مشروع تطوير التكوين المهني وتشغيل الشباب في "
+        "إطار الاستراتيجية الوطنية للتكوين المهني 2023-2030.",
+        {("البنك الإسلامي للتنمية", "مشروع تطوير التكوين المهني وتشغيل الشباب", 36_000_000.0, "EUR")},
+        id="ar-agreement-and-purpose",
+    ),
+    pytest.param(  # a package "لتونس" with its dollar restatement in brackets
+        "قال الاتحاد الأوروبي يوم الأربعاء إنه وافق على حزمة مساعدات مالية بقيمة 305 ملايين يورو (347 مليون دولار) "
+        "لتونس من أجل مساعدة الشباب في العثور على فرص عمل وتعزيز التنمية المحلية.",
+        {("الاتحاد الأوروبي", "تونس", 305_000_000.0, "EUR")},
+        id="ar-package-to-state",
+    ),
+    pytest.param(  # a headline: a state signs, another state is the funder of the grant
+        "Rwanda, South Korea sign Rwf 8.7 billion grant to strengthen TVET",
+        {("South Korea", "Rwanda", 8.7e9, "RWF")},
+        id="en-headline-signing-states",
+    ),
+    pytest.param(  # the funder is a state; what is funded is the owner's fund
+        "Norway will contribute NOK 450 million to the World Bank’s multi-donor fund for Somalia over the next "
+        "three years",
+        {("Norway", "Multi-donor fund for Somalia", 450_000_000.0, "NOK")},
+        id="en-possessed-fund",
+    ),
+    pytest.param(
+        "The Youth Inclusion Project received a USD 3.2 million grant from the World Bank in 2021.",
+        {("World Bank", "Youth Inclusion Project", 3_200_000.0, "USD")},
+        id="en-received-grant-from",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_funding_events_from_real_articles(extractor: Extractor, text: str, expected: set) -> None:
+    assert fundings(extractor, text) == expected
+
+
+def test_amounts_in_words_with_scales_inside(extractor: Extractor) -> None:
+    # ar_kuwait_fund_madaris_iraq: the body writes the title's 23.5 million in words.
+    found = fundings(extractor, "وقال «الكويتي للتنمية» أن الاتفاقية تنص على تقديم الصندوق الكويتي للتنمية "
+                                "الاقتصادية العربية قرضاً مقداره ثلاثة وعشرون مليون وخمسمائة ألف دينار كويتي، "
+                                "(أي ما يعادل حوالي 80 مليون دولار أمريكي)، للإسهام في تمويل مشروع إنشاء وتجهيز "
+                                "مدارس في جمهورية العراق.")  # fmt: skip
+    assert found == {("الصندوق الكويتي للتنمية الاقتصادية العربية", "مشروع إنشاء وتجهيز مدارس", 23_500_000.0, "KWD")}
+
+
+def test_a_place_named_by_a_common_word_needs_its_country(extractor: Extractor) -> None:
+    text = "Le projet couvre les régions du Nord et du Centre-Ouest."
+    without = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    with_country = extractor.extract_text(text + " Le Burkina Faso en bénéficie.", source="t.txt", doc_id="t").to_json()
+    assert not {r["label"] for r in without["regions"]} & {"Nord", "Centre-Ouest"}
+    assert {"Nord", "Centre-Ouest"} <= {r["label"] for r in with_country["regions"]}
