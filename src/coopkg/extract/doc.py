@@ -9,7 +9,7 @@ It holds the text and what the stages found in it, in the order they find it: se
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import insort
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -148,8 +148,7 @@ class Doc:
 
     def mention(self, mention: Mention) -> None:
         """Add a mention, keeping them ordered by position."""
-        keys = [(m.start, -m.end) for m in self.mentions]
-        self.mentions.insert(bisect_left(keys, (mention.start, -mention.end)), mention)
+        insort(self.mentions, mention, key=lambda m: (m.start, -m.end))
 
     def overlapping(self, start: int, end: int, kinds: tuple[str, ...] = (ORGANISATION, PROJECT)) -> Mention | None:
         return next((m for m in self.mentions if m.kind in kinds and m.start < end and start < m.end), None)

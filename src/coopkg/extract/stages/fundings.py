@@ -182,9 +182,9 @@ def _funders_of_money(
         return [acting(doc, before)]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
     after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
-    if after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.IGNORECASE):
-        if not _is_recipient_position(doc, sentence, lex, after[0].start):
-            return after
+    genitive = after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.I)
+    if genitive and not _is_recipient_position(doc, sentence, lex, after[0].start):
+        return after
     # 2. an agent cue near the figure: "… 5 millions d'euros, financé par l'UE", "… provient du FAD"
     for cue in sorted((a for a in acts if a.form == "agent"), key=lambda a: abs(a.start - money.end)):
         if abs(cue.start - money.end) > _WINDOW and abs(money.start - cue.end) > _WINDOW:

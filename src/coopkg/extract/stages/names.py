@@ -226,9 +226,9 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
             j += 1
         if content >= 2 and (capital or capitals):
             start, end = token.start, tokens[last].end
-            if not doc.overlapping(start, end, (PROJECT,)) and not _is_project_context(doc, sentence, start):
-                if doc.overlapping(start, end, (ORGANISATION,)) is None:
-                    add_organisation(doc, index, start, end, sentence.language, "pattern:head-word", 0.65)
+            free = not doc.overlapping(start, end, (PROJECT,)) and doc.overlapping(start, end, (ORGANISATION,)) is None
+            if free and not _is_project_context(doc, sentence, start):
+                add_organisation(doc, index, start, end, sentence.language, "pattern:head-word", 0.65)
             i = last + 1
             continue
         i += 1

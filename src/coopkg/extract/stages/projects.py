@@ -181,20 +181,18 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
     blocked += [(d.start, d.end) for d in doc.dates.get(_index(doc, sentence), ())]
     end = None
     last_content = None
-    count = 0
     previous = position
-    for token in tokens:
+    for count, token in enumerate(tokens):
         gap = doc.text[previous : token.start]
         if re.search(r"[,;:()«»\"“”.!?،؛\n]", gap) or gap.count(" ") > 1:
             break
-        if stops.match(doc.text, token.start - (1 if is_arabic(token.text) else 0)) and count > 0:
+        if count > 0 and stops.match(doc.text, token.start - (1 if is_arabic(token.text) else 0)):
             break
-        if stops.match(doc.text[token.start :]):
+        if stops.match(doc.text, token.start):
             break
         if any(a <= token.start < b for a, b in blocked) or token.text.isdigit():
             break
-        count += 1
-        if count > limit:
+        if count >= limit:
             return None
         if token.folded not in FUNCTION_WORDS:
             last_content = token
