@@ -58,7 +58,7 @@ def _first_word(doc: Doc, mention: Mention) -> str:
 
 
 def _acronyms(doc: Doc) -> None:
-    acronyms = {e.acronym: e for e in doc.entities.values() if e.acronym and not e.known and e.kind == ORGANISATION}
+    acronyms = {e.acronym: e for e in doc.entities.values() if e.acronym and e.kind == ORGANISATION}
     for index, sentence in enumerate(doc.sentences):
         for token in sentence.tokens:
             entity = acronyms.get(token.text)

@@ -28,7 +28,9 @@ from dataclasses import dataclass, replace
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent, Mention
 from coopkg.extract.lexicon import Locale
-from coopkg.extract.numbers import DINAR, DINAR_COUNTRIES, Quantity
+from decimal import Decimal
+
+from coopkg.extract.numbers import DINAR, DINAR_COUNTRIES, Quantity, qualifier_before
 from coopkg.extract.stages import states
 from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
 from coopkg.extract.stages.projects import add_project, agreement_parties, chunk_end
@@ -49,11 +51,18 @@ class Act:
 
 def fundings(doc: Doc) -> Doc:
     _resolve_dinars(doc)
+    section: Mention | None = None
     for index, sentence in enumerate(doc.sentences):
         lex = doc.lex(sentence)
+        header = _header(doc, sentence)
+        if header is not None:
+            section = header
+            continue
+        if section is not None and not _BULLET.match(doc.text, _line_start(doc, sentence.start)):
+            section = None
         acts = _acts(doc, sentence, lex)
         if acts:
-            _sentence_events(doc, index, sentence, lex, acts)
+            _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
     _merge(doc)
     for event in doc.fundings:
@@ -63,6 +72,26 @@ def fundings(doc: Doc) -> Doc:
             if event.recipient and event.recipient != event.funded:
                 doc.participate(event.funded, event.recipient, "beneficiary", evidence)
     return doc
+
+
+_BULLET = re.compile(r"\s*[-–—•·▪*]")
+
+
+def _line_start(doc: Doc, position: int) -> int:
+    return doc.text.rfind("\n", 0, position) + 1
+
+
+def _header(doc: Doc, sentence: Sentence) -> Mention | None:
+    """ "Agence Française de Développement (AFD):" alone on its line: the funder of the list under it."""
+    if not sentence.text.rstrip().endswith(":"):
+        return None
+    orgs = [m for m in doc.in_sentence(sentence, ORGANISATION)]
+    if not orgs:
+        return None
+    rest = doc.text[sentence.start : sentence.end]
+    for m in orgs:
+        rest = rest.replace(doc.text[m.start : m.end], " ")
+    return orgs[0] if not re.sub(r"[\s():–-]", "", rest) else None
 
 
 def _resolve_dinars(doc: Doc) -> None:
@@ -122,7 +151,9 @@ def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
 # -- one sentence ---------------------------------------------------------------------------------
 
 
-def _sentence_events(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
+def _sentence_events(
+    doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], section: Mention | None = None
+) -> None:
     moneys = list(doc.money.get(index, []))
     used: set[int] = set()
     for money in moneys:
@@ -130,6 +161,8 @@ def _sentence_events(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts
         if act is None:
             continue
         funders = _funders_of_money(doc, sentence, lex, money, act, acts)
+        if not funders and section is not None:
+            funders = [section]  # "– 37,8 millions USD au titre des …" under "Association … (IDA):"
         if not funders and act.form in {"act", "noun", "receive"}:
             funders = _previous_funder(doc, index)
         if not funders:
@@ -193,7 +226,7 @@ def _funders_of_money(
         if found:
             return found + _more_funders(doc, sentence, lex, found[-1].end)
     # 3. "la contribution de l'UE de 9 millions", "IDA loan of $210 million", "the World Bank's $5m grant"
-    if act.form == "noun":
+    if act.form in {"noun", "agreement"}:
         found = orgs_after(doc, act.end, sentence, lex, states=True, money_between=False, limit=14)
         # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank": before or after the figure.
         if found and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
@@ -267,7 +300,8 @@ def _subject(doc: Doc, sentence: Sentence, lex: Locale, act: Act, money: Quantit
     # Past a relative or a long aside the subject is still the first actor of the clause
     # ("La Banque africaine de développement (BAD) a annoncé le 5 août l'approbation d'un prêt").
     nearest = before[-1]
-    if act.form == "noun" and not _funder_like(doc, nearest):
+    if not _funder_like(doc, nearest):
+        # "En fonction de la vision du Niger, l'UE a débloqué": the funder of the clause, not a place in it.
         funder = next((m for m in reversed(before) if _funder_like(doc, m)), None)
         nearest = funder or nearest
     return acting(doc, nearest)
@@ -419,7 +453,7 @@ def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: A
     boundary = max(prefix.rfind(c) for c in ",;:،(")
     chunk_start = sentence.start + boundary + 1 if boundary != -1 else sentence.start
     chunk = doc.text[chunk_start : act.start]
-    head = re.search(rf"(?<![\w])(?:(?:{lex.text('projects', 'nouns')})|(?:{lex.text('projects', 'action_nouns')}))(?![\w])",
+    head = re.search(rf"(?<![\w])(?:(?:{lex.text('projects', 'nouns')})|(?:{lex.text('projects', 'undertakings')}))(?![\w])",
                      chunk, re.IGNORECASE)  # fmt: skip
     if head is None:
         return None
@@ -449,7 +483,7 @@ def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
         re.IGNORECASE,
     )
     start = position + (lead.end() if lead else 0)
-    head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'action_nouns')})(?![\w])",
+    head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
     if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
         return None
@@ -537,7 +571,9 @@ def _merge(doc: Doc) -> None:
         if twin is None:
             merged.append(event)
             continue
-        if twin.amount is None and event.amount is not None:
+        if twin.amount is None and event.amount is not None or (
+            twin.amount is not None and event.amount is not None and _approximate(doc, twin.amount)
+        ):
             twin.amount = event.amount
         if twin.funded not in doc.projects and event.funded in doc.projects:
             twin.recipient = twin.recipient or (twin.funded if twin.funded != event.funded else None)
@@ -553,10 +589,17 @@ def _merge(doc: Doc) -> None:
 def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:
     if a.funder != b.funder:
         return False
-    same_amount = a.amount is not None and b.amount is not None and a.amount.value == b.amount.value and \
-        a.amount.currency == b.amount.currency  # fmt: skip
-    if a.funded == b.funded:
-        return same_amount or a.amount is None or b.amount is None
-    # The headline's "… à la Côte d'Ivoire" and the body's programme: the same money, funded more precisely.
-    one_is_project = (a.funded in doc.projects) != (b.funded in doc.projects)
-    return same_amount and (one_is_project or a.funded == b.recipient or b.funded == a.recipient)
+    if a.funded == b.funded and (a.amount is None or b.amount is None):
+        return True
+    if a.amount is None or b.amount is None or a.amount.currency != b.amount.currency:
+        return False
+    if a.amount.value == b.amount.value:
+        # The headline's "… à la Côte d'Ivoire" and the body's programme: the same money stated twice.
+        return a.funded == b.funded or a.funded not in doc.projects or b.funded not in doc.projects
+    # "près de 200 milliards" and "191 milliards": a rounded figure of the same money.
+    close = abs(a.amount.value - b.amount.value) <= Decimal("0.05") * max(a.amount.value, b.amount.value)
+    return close and (_approximate(doc, a.amount) or _approximate(doc, b.amount))
+
+
+def _approximate(doc: Doc, amount: Quantity) -> bool:
+    return qualifier_before(doc.text[: amount.start], amount.start)[0] in {"approximately", "more-than", "up-to"}

@@ -35,6 +35,7 @@ def names(doc: Doc) -> Doc:
             arabic_names.arabic_organisations(doc, index, sentence)
         else:
             _acronym_names(doc, index, sentence)
+            _acronym_first_names(doc, index, sentence)
             _head_word_names(doc, index, sentence)
             if sentence.language == "en":
                 _english_names(doc, index, sentence)
@@ -132,10 +133,20 @@ def _acronym_names(doc: Doc, index: int, sentence: Sentence) -> None:
         nouns = lex.pattern("projects", "nouns")
         if content and (nouns.fullmatch(content[0].text) or nouns.fullmatch(content[-1].text)):
             continue  # "le projet d'Appui à l'Employabilité des Jeunes (PAEJ)": a project (see projects)
+        if nouns.match(doc.text, sentence.start + match.end() + 1) or re.match(
+            rf"\s+(?:{lex.text('projects', 'nouns')})\b", doc.text[sentence.start + match.end() :], re.IGNORECASE
+        ):
+            # "the Higher Education for Economic Transformation (HEET) programme": a project's name.
+            from coopkg.extract.stages.projects import add_project
+
+            if not doc.overlapping(start, end, (PROJECT,)):
+                add_project(doc, index, sentence, start, end, acronym, "pattern:name-acronym-project", 0.8)
+            continue
         if existing is not None and (existing.start, existing.end) == (start, end):
             entity = doc.entities[existing.key]
             if acronym not in {a for a, _ in entity.alt} and acronym != entity.label:
                 entity.alt.append((acronym, sentence.language))
+            entity.acronym = entity.acronym or acronym  # "L'Union européenne (Ue)": later, "l'Ue" is it
             doc.mention(Mention(existing.key, ORGANISATION, abs_start + 1, abs_start + 1 + len(acronym), index,
                                 "pattern:name-acronym", 0.85))  # fmt: skip
             continue
@@ -143,6 +154,41 @@ def _acronym_names(doc: Doc, index: int, sentence: Sentence) -> None:
         key = next(m.key for m in doc.mentions if m.start == start and m.end == end and m.kind == ORGANISATION)
         doc.mention(Mention(key, ORGANISATION, abs_start + 1, abs_start + 1 + len(acronym), index,
                             "pattern:name-acronym", 0.85))  # fmt: skip
+
+
+_ACRONYM_FIRST = re.compile(rf"(?<![\w])(?P<acr>{ACRONYM})\s*\((?P<name>[^()\n]{{5,120}})\)")
+
+
+def _acronym_first_names(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "l'IDA (Association Internationale de Développement)": the acronym, then the name it stands for."""
+    for match in _ACRONYM_FIRST.finditer(sentence.text):
+        acronym, name = match.group("acr"), match.group("name").strip()
+        letters = [c.lower() for c in acronym if c.isupper()]
+        words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
+        initials = [w[0] for w in words if w not in FUNCTION_WORDS]
+        # The acronym may be the name's in another language: "IDA (Association Internationale de Développement)".
+        same_letters = sorted(letters) == sorted(initials)
+        if len(letters) < 2 or not initials or not (same_letters or (initials[0] == letters[0] and _subsequence(letters, initials))):
+            continue
+        start = sentence.start + match.start("name") + match.group("name").index(name)
+        end = start + len(name)
+        a_start = sentence.start + match.start("acr")
+        existing = doc.overlapping(start, end, (ORGANISATION, PROJECT))
+        if existing is not None and existing.kind == PROJECT:
+            continue
+        if existing is not None and not (start <= existing.start and existing.end <= end):
+            continue
+        if existing is not None and (existing.start, existing.end) == (start, end):
+            entity = doc.entities[existing.key]
+            if acronym != entity.label and acronym not in {a for a, _ in entity.alt}:
+                entity.alt.append((acronym, sentence.language))
+            entity.acronym = entity.acronym or acronym
+            key = existing.key
+        else:
+            add_organisation(doc, index, start, end, sentence.language, "pattern:acronym-name", 0.85, acronym)
+            key = next(m.key for m in doc.mentions if (m.start, m.end) == (start, end) and m.kind == ORGANISATION)
+        if not doc.overlapping(a_start, a_start + len(acronym), (ORGANISATION,)):
+            doc.mention(Mention(key, ORGANISATION, a_start, a_start + len(acronym), index, "pattern:acronym-name", 0.85))
 
 
 def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> tuple[Token, Token] | None:

@@ -25,7 +25,10 @@ _PROPER = re.compile(
     r"(?=\s*(?:\(|,|\.|;|:|$|\s[a-zà-ÿ\u0600-\u06ff]|\s+[«\"]))"
 )
 _TRAILING_GLUE = re.compile(r"\s+(?:de|d['’]|des|du|la|for|of|the|and|pour|et|in|to)$")
-_COMMON = {"le", "la", "les", "ce", "cette", "un", "une", "des", "the", "this", "a", "an", "its", "their"}
+_COMMON = {"le", "la", "les", "ce", "cette", "un", "une", "des", "the", "this", "a", "an", "its", "their",
+           # persons' titles after "Programme": "Programme Manager à Enabel"
+           "manager", "officer", "director", "coordinator", "coordinateur", "coordonnateur", "directeur", "specialist",
+           "assistant", "analyst", "lead", "head"}
 _EN_TAIL = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
     r"(?P<tail>Project|Programme|Program|Initiative|Compact|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
@@ -150,7 +153,9 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
     else:
         first = words[1].text if len(words) > 1 else ""
         capital = word[:1].isupper()
-        linked = fold(first) in {"d", "de", "du", "des", "pour", "au", "aux"} or bool(re.match(
+        # "Projet fonds commun pour l'éducation de base": a capitalised head may take a noun before its complement.
+        links = {"d", "de", "du", "des", "pour", "au", "aux"}
+        linked = fold(first) in links or (capital and any(w.folded in links for w in words[2:4])) or bool(re.match(
             r"[a-zé]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|national|nationale)s?$", first))  # fmt: skip
         complement = re.search(rf"(?:{lex.text('projects', 'action_nouns')})", doc.text[start:end], re.IGNORECASE)
         linked = linked or (capital and bool(re.fullmatch(lex.text("projects", "action_nouns"), first, re.IGNORECASE)))
