@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent, Mention
 from coopkg.extract.lexicon import Locale
-from decimal import Decimal
-
 from coopkg.extract.numbers import DINAR, DINAR_COUNTRIES, Quantity, qualifier_before
 from coopkg.extract.stages import states
 from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
@@ -571,7 +570,7 @@ def _merge(doc: Doc) -> None:
         if twin is None:
             merged.append(event)
             continue
-        if twin.amount is None and event.amount is not None or (
+        if (twin.amount is None and event.amount is not None) or (
             twin.amount is not None and event.amount is not None and _approximate(doc, twin.amount)
         ):
             twin.amount = event.amount

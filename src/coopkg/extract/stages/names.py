@@ -168,7 +168,11 @@ def _acronym_first_names(doc: Doc, index: int, sentence: Sentence) -> None:
         initials = [w[0] for w in words if w not in FUNCTION_WORDS]
         # The acronym may be the name's in another language: "IDA (Association Internationale de Développement)".
         same_letters = sorted(letters) == sorted(initials)
-        if len(letters) < 2 or not initials or not (same_letters or (initials[0] == letters[0] and _subsequence(letters, initials))):
+        if (
+            len(letters) < 2
+            or not initials
+            or not (same_letters or (initials[0] == letters[0] and _subsequence(letters, initials)))
+        ):
             continue
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
@@ -188,7 +192,9 @@ def _acronym_first_names(doc: Doc, index: int, sentence: Sentence) -> None:
             add_organisation(doc, index, start, end, sentence.language, "pattern:acronym-name", 0.85, acronym)
             key = next(m.key for m in doc.mentions if (m.start, m.end) == (start, end) and m.kind == ORGANISATION)
         if not doc.overlapping(a_start, a_start + len(acronym), (ORGANISATION,)):
-            doc.mention(Mention(key, ORGANISATION, a_start, a_start + len(acronym), index, "pattern:acronym-name", 0.85))
+            doc.mention(
+                Mention(key, ORGANISATION, a_start, a_start + len(acronym), index, "pattern:acronym-name", 0.85)
+            )
 
 
 def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> tuple[Token, Token] | None:

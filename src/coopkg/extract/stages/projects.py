@@ -25,10 +25,35 @@ _PROPER = re.compile(
     r"(?=\s*(?:\(|,|\.|;|:|$|\s[a-zà-ÿ\u0600-\u06ff]|\s+[«\"]))"
 )
 _TRAILING_GLUE = re.compile(r"\s+(?:de|d['’]|des|du|la|for|of|the|and|pour|et|in|to)$")
-_COMMON = {"le", "la", "les", "ce", "cette", "un", "une", "des", "the", "this", "a", "an", "its", "their",
-           # persons' titles after "Programme": "Programme Manager à Enabel"
-           "manager", "officer", "director", "coordinator", "coordinateur", "coordonnateur", "directeur", "specialist",
-           "assistant", "analyst", "lead", "head"}
+_COMMON = {
+    "le",
+    "la",
+    "les",
+    "ce",
+    "cette",
+    "un",
+    "une",
+    "des",
+    "the",
+    "this",
+    "a",
+    "an",
+    "its",
+    "their",
+    # persons' titles after "Programme": "Programme Manager à Enabel"
+    "manager",
+    "officer",
+    "director",
+    "coordinator",
+    "coordinateur",
+    "coordonnateur",
+    "directeur",
+    "specialist",
+    "assistant",
+    "analyst",
+    "lead",
+    "head",
+}
 _EN_TAIL = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
     r"(?P<tail>Project|Programme|Program|Initiative|Compact|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
