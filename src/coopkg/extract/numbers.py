@@ -179,6 +179,8 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     # "(80) مليون دولار", "(5) millions": a figure in brackets before its scale reads as the figure.
     text = _BRACKETED.sub(lambda m: " " + m.group(1) + " ", text)
+    # "16ر155 مليون يورو" (Saudi Press Agency style) is 155.16: the same length, read the usual way.
+    text = _R_DECIMAL.sub(lambda m: m.group(2) + "." + m.group(1), text)
     for match in _figure_re().finditer(text):
         value = parse_figure(match.group("num"), language)
         if value is not None:
@@ -195,6 +197,7 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     return tuple(sorted(found, key=lambda q: q.start))
 
 
+_R_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})ر(\d+)(?![\d])")
 _BRACKETED = re.compile(r"\((\d[\d.,\s]*\d|\d)\)(?=\s*[^\W\d_])")
 
 

@@ -153,7 +153,11 @@ def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
 def _sentence_events(
     doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], section: Mention | None = None
 ) -> None:
-    moneys = list(doc.money.get(index, []))
+    cost = lex.pattern("fundings", "cost_words")
+    # "un coût global de 36,6 milliards", "total cost of $400 million": what a project costs is no funding.
+    moneys = [
+        q for q in doc.money.get(index, []) if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])
+    ]
     used: set[int] = set()
     for money in moneys:
         act = _governing_act(acts, money)
@@ -172,8 +176,16 @@ def _sentence_events(
         funded = _funded(doc, index, sentence, lex, money.end, act, recipient)
         for funder, amount in _shares(doc, funders, moneys, money):
             _add(doc, index, sentence, funder, funded, recipient, amount, kind, f"event:{act.form}:{lex.code}")
-    # Acts with no figure: "financé par l'Union européenne", "with support from the EU".
+    # Acts with no figure: "financé par l'Union européenne", "with support from the EU", "X cofinanceront".
+    finance = lex.pattern("fundings", "finance_verbs")
     for act in acts:
+        if (
+            act.form == "act"
+            and finance.fullmatch(doc.text[act.start : act.end].strip())
+            and not any(abs(q.start - act.end) < _WINDOW for q in moneys)
+        ):
+            _financing_verb(doc, index, sentence, lex, act)
+            continue
         if act.form not in {"agent", "agreement"} or any(
             doc.money.get(index) and abs(q.start - act.end) < _WINDOW for q in moneys
         ):
@@ -187,6 +199,22 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _financing_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: Act) -> None:
+    """ "La Commission européenne, l'AFD et la BAD cofinanceront également ce programme": the subjects
+    fund the object (or what the document is about)."""
+    funders = [m for m in _coordinated_before(doc, sentence, lex, act.start) if act.start - m.end < 80]
+    if lex.code == "ar" and not funders:
+        funders = orgs_after(doc, act.end, sentence, lex, states=True, limit=20)
+    if not funders:
+        return
+    funded = doc.project_near(sentence, act.end, before=False) or doc.project_near(sentence, act.start)
+    funded = funded or doc.salient_project()
+    if funded is None:
+        return
+    for funder in funders:
+        _add(doc, index, sentence, funder, funded, None, None, act.kind, f"event:finances:{lex.code}")
 
 
 def _governing_act(acts: list[Act], money: Quantity) -> Act | None:

@@ -314,9 +314,18 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
     reference one inside it (the African Development Bank in the West African one)."""
     lex = locale("en")
     nouns = lex.pattern("projects", "nouns")
+    words = re.findall(r"[A-Za-z][\w’'-]*", sentence.text)
+    if len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+        return  # a Title Case headline: every word looks like a name ("AfDB Group Approves USD 108 million …")
     for match in _EN_NAME.finditer(sentence.text):
         raw = match.group("name")
         start = sentence.start + match.start("name")
+        owner = re.search(r"['’]s\s", raw)
+        if owner is not None:
+            # "the African Development Bank Group’s Board": the owner is the organisation.
+            before, after = raw[: owner.start()], raw[owner.end() :]
+            start = start if re.search(rf"\b(?:{_EN_HEADS})\b", before) else start + owner.end()
+            raw = before if re.search(rf"\b(?:{_EN_HEADS})\b", before) else after
         if re.match(r"(?:Ministry|Department)\s+of\b", raw):
             remits = _EN_REMITS.match(sentence.text, match.end("name"))
             if remits and "," in remits.group():

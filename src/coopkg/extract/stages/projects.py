@@ -120,7 +120,12 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
             raw = _TRAILING_GLUE.sub("", proper.group("name").strip())
             start = sentence.start + noun.end() + proper.start("name")
             end = start + len(raw)
-            if raw and fold(raw) not in _COMMON and not doc.overlapping(start, end, (ORGANISATION, REGION)):
+            if (
+                raw
+                and fold(raw) not in _COMMON
+                and not re.fullmatch(r"[\d\s./-]+", raw)
+                and not doc.overlapping(start, end, (ORGANISATION, REGION))
+            ):
                 add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.85)
                 continue
         closing = re.match(rf"(?P<rest>[^()\n.;,]{{0,100}}?)\s*\((?P<acr>{ACRONYM})\)", after)
@@ -165,27 +170,34 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
     تطوير التكوين المهني وتشغيل الشباب". A capitalised or indefinite head, and a complement."""
     word = noun.group("noun")
     start = sentence.start + noun.start()
-    end = chunk_end(doc, sentence, sentence.start + noun.end(), lex)
+    end = chunk_end(doc, sentence, sentence.start + noun.end(), lex, limit=30)
     if end is None:
         return
     words = tokenize(doc.text[start:end])
     if sentence.language == "ar":
-        # "مشروع تطوير التكوين المهني": an indefinite مشروع or برنامج heading a construct chain
-        # ("وهي مبادرة إقليمية أطلقتها" is a predicate, not a name).
-        action = re.fullmatch(lex.text("projects", "action_nouns"), words[1].text, re.IGNORECASE)
-        if fold(word) not in {"مشروع", "برنامج"} or len(words) < 3 or not (_construct(words[1:3]) or action):
+        # "مشروع تطوير التكوين المهني", "برنامج لتطوير منظومة التدريب": an indefinite مشروع or برنامج heading a
+        # construct chain ("وهي مبادرة إقليمية أطلقتها" is a predicate, not a name).
+        second = words[1].text if len(words) > 1 else ""
+        action = re.fullmatch(lex.text("projects", "action_nouns"), second, re.IGNORECASE) or (
+            second[:1] == "ل" and re.fullmatch(lex.text("projects", "action_nouns"), second[1:], re.IGNORECASE)
+        )
+        head = fold(word)
+        head = head[1:] if head[:1] in "وفبل" and head[1:] in {"مشروع", "برنامج"} else head
+        if head not in {"مشروع", "برنامج"} or len(words) < 3 or not (_construct(words[1:3]) or action):
             return
+        if head != fold(word):
+            start += 1  # "وبرنامج لتطوير …": the conjunction is not part of the name
     else:
         first = words[1].text if len(words) > 1 else ""
         capital = word[:1].isupper()
         # "Projet fonds commun pour l'éducation de base": a capitalised head may take a noun before its complement.
         links = {"d", "de", "du", "des", "pour", "au", "aux"}
         linked = fold(first) in links or (capital and any(w.folded in links for w in words[2:4])) or bool(re.match(
-            r"[a-zé]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|national|nationale)s?$", first))  # fmt: skip
+            r"[a-zéèêàç]+(?:al|ale|el|elle|if|ive|aire|ique|iel|ielle|ional|ionale|é|ée)s?$", first))  # fmt: skip
         complement = re.search(rf"(?:{lex.text('projects', 'action_nouns')})", doc.text[start:end], re.IGNORECASE)
         linked = linked or (capital and bool(re.fullmatch(lex.text("projects", "action_nouns"), first, re.IGNORECASE)))
         infinitive = fold(first) in {"pour", "to"} and len(words) > 2 and re.search(r"(?:er|ir|re)$", words[2].text)
-        if len(words) < 3 or not linked or not (capital or complement) or _plural(word) or infinitive:
+        if len(words) < 3 or not linked or not (capital or complement) or (_plural(word) and not capital) or infinitive:
             return
     if doc.overlapping(start, end, (PROJECT,)):
         return
@@ -252,11 +264,12 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
             words[0] in {"The", "A", "An", "This", "Its", "Their", "Our"} or fold(words[0]) in FUNCTION_WORDS
         ):
             words = words[1:]
+        tail_lower = tail not in _CAPITAL_TAILS
+        while tail_lower and words and fold(words[-1]) in FUNCTION_WORDS:
+            words = words[:-1]  # "Presenting the project": no name before "the"
         if not words:
             continue
         name = " ".join(words)
-        if not name or not words:
-            continue
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
         if tail in _CAPITAL_TAILS:
@@ -272,8 +285,14 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
 
 
 _EN_DESCRIBED = re.compile(
-    r"\b(?:a|an|the|its|their|this|new)\s+(?P<name>(?:[a-z][\w-]+\s+){1,4}(?:program|programme|project|initiative)s?)"
+    r"\b(?:[Aa]|[Aa]n|[Tt]he|[Ii]ts|[Tt]heir|[Tt]his|[Nn]ew)\s+"
+    r"(?P<name>(?:[A-Z][\w-]+\s+)?(?:[a-z][\w-]+\s+){1,4}(?:program|programme|project|initiative)s?)"
     r"(?P<more>\s+(?:for|in|to|on|of)\s+)?"
+)
+
+
+_VERBISH = re.compile(
+    r"^(?:said|says|is|was|were|has|have|had|will|would|can|could|that|which|who|with|its)$|(?:ed|ly)$"
 )
 
 
@@ -284,6 +303,10 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
         start = sentence.start + match.start("name")
         end = sentence.start + match.end("name")
         words = [w for w in match.group("name").split()[:-1] if fold(w) not in FUNCTION_WORDS]
+        if any(w[:1].isupper() for w in words) and not any(w[:1].islower() for w in words):
+            continue  # "the World Bank project" is the tail rule's, or an organisation's
+        if len(words) != len(match.group("name").split()) - 1 or any(_VERBISH.search(w) for w in words):
+            continue  # "the Board expressed satisfaction with the project": a clause, not a compound
         if not words or any(fold(w) in {"new", "first", "second", "other", "same", "next", "last", "pilot"}
                             for w in words[:1]):  # fmt: skip
             continue
