@@ -222,6 +222,9 @@ class Gazetteer:
     @staticmethod
     def _plausible(entry: Entry, label: str, tokens: list[Token], i: int, j: int) -> bool:
         first = tokens[i]
+        if j - i == 1 and first.is_upper and j < len(tokens) and tokens[j].text[:1].isdigit() and \
+                first.after.strip() == "":  # fmt: skip
+            return False  # "UA 70 million": a unit of account before its figure, not the African Union
         if not is_arabic(first.text):
             # Proper names start with a capital in Latin script ("l'Oriental", not "le Maroc oriental"), but the
             # press writes "la banque mondiale", "l'union européenne": a name of two words or more is a name.

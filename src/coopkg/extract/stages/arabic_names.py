@@ -166,9 +166,19 @@ def _head_at(tokens: list[Token], i: int, head: tuple[str, ...]) -> bool:
     return fold(before) not in _DEMONSTRATIVES
 
 
+_MORE_STOPS = {fold(w) for w in ("الأمين", "المهندس", "القاضي", "التابعة", "التابع", "المكلف", "المكلفة", "المسؤول",
+                                  "المسؤولة", "الجديد", "الجديدة", "الحالي", "الحالية", "السابق", "السابقة")}  # fmt: skip
+
+
 def _attribute(token: str) -> bool:
     folded = fold(token)
-    return folded.startswith(("ال", "لل", "وال")) and len(folded) > 3 and folded not in _NOT_ATTRIBUTES
+    bare = folded[1:] if folded.startswith("وال") else folded
+    return (
+        folded.startswith(("ال", "لل", "وال"))
+        and len(folded) > 3
+        and folded not in _NOT_ATTRIBUTES
+        and bare not in _NOT_ATTRIBUTES | _MORE_STOPS
+    )
 
 
 def _project_context(doc: Doc, sentence: Sentence, start: int, lex: Locale) -> bool:

@@ -354,10 +354,15 @@ def _split_coordinated(start: int, name: str) -> list[tuple[int, str]]:
     return [(start, name)]
 
 
+_EN_HEAD_WORDS = frozenset(fold(h) for h in _EN_HEADS.split("|"))
+
+
 def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: str, nouns: re.Pattern[str]) -> None:
     words = name.split()
     if len(words) < 2 or (nouns.search(words[-1]) and words[-1][:1].isupper()):
         return
+    if all(fold(w) in _EN_HEAD_WORDS | FUNCTION_WORDS for w in words):
+        return  # "the Bank Group": a description, not a name
     end = start + len(name)
     if doc.text[start:end] != name:
         return

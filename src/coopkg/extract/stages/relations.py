@@ -18,10 +18,32 @@ from coopkg.extract.text import Sentence
 
 def relations(doc: Doc) -> Doc:
     for index, sentence in enumerate(doc.sentences):
+        _acting_states(doc, sentence)
         _roles(doc, sentence)
         _periods(doc, index, sentence)
         _places(doc, sentence)
     return doc
+
+
+def _acting_states(doc: Doc, sentence: Sentence) -> None:
+    """A country that signs, funds, receives or partners is also an organisation (its government):
+    "en faveur du Burkina Faso", "La Guinée et l'IDA signent", "بالشراكة مع أيرلندا وفنلندا"."""
+    lex = doc.lex(sentence)
+    before, after = lex.pattern("organisations", "acting_before"), lex.pattern("organisations", "acting_after")
+    glue = re.compile(rf"^(?:{lex.text('grammar', 'coordination')})(?:{lex.text('grammar', 'determiners')}\s*)?$",
+                      re.IGNORECASE)  # fmt: skip
+    orgs = doc.in_sentence(sentence, "organisation")
+    countries = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key)]
+    acting_spans: list[tuple[int, int]] = []
+    for m in countries:
+        left = doc.text[max(sentence.start, m.start - 50) : m.start]
+        right = doc.text[m.end : min(sentence.end, m.end + 40)]
+        beside = any(glue.match(doc.text[o.end : m.start]) or glue.match(doc.text[m.end : o.start])
+                     for o in orgs if o.end <= m.start or m.end <= o.start)  # fmt: skip
+        listed = any(glue.match(doc.text[a[1] : m.start]) for a in acting_spans)
+        if before.search(left) or after.search(right) or beside or listed:
+            acting(doc, m)
+            acting_spans.append((m.start, m.end))
 
 
 def _roles(doc: Doc, sentence: Sentence) -> None:
