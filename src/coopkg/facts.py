@@ -162,13 +162,14 @@ class Indicator(Fact):
     unit: str = ""
     qualifier: str | None = None
     period: str | None = None
+    unit_label: Label | None = None  # the unit as the document words it: ("jeunes entrepreneurs", "fr")
 
     def to_json(self, unit_labels: dict[str, str]) -> dict[str, Any]:
         return {
             "id": self.id,
             "about": self.about,
             "value": float(self.value) if self.value != self.value.to_integral() else int(self.value),
-            "unit": unit_labels.get(self.unit, self.unit),
+            "unit": self.unit_label[0] if self.unit_label else unit_labels.get(self.unit, self.unit),
             "unitId": self.unit,
             "qualifier": self.qualifier,
             "period": self.period,
@@ -380,6 +381,8 @@ class GraphWriter:
         self.add(node, RDF.type, COOPKG.Indicator)
         self.add(node, COOPKG.value, decimal_literal(indicator.value))
         self.add(node, COOPKG.unit, NamedNode(indicator.unit))
+        if indicator.unit_label:
+            self.add(node, COOPKG.unitLabel, Literal(indicator.unit_label[0], language=indicator.unit_label[1]))
         if indicator.about:
             self.add(node, COOPKG.about, NamedNode(indicator.about))
         if indicator.qualifier:

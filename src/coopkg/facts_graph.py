@@ -142,7 +142,8 @@ def extraction_json(doc_iri: str, triples: list[Triple], context: list[Triple]) 
                     "id": fact,
                     "about": graph.one(fact, COOPKG.about),
                     "value": _number(graph.one(fact, COOPKG.value) or "0"),
-                    "unit": next(
+                    "unit": graph.one(fact, COOPKG.unitLabel)
+                    or next(
                         (unit_labels[k] for k in (language, "fr", "en", "ar") if k in unit_labels), local_name(unit)
                     ),
                     "unitId": unit,

@@ -68,7 +68,8 @@ def assemble(doc: Doc) -> Extraction:
         about = iri(doc, fact.about) if fact.about and fact.about in evidence else None
         indicator = Indicator(id=fact_id(doc.minter, "indicator", about, fact.value, fact.unit, fact.qualifier,
                                          doc.doc_id if about is None else ""),
-                              about=about, value=fact.value, unit=fact.unit, qualifier=fact.qualifier)  # fmt: skip
+                              about=about, value=fact.value, unit=fact.unit, qualifier=fact.qualifier,
+                              unit_label=(fact.unit_label, doc.language) if fact.unit_label else None)  # fmt: skip
         indicator.add_evidence(*fact.evidence)
         extraction.indicators.append(indicator)
     extraction.units = sorted((Unit(id=u, label=label, lang=lang, known=known) for u, (label, lang, known)

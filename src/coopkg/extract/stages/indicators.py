@@ -58,7 +58,9 @@ def _sentence_indicators(doc: Doc, index: int, sentence: Sentence) -> None:
         unit = _unit(doc, tokens, first, lex, sentence.language)
         if unit is None:
             continue
-        unit_iri, unit_end, unit_conf, label = unit
+        unit_iri, unit_end, unit_conf, _ = unit
+        # The unit as written, from its first word to its end: "jeunes entrepreneurs", "vocational teachers".
+        label = doc.text[tokens[first].start : unit_end]
         if q.words and unit_conf < 0.8:
             continue  # "les deux parties": a count in words needs a known unit
         if q.scaled and q.value >= 1_000_000 and unit_conf < 0.8:
