@@ -14,7 +14,7 @@ from coopkg.extract.text import fold
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # A figure: grouped thousands ("880 490.79", "1,200", "4.560") or plain ("66729", "12,5").
-_FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:[ \u202f\u00a0.,٬]\d{3})+(?:[.,٫]\d+)?|\d+(?:[.,٫]\d+)?)(?![\d])"
+_FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:(?:[ \u202f\u00a0.,٬]|\.\s)\d{3})+(?:[.,٫]\d+)?|\d+(?:[.,٫]\d+)?)(?![\d])"
 
 SCALES: dict[str, int] = {
     "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
@@ -100,7 +100,7 @@ class Quantity:
 def parse_figure(raw: str, language: str) -> Decimal | None:
     """'880 490.79' → 880490.79, '12,5' (fr) → 12.5, '1,200' (en) → 1200, '4.560' (fr) → 4560."""
     s = raw.translate(_ARABIC_DIGITS).replace("٬", ",").replace("٫", ".")
-    s = re.sub(r"[ \u202f\u00a0]", "", s)
+    s = re.sub(r"[ \u202f\u00a0]", "", s)  # "35. 000" (a typing slip) reads as 35.000
     if "," in s and "." in s:
         # The last separator is the decimal one.
         decimal_sep = "," if s.rfind(",") > s.rfind(".") else "."

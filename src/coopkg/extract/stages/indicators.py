@@ -90,6 +90,11 @@ def _unit(doc: Doc, tokens: list[Token], first: int, lex: Locale, language: str)
                 found = doc.gazetteer.find_unit(tokens, first + skip)
                 if found is not None:
                     break
+    not_units = lex.words("indicators", "not_units")
+    if found is not None and (
+        tokens[first].folded in not_units or any(s in not_units for s in unit_stems(tokens[first].folded))
+    ):
+        return None  # "deux régions pilotes", "15 counties", "three agreements": what is covered, not a result
     if found is not None:
         entry, end_index = found
         if doc.text[tokens[end_index - 1].end : tokens[end_index - 1].end + 2] == "/h":
@@ -99,7 +104,6 @@ def _unit(doc: Doc, tokens: list[Token], first: int, lex: Locale, language: str)
         return entry.iri, tokens[end_index - 1].end, 0.85, label
     word = tokens[first]
     folded = word.folded
-    not_units = lex.words("indicators", "not_units")
     if (
         len(folded) < 3
         or folded in not_units
