@@ -583,11 +583,31 @@ def _refer_back(doc: Doc) -> None:
                 if index > event.sentence:
                     event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
                 break
+    only = _only_project(doc)
     for event in doc.fundings:
+        others = [e for e in doc.fundings if e is not event and e.funder == event.funder and e.funded == only]
+        # (When the funder gives that project money of its own, this sum is another: "59,5 millions" for the
+        # country, "51 millions" for its plan.)
+        if only is not None and event.funded not in doc.projects and event.funder != only and not others:
+            # "La Banque mondiale a octroyé 25 milliards à la Côte d'Ivoire … au cours du lancement du Projet
+            # création d'emplois jeunes": in a document about one named project, the money is for it.
+            event.recipient = event.recipient or event.funded
+            event.funded = only
         if event.funded is None:
             # Money the sentence does not place goes to its recipient, else to what the document is about.
             event.funded = event.recipient or doc.salient_project()
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+_NAMED = ("pattern:named-project", "pattern:quoted-project", "pattern:project-acronym", "pattern:described-project",
+          "pattern:name-acronym-project", "alias")  # fmt: skip
+
+
+def _only_project(doc: Doc) -> str | None:
+    """The one project the document names (an agreement or a purpose phrase is no name), if it names one."""
+    named = {m.key for m in doc.mentions if m.kind == PROJECT and m.method in _NAMED}
+    named = {k for k in named if doc.entities[k].type != "PartnershipAgreement"}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _merge(doc: Doc) -> None:

@@ -204,6 +204,8 @@ def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> t
     letters = [c.lower() for c in acronym if c.isupper()] or [c.lower() for c in acronym if c.isalpha()]
     for size in range(min(len(tokens), 14), 0, -1):
         window = tokens[-size:]
+        if window[0].folded in FUNCTION_WORDS:
+            continue  # "L'Union européenne (UE)": the article is not part of the name
         if any(c in _NAME_BREAK for t in window[:-1] for c in t.after):
             continue
         if not (window[0].text[:1].isupper() or window[0].folded in heads):
