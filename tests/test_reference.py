@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from coopkg.extract.gazetteer import Gazetteer
-from coopkg.extract.text import tokenize
+from coopkg.extract.text import name_tokens, tokenize
 from coopkg.iris import IriMinter
 from coopkg.rdfconv import to_rdflib_graph
 from coopkg.reference import ontology_triples, reference_triples
-from coopkg.terms import SKOS
+from coopkg.resources import reference_files
+from coopkg.terms import COOPKG, ORG, RDF, RDFS, SKOS
 from coopkg.validate import validate_graph
 
 BASE = "http://coopkg.test/"
@@ -28,6 +29,15 @@ def gazetteer(triples: list) -> Gazetteer:
     return Gazetteer.from_triples(triples)
 
 
+def _file_triples(name: str) -> list:
+    (path,) = [p for p in reference_files() if p.name == name]
+    return [q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE, base_iri=BASE)]
+
+
+def _subjects(triples: list) -> set[str]:
+    return {t.subject.value for t in triples}
+
+
 def test_relative_iris_resolve_against_the_base(triples: list) -> None:
     assert all(t.subject.value.startswith(BASE) for t in triples)
 
@@ -40,11 +50,13 @@ def test_one_preferred_label_per_language(triples: list) -> None:
 
 
 def test_organisations_are_trilingual_and_typed(gazetteer: Gazetteer) -> None:
+    curated = _subjects(_file_triples("organisations.ttl"))
     organisations = list(gazetteer.organisations())
-    assert len(organisations) >= 50
+    assert len(organisations) >= 200
     for org in organisations:
-        assert {"fr", "en", "ar"} <= set(org.labels), org.iri
         assert org.type != "Organisation", org.iri
+        if org.iri in curated:
+            assert {"fr", "en", "ar"} <= set(org.labels), org.iri
 
 
 @pytest.mark.parametrize("key", ["eu", "world-bank", "afdb", "isdb", "afd", "giz", "enabel", "aecid", "jica", "koica",
@@ -107,3 +119,118 @@ def test_reference_data_conforms_to_the_shapes(triples: list) -> None:
 
 def test_literal_types_are_strings_or_language_tagged(triples: list) -> None:
     assert all(not isinstance(t.object, Literal) or t.object.language or t.object.datatype for t in triples)
+
+
+# --- funders.ttl: the curated funders and actors of the field --------------------------------
+
+
+@pytest.fixture(scope="module")
+def funders() -> list:
+    return _file_triples("funders.ttl")
+
+
+def _organisation_classes() -> set[str]:
+    """The ontology's subclasses of coopkg:Organisation, at any depth."""
+    parents: dict[str, set[str]] = {}
+    for t in ontology_triples():
+        if t.predicate == RDFS.subClassOf:
+            parents.setdefault(t.subject.value, set()).add(t.object.value)
+    found: set[str] = set()
+    frontier = {COOPKG.Organisation.value}
+    while frontier:
+        frontier = {c for c, ps in parents.items() if ps & frontier} - found
+        found |= frontier
+    return found
+
+
+def test_funders_are_loaded_with_the_reference_data(triples: list, funders: list) -> None:
+    assert len(_subjects(funders)) >= 150
+    assert _subjects(funders) <= _subjects(triples)
+
+
+def test_every_funder_has_an_ontology_class_and_an_english_name(funders: list) -> None:
+    classes = _organisation_classes()
+    assert {"DevelopmentBank", "DevelopmentAgency", "CivilSocietyOrganisation"} <= {c.split("#")[-1] for c in classes}
+    for subject in _subjects(funders):
+        types = {t.object.value for t in funders if t.subject.value == subject and t.predicate == RDF.type}
+        english = [t for t in funders if t.subject.value == subject and t.predicate == SKOS.prefLabel
+                   if t.object.language == "en"]  # fmt: skip
+        assert len(types & classes) == 1, subject
+        assert english, subject
+
+
+def test_most_funders_are_named_in_three_languages(funders: list) -> None:
+    languages: dict[str, set[str]] = {}
+    for t in funders:
+        if t.predicate == SKOS.prefLabel:
+            languages.setdefault(t.subject.value, set()).add(t.object.language)
+    trilingual = [s for s, langs in languages.items() if {"fr", "en", "ar"} <= langs]
+    bilingual = [s for s, langs in languages.items() if len(langs) >= 2]
+    assert len(trilingual) >= 0.6 * len(languages)
+    assert len(bilingual) >= 0.9 * len(languages)
+
+
+def test_no_name_of_an_organisation_belongs_to_another_entry(triples: list) -> None:
+    """After the gazetteer's normalisation, a name links to one entry: no organisation shares a name with
+    another organisation or a place, within a file or across files."""
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for t in triples:
+        if t.predicate in (SKOS.prefLabel, SKOS.altLabel):
+            owners.setdefault(name_tokens(t.object.value), set()).add(t.subject.value)
+    shared = {key: iris for key, iris in owners.items() if len(iris) > 1 and any("/organisation/" in i for i in iris)}
+    assert shared == {}
+
+
+@pytest.mark.parametrize(
+    ("window", "parent"),
+    [("ida", "world-bank"), ("ibrd", "world-bank"), ("miga", "world-bank"), ("adf", "afdb"),
+     ("transition-support-facility", "adf"), ("icd", "isdb"), ("proparco", "afd"), ("deg", "kfw"),
+     ("boad", "uemoa"), ("aga-khan-foundation-canada", "aga-khan-foundation")],
+)  # fmt: skip
+def test_windows_and_branches_point_to_their_parent(triples: list, window: str, parent: str) -> None:
+    child = NamedNode(f"{BASE}id/organisation/{window}")
+    parents = [t.object.value for t in triples if t.subject == child and t.predicate == ORG.subOrganizationOf]
+    assert parents == [f"{BASE}id/organisation/{parent}"]
+
+
+# Sentences quoted in issue 10 from real articles, then sentences of the genre naming new entries.
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Ce projet bénéficie d'un financement de 26 millions de dollars de la Facilité d'appui à la transition (FAT) "
+         "de la BAD", ["transition-support-facility", "transition-support-facility", "afdb"]),
+        ("Le reste, soit 13,2 millions de dollars, provient du Fonds africain de développement", ["adf"]),
+        ("Deux accords de prêt de 46 milliards FCFA ont été conclus entre la Côte d'Ivoire et la Banque Ouest "
+         "Africaine de Développement (BOAD)", ["region/CI", "boad", "boad"]),
+        ("قرض من البنك الدولي للإنشاء والتعمير بقيمة 393 مليون دولار", ["ibrd"]),
+        ("AKFC is contributing $1.8 million", ["aga-khan-foundation-canada"]),
+        ("will be financed by the World Bank as an IDA loan of $210 million", ["world-bank", "ida"]),
+        ("avec l'appui de l'Agence universitaire de la Francophonie, de l'UEMOA et de la Fondation Aga Khan Canada",
+         ["auf", "uemoa", "aga-khan-foundation-canada"]),
+        ("La Fondation des États-Unis pour le développement de l’Afrique (USADF) et Proparco", ["usadf", "usadf", "proparco"]),
+        ("un prêt de la Banque d'investissement et de développement de la CEDEAO (BIDC) et un don du Fonds mondial "
+         "de lutte contre le sida, la tuberculose et le paludisme", ["ebid", "ebid", "global-fund"]),
+        ("a grant from the Bill & Melinda Gates Foundation and the Global Partnership for Education (GPE)",
+         ["gates-foundation", "gpe", "gpe"]),
+        ("China Exim Bank, the Norwegian Refugee Council and UN-Habitat signed", ["china-eximbank", "nrc", "un-habitat"]),
+        ("بتمويل من الصندوق الكويتي ومركز الملك سلمان للإغاثة والأعمال الإنسانية والأونروا",
+         ["kuwait-fund", "ksrelief", "unrwa"]),
+        ("وقعت الوكالة الدولية لضمان الاستثمار وصندوق التنمية الأفريقي ومؤسسة قطر الخيرية",
+         ["miga", "adf", "qatar-charity"]),
+        ("منحة من المؤسسة الدولية للتنمية وبنك التنمية الأفريقي لفائدة اتحاد المغرب العربي",
+         ["ida", "afdb", "arab-maghreb-union"]),
+        ("أعلن صندوق “التعليم لا يمكن أن ينتظر” والجماعة الإنمائية للجنوب الأفريقي (سادك)",
+         ["education-cannot-wait", "sadc", "sadc"]),
+    ],
+)  # fmt: skip
+def test_gazetteer_finds_funders_in_each_language(gazetteer: Gazetteer, text: str, keys: list[str]) -> None:
+    expected = [BASE + "id/" + (k if k.startswith("region/") else "organisation/" + k) for k in keys]
+    assert [m.entry.iri for m in gazetteer.find(tokenize(text))] == expected
+
+
+@pytest.mark.parametrize("text", ["Health care workers near the camp heard an echo", "the aid was a fad",
+                                  "le cerf et la biche", "un produit bio", "les PME de la région",
+                                  "la Banque islamique du Sénégal", "le premier fonds mondial consacré à l'éducation",
+                                  "direct aid to farmers", "technical education for employment"])  # fmt: skip
+def test_common_words_and_phrases_are_not_funders(gazetteer: Gazetteer, text: str) -> None:
+    assert [m for m in gazetteer.find(tokenize(text)) if m.entry.kind == "organisation"] == []
