@@ -36,9 +36,10 @@ def names(doc: Doc) -> Doc:
         else:
             _acronym_names(doc, index, sentence)
             _acronym_first_names(doc, index, sentence)
-            _head_word_names(doc, index, sentence)
             if sentence.language == "en":
-                _english_names(doc, index, sentence)
+                _english_names(doc, index, sentence)  # heads anywhere: "Red River College", "Ministry of Health"
+            else:
+                _head_word_names(doc, index, sentence)
     _subdivisions_of_named_countries(doc)
     return doc
 
@@ -310,39 +311,70 @@ _EN_REMITS = re.compile(r"(?:,\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*,?\s+an
 _EN_SKIP_FIRST = {"The", "A", "An", "This", "Its", "These", "Their", "His", "Her", "Our", "Mr", "Mrs", "Ms", "Dr"}
 
 
+_EN_CONNECTORS = {"of", "for", "the", "and", "&", "de", "du", "des", "on"}
+
+
+def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
+    """Spans of capitalised words and the connectors between them ("Kenya Institute of Highways and
+    Building Technology"), cut at punctuation; a ministry may list its remits after commas."""
+    runs: list[tuple[int, int]] = []
+    tokens = sentence.tokens
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].text[:1].isupper():
+            i += 1
+            continue
+        j = i
+        last = i
+        while j + 1 < len(tokens):
+            gap = text[tokens[j].end : tokens[j + 1].start]
+            nxt = tokens[j + 1]
+            remits = gap == ", " and re.match(r"(?:Ministry|Department)\b", text[tokens[i].start :]) and nxt.is_capitalised
+            if gap not in (" ", "-", "’s ", "'s ", " & ") and not remits:
+                break
+            if nxt.text[:1].isupper() or nxt.text[:1].isdigit() and last == j:
+                last = j + 1
+            elif nxt.text.lower() not in _EN_CONNECTORS:
+                break
+            j += 1
+        runs.append((tokens[i].start, tokens[last].end))
+        i = last + 1
+    return runs
+
+
 def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
     """ "the West African Development Bank", "Red River College", "Aga Khan Foundation Canada",
-    "Department of Foreign Affairs, Trade and Development": a longer name replaces a shorter
-    reference one inside it (the African Development Bank in the West African one)."""
+    "Department of Foreign Affairs, Trade and Development": capitalised words around a head noun; a
+    longer name replaces a shorter reference one inside it (the African Development Bank in the West
+    African one)."""
     lex = locale("en")
     nouns = lex.pattern("projects", "nouns")
     words = re.findall(r"[A-Za-z][\w’'-]*", sentence.text)
     if len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
         return  # a Title Case headline: every word looks like a name ("AfDB Group Approves USD 108 million …")
-    for match in _EN_NAME.finditer(sentence.text):
-        raw = match.group("name")
-        start = sentence.start + match.start("name")
+    heads = re.compile(rf"\b(?:{_EN_HEADS})\b")
+    for run_start, run_end in _english_runs(sentence, doc.text):
+        start, raw = run_start, doc.text[run_start:run_end]
         owner = re.search(r"['’]s\s", raw)
         if owner is not None:
             # "the African Development Bank Group’s Board": the owner is the organisation.
             before, after = raw[: owner.start()], raw[owner.end() :]
-            start = start if re.search(rf"\b(?:{_EN_HEADS})\b", before) else start + owner.end()
-            raw = before if re.search(rf"\b(?:{_EN_HEADS})\b", before) else after
-        if re.match(r"(?:Ministry|Department)\s+of\b", raw):
-            remits = _EN_REMITS.match(sentence.text, match.end("name"))
-            if remits and "," in remits.group():
-                raw += remits.group()
+            start = start if heads.search(before) else start + owner.end()
+            raw = before if heads.search(before) else after
+        if not heads.search(raw):
+            continue
         for part_start, part in _split_coordinated(start, raw):
             words = part.split()
             while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
                 part_start += len(words[0]) + 1
                 words = words[1:]
-            while words and fold(words[-1].rstrip(".")) in FUNCTION_WORDS:
+            while words and fold(words[-1].rstrip(".,")) in FUNCTION_WORDS:
                 words = words[:-1]
-            name = " ".join(words)
+            name = " ".join(words).rstrip(",")
             if name.endswith(".") and not re.search(r"\b(?:[A-Z]\.){2,}$", name):
                 name = name[:-1]
-            _english_name(doc, index, sentence, part_start, name, nouns)
+            if heads.search(name):
+                _english_name(doc, index, sentence, part_start, name, nouns)
 
 
 def _split_coordinated(start: int, name: str) -> list[tuple[int, str]]:
