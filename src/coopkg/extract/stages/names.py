@@ -16,7 +16,7 @@ from functools import cache
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention, capitalise
 from coopkg.extract.lexicon import Locale, locale
 from coopkg.extract.stages import arabic_names, states
-from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold
+from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold, tokenize
 
 ACRONYM = r"[A-Z][A-Za-z0-9&]*[A-Z0-9](?:[-/][A-Z0-9][A-Za-z0-9]*)*"
 _ACRONYM_RE = re.compile(ACRONYM)
@@ -259,6 +259,13 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
                 capitals and lower and not word.is_capitalised and word.folded not in FUNCTION_WORDS
             ):
                 break  # "la délégation de l'OFPPT a eu": a verb; after a capitalised word the name is over
+            if lower and j == i + 1 and word.folded not in {"de", "des", "du", "d", "pour", "charge", "delegue"} \
+                    and not _ADJECTIVE.fullmatch(word.text):  # fmt: skip
+                break  # "le ministère sur Facebook": a lower-case head takes its complement at once
+            if word.folded in {"a", "en", "au", "aux"} and (
+                j + 1 < len(tokens) and (tokens[j + 1].text[:1].isdigit() or _is_place(doc, tokens[j + 1]))
+            ):
+                break  # "la Banque à Francfort", "Groupe de la Banque à 74 millions": a place or a figure follows
             if nouns.fullmatch(word.text):
                 # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
                 last, content, capitals = cut, cut_content, cut_capitals
@@ -282,11 +289,28 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
         if content >= 2 and (capital or capitals):
             start, end = token.start, tokens[last].end
             free = not doc.overlapping(start, end, (PROJECT,)) and doc.overlapping(start, end, (ORGANISATION,)) is None
-            if free and not _is_project_context(doc, sentence, start):
+            # "la Banque islamique" after "la Banque islamique de développement": a short form, not a new name.
+            short = last - i <= 2 and _starts_a_known_name(doc, text[start:end])
+            if free and not short and not _is_project_context(doc, sentence, start):
                 add_organisation(doc, index, start, end, sentence.language, "pattern:head-word", 0.65)
             i = last + 1
             continue
         i += 1
+
+
+def _starts_a_known_name(doc: Doc, name: str) -> bool:
+    words = [fold(t.text) for t in tokenize(name)]
+    for entity in doc.entities.values():
+        if entity.kind == ORGANISATION:
+            for label in (entity.label, *(a for a, _ in entity.alt)):
+                other = [fold(t.text) for t in tokenize(label)]
+                if len(other) > len(words) and other[: len(words)] == words:
+                    return True
+    return False
+
+
+def _is_place(doc: Doc, token: Token) -> bool:
+    return any(m.kind == REGION and m.start <= token.start < m.end for m in doc.mentions)
 
 
 def _lower_complement(tokens: list[Token], j: int) -> bool:
@@ -329,10 +353,12 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
         while j + 1 < len(tokens):
             gap = text[tokens[j].end : tokens[j + 1].start]
             nxt = tokens[j + 1]
-            remits = gap == ", " and re.match(r"(?:Ministry|Department)\b", text[tokens[i].start :]) and nxt.is_capitalised
+            remits = (
+                gap == ", " and re.match(r"(?:Ministry|Department)\b", text[tokens[i].start :]) and nxt.is_capitalised
+            )
             if gap not in (" ", "-", "’s ", "'s ", " & ") and not remits:
                 break
-            if nxt.text[:1].isupper() or nxt.text[:1].isdigit() and last == j:
+            if nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and last == j):
                 last = j + 1
             elif nxt.text.lower() not in _EN_CONNECTORS:
                 break
