@@ -176,6 +176,8 @@ def _sentence_events(
         funded = _funded(doc, index, sentence, lex, money.end, act, recipient)
         for funder, amount in _shares(doc, funders, moneys, money):
             _add(doc, index, sentence, funder, funded, recipient, amount, kind, f"event:{act.form}:{lex.code}")
+    if not moneys and index > 0:
+        _figure_before(doc, index, sentence, lex, acts)
     # Acts with no figure: "financé par l'Union européenne", "with support from the EU", "X cofinanceront".
     finance = lex.pattern("fundings", "finance_verbs")
     for act in acts:
@@ -199,6 +201,23 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _figure_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
+    """ "Un montant de 2 millions d'euros. C'est la contribution de l'Union européenne au Fonds …": the
+    figure of the sentence before, stated with no act, is the money this sentence's act names."""
+    previous = doc.money.get(index - 1, [])
+    used = {(e.amount.start if e.amount else -1) for e in doc.fundings}
+    free = [q for q in previous if q.start not in used]
+    noun = next((a for a in acts if a.form == "noun"), None)
+    if len(free) != 1 or noun is None:
+        return
+    funders = orgs_after(doc, noun.end, sentence, lex, states=True, money_between=False, limit=14)
+    if not funders or not re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[noun.end : funders[0].start], re.I):
+        return
+    recipient = _recipient(doc, sentence, lex, None, noun, funders)
+    funded = _funded(doc, index, sentence, lex, noun.end, noun, recipient)
+    _add(doc, index, sentence, funders[0], funded, recipient, free[0], noun.kind, f"event:figure-before:{lex.code}")
 
 
 def _financing_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: Act) -> None:

@@ -66,9 +66,12 @@ def government(doc: Doc, code: str, name: str, lang: str) -> Entity:
     key = government_key(code)
     entity = doc.entities.get(key)
     if entity is None:
-        entity = Entity(key, ORGANISATION, name, lang, "GovernmentBody", False, country=code)
+        # Named as the country is ("Royaume-Uni", "اليابان"), whatever phrase first names its government.
+        country = doc.gazetteer.get(doc.minter.region(code).value)
+        label, label_lang = country.label(doc.language) if country is not None else (name, lang)
+        entity = Entity(key, ORGANISATION, label, label_lang, "GovernmentBody", False, country=code)
         doc.entities[key] = entity
-    elif name != entity.label and (name, lang) not in entity.alt:
+    if name != entity.label and (name, lang) not in entity.alt:
         entity.alt.append((name, lang))
     return entity
 
