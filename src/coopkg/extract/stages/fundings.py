@@ -60,6 +60,8 @@ def fundings(doc: Doc) -> Doc:
         if section is not None and not _BULLET.match(doc.text, _line_start(doc, sentence.start)):
             section = None
         acts = _acts(doc, sentence, lex)
+        if not acts and index == 0:
+            acts = _headline_act(doc, sentence, lex)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
@@ -91,6 +93,20 @@ def _header(doc: Doc, sentence: Sentence) -> Mention | None:
     for m in orgs:
         rest = rest.replace(doc.text[m.start : m.end], " ")
     return orgs[0] if not re.sub(r"[\s():–-]", "", rest) else None
+
+
+def _headline_act(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
+    """A headline without a verb: "40 مليون يورو لدعم التعليم في لبنان من الاتحاد الأوروبي", "191 milliards de
+    Fcfa de l'UE pour …": a figure and a funder after "de"/"from"/"من" make the act."""
+    money = doc.money.get(0, [])
+    if len(money) != 1:
+        return []
+    after = [m for m in doc.in_sentence(sentence, ORGANISATION) if m.start >= money[0].end]
+    for m in after:
+        if re.search(r"(?:^|\s)(?:de\s+la|de\s+l['’]|du|des|de|d['’]|from(?:\s+the)?|من)\s*$", doc.text[money[0].end : m.start]) and \
+                _funder_like(doc, m):  # fmt: skip
+            return [Act(money[0].start, money[0].end, "noun", "unspecified")]
+    return []
 
 
 def _resolve_dinars(doc: Doc) -> None:
@@ -256,7 +272,13 @@ def _funders_of_money(
     # 0. "…، وآلية تسهيلات التمويل الميسر بقيمة 7 ملايين دولار", "la BEI, à hauteur de 45 millions"
     links = lex.pattern("fundings", "amount_links")
     before = org_before(doc, sentence, money.start)
-    if before is not None and links.fullmatch(doc.text[before.end : money.start]) and \
+    # ("… قطاع التعليم في لبنان بقيمة 40 مليون": a place where the money goes is no funder.)
+    located = (
+        before is not None
+        and doc.is_state(before.key)
+        and lex.pattern("places", "locative").search(doc.text[max(sentence.start, before.start - 12) : before.start])
+    )
+    if before is not None and links.fullmatch(doc.text[before.end : money.start]) and not located and \
             not _is_recipient_position(doc, sentence, lex, before.start) and before.end > act.start - _WINDOW:  # fmt: skip
         return [acting(doc, before)]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
@@ -274,8 +296,9 @@ def _funders_of_money(
     # 3. "la contribution de l'UE de 9 millions", "IDA loan of $210 million", "the World Bank's $5m grant"
     if act.form in {"noun", "agreement"}:
         found = orgs_after(doc, act.end, sentence, lex, states=True, money_between=False, limit=14)
-        # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank": before or after the figure.
-        if found and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
+        # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank", "مساهمة إضافية من الاتحاد":
+        # before or after the figure, an adjective between.
+        if found and re.match(r"\s*(?:[^\W\d_]+\s+)?(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
                 and not _is_recipient_position(doc, sentence, lex, found[0].start):  # fmt: skip
             return found
         before = org_before(doc, sentence, act.start)
