@@ -614,7 +614,11 @@ def _refer_back(doc: Doc) -> None:
             start = sentence.start + (refer.end() if refer else 0)
             named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
             if index > event.sentence and not named:
-                phrase = _phrase_project(doc, index, sentence, lex, start) if refer else None
+                # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
+                cue = (
+                    lex.pattern("fundings", "purpose_markers").search(doc.text, start, sentence.end) if refer else None
+                )
+                phrase = _phrase_project(doc, index, sentence, lex, cue.end() if cue else start) if refer else None
                 if phrase is not None:
                     event.funded = phrase
                     event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))

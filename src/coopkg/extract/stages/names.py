@@ -299,13 +299,16 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
 
 
 def _starts_a_known_name(doc: Doc, name: str) -> bool:
+    """The words begin a longer name of an organisation: one of its labels, or how the document wrote it."""
     words = [fold(t.text) for t in tokenize(name)]
-    for entity in doc.entities.values():
-        if entity.kind == ORGANISATION:
-            for label in (entity.label, *(a for a, _ in entity.alt)):
-                other = [fold(t.text) for t in tokenize(label)]
-                if len(other) > len(words) and other[: len(words)] == words:
-                    return True
+    labels = [
+        label for e in doc.entities.values() if e.kind == ORGANISATION for label in (e.label, *(a for a, _ in e.alt))
+    ]
+    labels += [doc.text[m.start : m.end] for m in doc.mentions if m.kind == ORGANISATION]
+    for label in labels:
+        other = [fold(t.text) for t in tokenize(label)]
+        if len(other) > len(words) and other[: len(words)] == words:
+            return True
     return False
 
 

@@ -101,6 +101,9 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         if doc.overlapping(noun_start, sentence.start + noun.end(), (PROJECT,)):
             continue
         quoted = _QUOTED.search(after[:120])
+        proper_first = _PROPER.match(after) if re.match(r"\s*[A-Z]", after) else None
+        if quoted and proper_first and re.fullmatch(r"\s*\(\s*", after[proper_first.end("name") : quoted.start()]):
+            quoted = None  # "le Projet Mosala (« Travail »)": the name, then its translation
         if quoted and not re.search(r"[.;]", after[: quoted.start()]):
             start = sentence.start + noun.end() + quoted.start("name")
             end = sentence.start + noun.end() + quoted.end("name")
@@ -272,7 +275,12 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         name = " ".join(words)
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
+        bare = None
         if tail in _CAPITAL_TAILS:
+            end = sentence.start + match.end("tail")
+        elif tail in {"programme", "program", "project", "fund"}:
+            # "the Social Cash Transfer programme": the press writes the noun with the name; the name alone too.
+            bare = doc.text[start:end]
             end = sentence.start + match.end("tail")
         elif tail[0].isupper() or len(words) < 2:
             continue  # "the Saudi Fund", "the World Bank Facility": an organisation's word
@@ -281,7 +289,9 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         inside = doc.overlapping(start, end, (ORGANISATION,))
         if inside is not None and (inside.start, inside.end) == (start, end):
             continue
-        add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.8)
+        entity = add_project(doc, index, sentence, start, end, acronym_after(doc, end), "pattern:named-project", 0.8)
+        if bare and (bare, sentence.language) not in entity.alt:
+            entity.alt.append((bare, sentence.language))
 
 
 _EN_DESCRIBED = re.compile(
