@@ -195,8 +195,11 @@ class Gazetteer:
                     best, best_rank = (candidate[0], j, candidate[1]), rank
             if j >= len(tokens):
                 continue
-            if j > i and _SEPARATOR.search(tokens[j - 1].after):
-                continue  # "Fès, Meknès" is two cities, not the region Fès-Meknès
+            initial = (
+                len(tokens[j - 1].text) == 1 and tokens[j - 1].text.isupper() and tokens[j - 1].after.strip() == "."
+            )
+            if j > i and _SEPARATOR.search(tokens[j - 1].after) and not initial:
+                continue  # "Fès, Meknès" is two cities, not the region Fès-Meknès ("U.S. Agency" is one name)
             forms = match_forms(tokens[j].text) if j == i else _inner_forms(tokens[j].text)
             if stem_first and j == i:
                 # "12 مركزا للتكوين", "3 centres de formation": the unit's head word in any number or case.

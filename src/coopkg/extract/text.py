@@ -261,6 +261,8 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
         last_word = re.split(r"[\s(«\"]+", before)[-1].lower() if before else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
+        if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", last_word):
+            continue  # "the U.S. Agency", "U.K. aid": initials, not the end of a sentence
         cuts.append(match.end())
     cuts.append(len(text))
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
