@@ -312,6 +312,8 @@ def _funders_of_money(
         if funders:
             return funders
     # 5. the subject: before the act ("la BAD a approuvé un prêt"); after it in verb-subject order
+    if act.form == "receive":
+        return []  # "the Nutrition programme has received €9 million": the subject is who receives
     subject = _subject(doc, sentence, lex, act, money)
     return [subject] if subject is not None else []
 

@@ -203,6 +203,17 @@ def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> t
     if not tokens:
         return None
     letters = [c.lower() for c in acronym if c.isupper()] or [c.lower() for c in acronym if c.isalpha()]
+    # First the window whose words' initials are the acronym's letters exactly ("le Maroc et le Millenium
+    # Challenge Corporation (MCC)" is the Corporation), then the longest that contains them in order.
+    for size in range(1, min(len(tokens), 14) + 1):
+        window = tokens[-size:]
+        content = [t for t in window if t.folded not in FUNCTION_WORDS]
+        if window[0].folded in FUNCTION_WORDS or not window[0].text[:1].isupper() or len(content) < 2:
+            continue
+        if any(c in _NAME_BREAK for t in window[:-1] for c in t.after):
+            break
+        if [t.folded[0] for t in content] == letters:
+            return window[0], window[-1]
     for size in range(min(len(tokens), 14), 0, -1):
         window = tokens[-size:]
         if window[0].folded in FUNCTION_WORDS:

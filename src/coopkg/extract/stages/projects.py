@@ -100,6 +100,15 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         noun_start = sentence.start + noun.start()
         if doc.overlapping(noun_start, sentence.start + noun.end(), (PROJECT,)):
             continue
+        if _plural(noun.group("noun")) and len(_QUOTED.findall(after)) >= 2:
+            # "deux projets stratégiques : «l'éducation et formation pour l'employabilité» et la «Productivité
+            # du foncier»": each quoted name of the list is a project.
+            for quoted in _QUOTED.finditer(after):
+                q_start = sentence.start + noun.end() + quoted.start("name")
+                q_end = sentence.start + noun.end() + quoted.end("name")
+                if not doc.overlapping(q_start, q_end, (PROJECT,)):
+                    add_project(doc, index, sentence, q_start, q_end, None, "pattern:quoted-project", 0.8)
+            continue
         quoted = _QUOTED.search(after[:120])
         proper_first = _PROPER.match(after) if re.match(r"\s*[A-Z]", after) else None
         if quoted and proper_first and re.fullmatch(r"\s*\(\s*", after[proper_first.end("name") : quoted.start()]):
@@ -123,6 +132,8 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
             raw = _TRAILING_GLUE.sub("", proper.group("name").strip())
             start = sentence.start + noun.end() + proper.start("name")
             end = start + len(raw)
+            if re.fullmatch(r"[IVX]{1,4}|\d{1,2}", raw):
+                start = sentence.start + noun.start()  # "Compact II", "Phase 2": the noun is part of the name
             if (
                 raw
                 and fold(raw) not in _COMMON
