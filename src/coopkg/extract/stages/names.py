@@ -350,6 +350,15 @@ _EN_SKIP_FIRST = {"The", "A", "An", "This", "Its", "These", "Their", "His", "Her
 
 
 _EN_CONNECTORS = {"of", "for", "the", "and", "&", "de", "du", "des", "on"}
+# Persons' titles end a run of capitalised words: "Planning Minister Imad Fakhoury and Member of the
+# Executive Council of the German Development Bank" names a person, then the Bank.
+_EN_TITLES = {"minister", "ministers", "member", "members", "director", "directors", "secretary", "general",
+              "ambassador", "president", "vice", "chairman", "chairperson", "chair", "ceo", "commissioner",
+              "governor", "deputy", "head", "chief", "officer", "manager", "representative", "coordinator", "mr",
+              "mrs", "ms", "dr", "prof", "professor", "excellency", "envoy", "spokesperson", "executive"}  # fmt: skip
+
+
+_MINISTRY = re.compile(r"(?:Ministry|Department)\b")
 
 
 def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
@@ -359,7 +368,7 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
     tokens = sentence.tokens
     i = 0
     while i < len(tokens):
-        if not tokens[i].text[:1].isupper():
+        if not tokens[i].text[:1].isupper() or tokens[i].text.lower() in _EN_TITLES:
             i += 1
             continue
         j = i
@@ -367,10 +376,10 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
         while j + 1 < len(tokens):
             gap = text[tokens[j].end : tokens[j + 1].start]
             nxt = tokens[j + 1]
-            remits = (
-                gap == ", " and re.match(r"(?:Ministry|Department)\b", text[tokens[i].start :]) and nxt.is_capitalised
-            )
+            remits = gap == ", " and _MINISTRY.match(text, tokens[i].start) and nxt.is_capitalised
             if gap not in (" ", "-", "’s ", "'s ", " & ") and not remits:
+                break
+            if nxt.text.lower() in _EN_TITLES:
                 break
             if nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and last == j):
                 last = j + 1
@@ -449,6 +458,8 @@ def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: st
         return
     if any(not (start <= m.start and m.end <= end) for m in inside):
         return  # it would cut through a name found already
+    if any(m.method.startswith("gazetteer") and " of " in doc.text[start : m.start] for m in inside):
+        return  # "the Executive Council of the German Development Bank": a body of a known organisation
     if any(m.kind == REGION and m.start == start and m.end == end for m in doc.mentions):
         return
     acronym = re.match(rf"\s*\((?P<acr>{ACRONYM})\)", doc.text[end : end + 20])

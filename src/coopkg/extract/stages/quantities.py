@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from coopkg.extract.dates import find_dates, find_durations
 from coopkg.extract.doc import Doc
+from coopkg.extract.lexicon import Locale
 from coopkg.extract.numbers import Quantity, find_quantities
 
 # What may stand between an amount and its restatement: a bracket, "soit", "environ", "أي ما يعادل"…
@@ -26,7 +27,12 @@ def quantities(doc: Doc) -> Doc:
         money: list[Quantity] = []
         counts: list[Quantity] = []
         previous: Quantity | None = None
+        lex = doc.lex(sentence)
         for q in found:
+            if not q.is_money and q.scaled and previous is not None and _same_money_kind(doc, lex, previous, q):
+                # "15 millions de dollars, dont 10 millions de crédit … et 5 millions de don": the
+                # figures of a breakdown take the currency of the sum they break down.
+                q = replace(q, currency=previous.currency)
             if q.is_money:
                 if previous is not None and _restates(doc.text[previous.end : q.start], equivalence):
                     continue
@@ -41,6 +47,18 @@ def quantities(doc: Doc) -> Doc:
         doc.durations[index] = tuple(replace(d, start=d.start + sentence.start, end=d.end + sentence.start)
                                      for d in find_durations(sentence.text))  # fmt: skip
     return doc
+
+
+_PART_BEFORE = re.compile(r"(?:dont|soit|,|et|including|of\s+which|and|منها|و)\s*$", re.IGNORECASE)
+
+
+def _same_money_kind(doc: Doc, lex: Locale, previous: Quantity, q: Quantity) -> bool:
+    if q.start - previous.end > 250:
+        return False
+    after = doc.text[q.end : q.end + 40]
+    follows_noun = any(re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{cue.pattern.pattern})", after, re.IGNORECASE)
+                       for cue in lex.money_nouns)  # fmt: skip
+    return follows_noun or bool(_PART_BEFORE.search(doc.text[max(0, q.start - 12) : q.start]))
 
 
 def _restates(gap: str, equivalence: re.Pattern[str]) -> bool:
