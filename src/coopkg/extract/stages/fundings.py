@@ -286,6 +286,15 @@ def _funders_of_money(
     genitive = after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.I)
     if genitive and not _is_recipient_position(doc, sentence, lex, after[0].start):
         return after
+    # 1b. "dont 10 millions de crédit concessionnel de l'IDA": the money noun right after the figure names
+    # the funder of that part, before any agent cue of the sentence.
+    if act.form == "noun" and 0 <= act.start - money.end <= 25:
+        found = [m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 40]
+        gap = doc.text[act.end : found[0].start] if found else ""
+        if found and re.fullmatch(
+            r"\s*(?:[^\W\d_]+\s+){0,4}?(?:de|d['’]|du|des|from|of|من)\s*(?:la\s+|l['’]|le\s+|les\s+|the\s+)?", gap, re.I
+        ):
+            return [acting(doc, found[0])]
     # 2. an agent cue near the figure: "… 5 millions d'euros, financé par l'UE", "… provient du FAD"
     for cue in sorted((a for a in acts if a.form == "agent"), key=lambda a: abs(a.start - money.end)):
         if abs(cue.start - money.end) > _WINDOW and abs(money.start - cue.end) > _WINDOW:
