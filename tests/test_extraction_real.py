@@ -104,6 +104,43 @@ CASES = [
 ]
 
 
+CASES += [
+    pytest.param(  # fr_banquemondiale_apprentissage_djibouti (batch-05): a sum and its parts, the parts
+        # without a currency word, each with its own funder after its money noun
+        "Le Projet pour l’élargissement des possibilités d’apprentissage qui sera mis en œuvre par le ministère de "
+        "l’éducation nationale est financé conjointement par la Banque mondiale à hauteur de 15 millions de dollars, "
+        "dont 10 millions de crédit concessionnel de l’IDA et 5 millions de don provenant du guichet pour les "
+        "réfugiés et leurs communautés d’accueil de l’IDA, 9,3 millions de cofinancement du Partenariat mondial "
+        "pour l’éducation.",
+        {
+            ("Banque mondiale", "Projet pour l'élargissement des possibilités d'apprentissage", 15e6, "USD"),
+            (
+                "Association internationale de développement",
+                "Projet pour l'élargissement des possibilités d'apprentissage",
+                10e6,
+                "USD",
+            ),
+            ("Banque mondiale", "Projet pour l'élargissement des possibilités d'apprentissage", 5e6, "USD"),
+            (
+                "Partenariat mondial pour l'éducation",
+                "Projet pour l'élargissement des possibilités d'apprentissage",
+                9.3e6,
+                "USD",
+            ),
+        },
+        id="fr-parts-of-a-sum",
+    ),
+    pytest.param(  # en_canada_akfc_aswan_skills (shared dev): a government by its name, a lower-case
+        # described programme, the funder right before its figure
+        "January 14, 2015 – Foreign Affairs Minister John Baird announced a new partnership between the Government "
+        "of Canada and Aga Khan Foundation Canada to roll out a skills development program for youth in Aswan, "
+        "Egypt.\nThe Government of Canada is providing $10.6 million.",
+        {("Canada", "Skills development program for youth in Aswan", 10.6e6, "USD")},
+        id="en-government-providing",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_funding_events_from_real_articles(extractor: Extractor, text: str, expected: set) -> None:
     assert fundings(extractor, text) == expected
@@ -116,6 +153,22 @@ def test_amounts_in_words_with_scales_inside(extractor: Extractor) -> None:
                                 "(أي ما يعادل حوالي 80 مليون دولار أمريكي)، للإسهام في تمويل مشروع إنشاء وتجهيز "
                                 "مدارس في جمهورية العراق.")  # fmt: skip
     assert found == {("الصندوق الكويتي للتنمية الاقتصادية العربية", "مشروع إنشاء وتجهيز مدارس", 23_500_000.0, "KWD")}
+
+
+def test_a_country_that_acts_is_also_an_organisation(extractor: Extractor) -> None:
+    # ar_kfw_taalim_filastin (batch-02): partners listed after "بالشراكة مع" act; a place named in passing does not.
+    found = extractor.extract_text("وذكر البيان أن الاتفاقية بقيمة 25 مليون يورو مقدمة من ألمانيا بالشراكة مع أيرلندا "
+                                   "وفنلندا والنرويج لدعم قطاع التعليم في فلسطين.", source="t.txt", doc_id="t").to_json()  # fmt: skip
+    organisations = {o["id"].rsplit("/", 1)[-1] for o in found["organisations"]}
+    assert {"government-ie", "government-fi", "government-no"} <= organisations
+    assert {"IE", "FI", "NO"} <= {r["id"].rsplit("/", 1)[-1] for r in found["regions"]}
+    assert "government-ps" not in organisations  # "في فلسطين": where, not who
+
+
+def test_initials_do_not_end_a_sentence(extractor: Extractor) -> None:
+    found = extractor.extract_text("The U.S. Agency for International Development (USAID) funds the program.",
+                                   source="t.txt", doc_id="t").to_json()  # fmt: skip
+    assert [o["id"].rsplit("/", 1)[-1] for o in found["organisations"]] == ["usaid"]
 
 
 def test_a_place_named_by_a_common_word_needs_its_country(extractor: Extractor) -> None:

@@ -10,7 +10,9 @@ from functools import lru_cache
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]")
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# A word: letters and digits, and the Arabic marks written on them (shadda, tanwin, tatweel), which
+# Unicode does not count as word characters: "النّرويج" and "برنامجًا" are one word each.
+_TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u064b-\u065f\u0670\u0640])*", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 

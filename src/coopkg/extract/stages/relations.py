@@ -40,7 +40,11 @@ def _acting_states(doc: Doc, sentence: Sentence) -> None:
         right = doc.text[m.end : min(sentence.end, m.end + 40)]
         beside = any(glue.match(doc.text[o.end : m.start]) or glue.match(doc.text[m.end : o.start])
                      for o in orgs if o.end <= m.start or m.end <= o.start)  # fmt: skip
-        listed = any(glue.match(doc.text[a[1] : m.start]) for a in acting_spans)
+        listed = any(
+            glue.match(doc.text[a[1] : m.start]) or (lex.code == "ar" and not doc.text[a[1] : m.start].strip()
+                                                     and doc.text[m.start] == "و")
+            for a in acting_spans
+        )  # fmt: skip
         if before.search(left) or after.search(right) or beside or listed:
             acting(doc, m)
             acting_spans.append((m.start, m.end))
