@@ -1,7 +1,7 @@
 # coopkg: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
 #                print who funded what, then serve on http://127.0.0.1:8000
-#   make test  - dev dependencies, lint, Dockerfile check, the whole test suite
+#   make test  - dev dependencies, the pages' assets, Chromium, lint, Dockerfile check, the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test install dev lint bench score clean
+ASSETS := src/coopkg/web/static/vendor/versions.json
+
+.PHONY: run test install dev assets browser lint bench score clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +23,26 @@ $(DEV_STAMP): $(STAMP)
 	$(PIP) install -c constraints.txt -e '.[dev]'
 	touch $@
 
+# The pages' third-party assets (YASGUI, d3, world-atlas, swagger-ui, Redoc), pinned in
+# assets/package-lock.json, installed with `npm ci` and copied into the package (never into git).
+$(ASSETS): assets/package.json assets/package-lock.json assets/build.mjs
+	cd assets && npm ci --no-audit --no-fund --ignore-scripts --omit=peer --loglevel=error
+	node assets/build.mjs
+
+assets: $(ASSETS)
+
+# The browser tests drive Debian's Chromium (Playwright is given its path): installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=""; if [ "$$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium could not be installed: the browser tests need it" >&2; exit 1; }
+
 install: $(STAMP)
 
 dev: $(DEV_STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(ASSETS)
 	$(BIN)/coopkg ingest --if-empty data/corpus
 	$(BIN)/coopkg query --name who-funded-what
 	$(BIN)/coopkg serve --host 127.0.0.1 --port 8000
@@ -35,7 +52,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/hadolint Dockerfile
 
-test: lint
+test: lint $(ASSETS) browser
 	$(BIN)/pytest -q
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared
@@ -51,4 +68,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction_speed.py
 
 clean:
-	rm -rf $(VENV) data/store data/store-snapshots .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/store data/store-snapshots .pytest_cache .ruff_cache assets/node_modules src/coopkg/web/static/vendor

@@ -1,0 +1,44 @@
+// Copies the files coopkg's pages load from the installed (pinned, `npm ci`) packages into
+// src/coopkg/web/static/vendor/, where the service serves them under /static/vendor/.
+// Nothing here is fetched at run time and nothing built is kept in git.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const modules = join(here, "node_modules");
+const out = join(here, "..", "src", "coopkg", "web", "static", "vendor");
+
+// package -> files of it that the pages load (paths inside the package)
+const FILES = {
+  "@zazuko/yasgui": ["build/yasgui.min.js", "build/yasgui.min.css"],
+  "d3": ["dist/d3.min.js"],
+  "topojson-client": ["dist/topojson-client.min.js"],
+  "world-atlas": ["countries-50m.json"],
+  "swagger-ui-dist": ["swagger-ui-bundle.js", "swagger-ui.css"],
+  "redoc": ["bundles/redoc.standalone.js"],
+};
+
+// Redoc's side menu shows a logo from its CDN: the one request a page of ours would send
+// outside this server. Its <img> hides itself when it cannot load; an empty src loads nothing.
+const PATCHES = {
+  "redoc/bundles/redoc.standalone.js": [["https://cdn.redoc.ly/redoc/logo-mini.svg", ""]],
+};
+
+rmSync(out, { recursive: true, force: true });
+const versions = {};
+for (const [pkg, files] of Object.entries(FILES)) {
+  versions[pkg] = JSON.parse(readFileSync(join(modules, pkg, "package.json"), "utf8")).version;
+  for (const file of files) {
+    const target = join(out, pkg.replace("@", "").replace("/", "-"), file.split("/").pop());
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(modules, pkg, file), target);
+    for (const [from, to] of PATCHES[`${pkg}/${file}`] ?? []) {
+      const text = readFileSync(target, "utf8");
+      if (!text.includes(from)) throw new Error(`${pkg}/${file}: ${from} not found; update the patch`);
+      writeFileSync(target, text.split(from).join(to));
+    }
+  }
+}
+writeFileSync(join(out, "versions.json"), JSON.stringify(versions, null, 2) + "\n");
+console.log(`assets: ${Object.keys(versions).length} packages into ${out}`);
