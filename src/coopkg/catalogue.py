@@ -88,11 +88,19 @@ class Catalogue:
         self._lock = threading.Lock()
         self._orgs: dict[str, Named] | None = None
         self._projects: dict[str, Named] | None = None
+        self._places: dict[str, Named] | None = None
+        self._documents: dict[str, Named] | None = None
+        self._participations: dict[str, list[tuple[str, str]]] | None = None
+        self._texts: dict[str, str] = {}
 
     def invalidate(self) -> None:
         with self._lock:
             self._orgs = None
             self._projects = None
+            self._places = None
+            self._documents = None
+            self._participations = None
+            self._texts = {}
 
     # -- indexes -----------------------------------------------------------------------------------
 
@@ -125,6 +133,63 @@ class Catalogue:
             specific = sorted(types[iri] - {"Organisation", "Project"}) or sorted(types[iri])
             item.type = specific[0] if specific else ""
         return found
+
+    def places_index(self) -> dict[str, Named]:
+        """Every place of the gazetteer and the documents: labels, type, ``isoCode``, ``broader``."""
+        with self._lock:
+            if self._places is None:
+                self._places = _places(internal_query("places").run(self.repo).rows())
+            return self._places
+
+    def documents_index(self) -> dict[str, Named]:
+        """Documents by the graph that holds them (``extra``: document, identifier, language, source)."""
+        with self._lock:
+            if self._documents is None:
+                found: dict[str, Named] = {}
+                for row in internal_query("document-graphs").run(self.repo).rows():
+                    doc = Named(row["document"].value, "Document")
+                    if "title" in row:
+                        doc.labels[row["language"].value] = row["title"].value
+                    doc.extra = {"graph": row["g"].value, "identifier": row["identifier"].value,
+                                 "language": row["language"].value,
+                                 "source": row["source"].value if "source" in row else None}  # fmt: skip
+                    found[row["g"].value] = doc
+                self._documents = found
+            return self._documents
+
+    def participations(self) -> dict[str, list[tuple[str, str]]]:
+        """Project → (organisation, role) for every participation."""
+        with self._lock:
+            if self._participations is None:
+                found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+                for row in internal_query("participations").run(self.repo).rows():
+                    found[row["project"].value].append((row["organisation"].value, row["role"].value))
+                self._participations = dict(found)
+            return self._participations
+
+    def document_text(self, document: str) -> str:
+        """A document's text (kept until the next write: quotes are shown in their sentences)."""
+        with self._lock:
+            cached = self._texts.get(document)
+        if cached is not None:
+            return cached
+        rows = list(internal_query("document-text").run(self.repo, {"document": document}).rows())
+        text = rows[0]["text"].value if rows else ""
+        with self._lock:
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[document] = text
+        return text
+
+    def evidence_in(self, document: str) -> list[dict[str, Any]]:
+        """Every quote a document holds: the fact it supports, the fact's kind, the offsets."""
+        found: dict[str, dict[str, Any]] = {}
+        for row in internal_query("evidence-in-document").run(self.repo, {"document": document}).rows():
+            item = found.setdefault(row["evidence"].value, {
+                "evidence": row["evidence"].value, "fact": row["fact"].value, "types": set(),
+                "start": int(row["start"].value), "end": int(row["end"].value)})  # fmt: skip
+            item["types"].add(local_name(row["type"].value))
+        return sorted(found.values(), key=lambda e: (e["start"], -e["end"]))
 
     # -- organisations --------------------------------------------------------------------------
 
@@ -190,19 +255,7 @@ class Catalogue:
     # -- places, indicators, fundings ---------------------------------------------------------------
 
     def regions(self) -> list[Named]:
-        found: dict[str, Named] = {}
-        for row in internal_query("regions").run(self.repo).rows():
-            iri = row["region"].value
-            item = found.setdefault(iri, Named(iri))
-            kind = local_name(row["type"].value)
-            if kind != "Region" or not item.type:
-                item.type = kind
-            if "pref" in row:
-                item.labels[row["pref"].language or ""] = row["pref"].value
-            if "code" in row:
-                item.extra["isoCode"] = row["code"].value
-            if "broader" in row:
-                item.extra.setdefault("broader", []).append(row["broader"].value)
+        found = _places(internal_query("regions").run(self.repo).rows())
         return sorted(found.values(), key=lambda r: r.label().casefold())
 
     def indicators(self) -> list[dict[str, Any]]:
@@ -252,3 +305,20 @@ class Catalogue:
             if "type" in row and not item.type:
                 item.type = local_name(row["type"].value)
         return item
+
+
+def _places(rows: Any) -> dict[str, Named]:
+    found: dict[str, Named] = {}
+    for row in rows:
+        iri = row["region"].value
+        item = found.setdefault(iri, Named(iri))
+        kind = local_name(row["type"].value)
+        if kind != "Region" or not item.type:
+            item.type = kind
+        if "pref" in row:
+            item.labels[row["pref"].language or ""] = row["pref"].value
+        if "code" in row:
+            item.extra["isoCode"] = row["code"].value
+        if "broader" in row and row["broader"].value not in item.extra.setdefault("broader", []):
+            item.extra["broader"].append(row["broader"].value)
+    return found

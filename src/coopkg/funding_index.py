@@ -187,17 +187,22 @@ class FundingIndex:
         return any(region in self.ancestors.get(place, {place}) for place in self.regions.get(funding.funded, ()))
 
     def totals_by_funder(self) -> list[dict[str, object]]:
-        """Sum of stated amounts per funder and currency (no conversion), largest first; kept between writes."""
+        """Sum of stated amounts per funder and currency (no conversion), largest first; fundings without
+        a stated amount in a row of their own (currency and total None); kept between writes."""
         cached = self._totals
         if cached is not None:
             return cached
-        totals: dict[tuple[str, str | None], list[Decimal | int]] = {}
+        # A funding without a stated amount has no currency: its row's total is None, never 0.
+        totals: dict[tuple[str, str | None], list[Decimal | int | None]] = {}
         with self._lock:
             for f in self.fundings.values():
-                entry = totals.setdefault((f.funder, f.currency), [Decimal(0), 0])
-                if f.amount is not None:
-                    entry[0] += f.amount
-                entry[1] += 1
+                stated = f.amount is not None and f.currency is not None
+                entry = totals.setdefault(
+                    (f.funder, f.currency if stated else None), [Decimal(0) if stated else None, 0]
+                )
+                if stated:
+                    entry[0] += f.amount  # type: ignore[operator]
+                entry[1] += 1  # type: ignore[operator]
         rows = [
             {"funder": funder, "currency": currency, "total": total, "fundings": count}
             for (funder, currency), (total, count) in totals.items()

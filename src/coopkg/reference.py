@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from coopkg.iris import IriMinter
 from coopkg.resources import ontology_file, reference_files
@@ -38,3 +38,20 @@ def install(repo: Repository, minter: IriMinter) -> tuple[int, int]:
 
 def is_installed(repo: Repository, minter: IriMinter) -> bool:
     return repo.has_graph(minter.ontology_graph) and repo.has_graph(minter.reference_graph)
+
+
+def ontology_labels() -> dict[str, dict[str, str]]:
+    """Labels of the ontology's classes, properties and concepts, by language (rdfs:label, skos:prefLabel)."""
+    return _ontology_labels()
+
+
+@cache
+def _ontology_labels() -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for t in _ontology_triples():
+        if t.predicate.value in _LABELS and isinstance(t.object, Literal):
+            labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+    return labels
+
+
+_LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}

@@ -9,7 +9,8 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from coopkg.api.negotiate import choose
-from coopkg.catalogue import Catalogue, Named
+from coopkg.catalogue import Catalogue
+from coopkg.views import named_item
 
 T = TypeVar("T")
 
@@ -18,6 +19,7 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred language of labels (fr, en, ar).")]
 
 CONTEXT_PATH = "/api/context.jsonld"
+__all__ = ["named_item"]
 
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -36,19 +38,6 @@ def sourced_page(
     chosen = found[offset : offset + limit]
     sources = catalogue.sources_of([id_of(x) for x in chosen])
     return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
-
-
-def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": entity.id,
-        "label": entity.label(lang),
-        "labels": dict(sorted(entity.labels.items())),
-        "altLabels": list(entity.alt),
-        "type": entity.type,
-    }
-    if sources is not None:
-        item["sources"] = sources
-    return item
 
 
 def respond(request: Request, body: dict[str, Any]) -> JSONResponse:

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import views
 from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
-from coopkg.api.fundings import funding_item
-from coopkg.funding_index import FundingQuery
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
 
@@ -47,22 +46,4 @@ async def list_organisations(
 async def get_organisation(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
     iri = key if key.startswith(("http://", "https://")) else services.minter.entity("organisation", key).value
 
-    def answer() -> dict[str, Any]:
-        catalogue = services.catalogue
-        org = catalogue.organisation(iri)
-        body = named_item(org, lang, catalogue.sources(iri))
-        _, given = services.fundings.search(FundingQuery(funder=iri, limit=1000))
-        _, received = services.fundings.search(FundingQuery(funded=iri, limit=1000))
-        body["fundingsGiven"] = [funding_item(services, f, lang) for f in given]
-        body["fundingsReceived"] = [funding_item(services, f, lang) for f in received]
-        body["projects"] = [
-            {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"]}
-            for r in catalogue.roles_of(iri)
-        ]
-        body["partners"] = [
-            {"id": p["id"], "label": catalogue.labels_of(p["id"]).label(lang), "relations": p["relations"]}
-            for p in catalogue.partners_of(iri, lang)
-        ]
-        return body
-
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(views.organisation, services, iri, lang))

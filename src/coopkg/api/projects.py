@@ -8,10 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import views
 from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
-from coopkg.api.fundings import funding_item
-from coopkg.funding_index import FundingQuery
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
 
@@ -38,23 +37,4 @@ async def list_projects(
 async def get_project(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
     iri = key if key.startswith(("http://", "https://")) else services.minter.entity("project", key).value
 
-    def answer() -> dict[str, Any]:
-        catalogue = services.catalogue
-        body = named_item(catalogue.project(iri), lang, catalogue.sources(iri))
-        details = catalogue.project_details(iri)
-        body.update(details)
-        body["participants"] = [
-            {
-                "organisation": p["organisation"],
-                "label": catalogue.labels_of(p["organisation"]).label(lang),
-                "role": p["role"],
-            }
-            for p in details["participants"]
-        ]
-        _, funded = services.fundings.search(FundingQuery(funded=iri, limit=1000))
-        body["fundings"] = [funding_item(services, f, lang) for f in funded]
-        body["funders"] = sorted({f.funder for f in funded})
-        body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
-        return body
-
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(views.project, services, iri, lang))

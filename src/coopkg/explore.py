@@ -1,0 +1,244 @@
+"""The fundings explorer: who funded what, filtered, searched, sorted, with facets and totals.
+
+Read by both the JSON API (``/api/fundings``) and the pages (the front page's table, charts,
+map and network): one computation over the funding view (:mod:`coopkg.funding_index`) and
+the catalogue's indexes, never a second copy. Amounts are never converted between
+currencies, and a funding whose amount is not stated is counted apart, never as zero.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pycountry
+
+from coopkg.catalogue import Catalogue, Named
+from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding
+from coopkg.reference import ontology_labels
+from coopkg.terms import COOPKG
+
+NO_AMOUNT = "none"  # the currency facet's value for fundings whose amount is not stated
+SORTS = ("amount", "-amount", "date", "-date", "funder", "-funder", "funded", "-funded")
+FACETS = ("funder", "funderType", "country", "region", "year", "currency", "kind", "language")
+LANGUAGE_NAMES = {
+    "fr": {"fr": "français", "en": "French", "ar": "الفرنسية"},
+    "en": {"fr": "anglais", "en": "English", "ar": "الإنجليزية"},
+    "ar": {"fr": "arabe", "en": "Arabic", "ar": "العربية"},
+}
+_NO_AMOUNT_LABEL = {"fr": "montant non précisé", "en": "amount not stated", "ar": "المبلغ غير محدد"}
+
+
+@dataclass
+class FundingFilter:
+    """What a view of the fundings asks for; None means no constraint."""
+
+    q: str | None = None  # a name of the funder or of what is funded, in any language
+    funder: str | None = None
+    funded: str | None = None
+    funder_type: str | None = None  # DevelopmentAgency, GovernmentBody, …
+    region: str | None = None  # a place: fundings of what lies in it or inside it
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    currency: str | None = None  # ISO 4217, or NO_AMOUNT
+    kind: str | None = None  # grant, loan, unspecified
+    language: str | None = None  # of a document that states the funding
+    sort: str = "-amount"
+    limit: int = 20
+    offset: int = 0
+
+
+def term_label(local: str, lang: str) -> str:
+    """The ontology's label of ``coopkg:{local}`` in ``lang`` (a class, a role, a kind)."""
+    labels = ontology_labels().get(COOPKG.term(local).value, {})
+    return labels.get(lang) or labels.get("en") or local
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return term_label(kind.capitalize() + "Funding", lang)
+
+
+def role_label(role: str, lang: str) -> str:
+    return term_label(role.capitalize() + "Role", lang)
+
+
+def language_name(code: str, lang: str) -> str:
+    return LANGUAGE_NAMES.get(code, {}).get(lang, code)
+
+
+def numeric_code(alpha2: str | None) -> str | None:
+    """ISO 3166-1 numeric code (what the map's boundary data is keyed by) of an alpha-2 code."""
+    country = pycountry.countries.get(alpha_2=alpha2) if alpha2 and len(alpha2) == 2 else None
+    return country.numeric if country is not None else None
+
+
+class Explorer:
+    """Filters, facets and totals over the funding view; cheap to build (it holds no state of its own)."""
+
+    def __init__(self, fundings: FundingIndex, catalogue: Catalogue) -> None:
+        self.fundings = fundings
+        self.catalogue = catalogue
+
+    # -- choosing ---------------------------------------------------------------------------------
+
+    def select(self, flt: FundingFilter) -> list[IndexedFunding]:
+        """Every funding the filter keeps, in its sort order."""
+        by_index = flt.sort if flt.sort in {"amount", "-amount", "date", "-date"} else "-amount"
+        query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index,
+                             limit=len(self.fundings.fundings) + 1)  # fmt: skip
+        _, found = self.fundings.search(query)
+        tests = self._tests(flt)
+        chosen = [f for f in found if all(test(f) for test in tests)] if tests else found
+        if flt.sort.lstrip("-") in {"funder", "funded"}:
+            attribute = flt.sort.lstrip("-")
+            chosen = sorted(chosen, key=lambda f: self.fundings.label(getattr(f, attribute)).casefold(),
+                            reverse=flt.sort.startswith("-"))  # fmt: skip
+        return chosen
+
+    def _tests(self, flt: FundingFilter) -> list[Callable[[IndexedFunding], bool]]:
+        tests: list[Callable[[IndexedFunding], bool]] = []
+        if flt.q:
+            names = {o.id for o in self.catalogue.search_organisations(flt.q, None)}
+            names |= {p.id for p in self.catalogue.search_projects(flt.q)}
+            tests.append(lambda f: f.funder in names or f.funded in names)
+        if flt.funder_type:
+            wanted, orgs = flt.funder_type.lower(), self.catalogue.organisations_index()
+            tests.append(lambda f: f.funder in orgs and orgs[f.funder].type.lower() == wanted)
+        if flt.year is not None:
+            tests.append(lambda f: f.year == flt.year)
+        if flt.currency:
+            currency = None if flt.currency.lower() == NO_AMOUNT else flt.currency.upper()
+            tests.append(lambda f: (f.currency if f.amount is not None else None) == currency)
+        if flt.kind:
+            tests.append(lambda f: f.kind == flt.kind)
+        if flt.language:
+            tests.append(lambda f: flt.language in self._languages(f))
+        return tests
+
+    def _languages(self, funding: IndexedFunding) -> set[str]:
+        documents = self.catalogue.documents_index()
+        return {documents[g].extra["language"] for g in funding.graphs if g in documents}
+
+    def _places(self, funding: IndexedFunding) -> tuple[set[str], set[str]]:
+        """The countries and the other places where what a funding pays for lies."""
+        places, index = self.fundings.regions.get(funding.funded, set()), self.catalogue.places_index()
+        countries, others = set(), set()
+        for place in places:
+            for around in self.fundings.ancestors.get(place, {place}):
+                kind = index[around].type if around in index else ""
+                if kind == "Country":
+                    countries.add(around)
+                elif kind != "SupranationalRegion" and around == place:
+                    others.add(around)
+        return countries, others
+
+    # -- facets and totals ------------------------------------------------------------------------
+
+    def facets(self, chosen: Iterable[IndexedFunding], lang: str) -> dict[str, list[dict[str, Any]]]:
+        """For each facet, its values among ``chosen`` with their counts, most frequent first."""
+        counts: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
+        orgs = self.catalogue.organisations_index()
+        for f in chosen:
+            counts["funder"][f.funder] += 1
+            if f.funder in orgs and orgs[f.funder].type:
+                counts["funderType"][orgs[f.funder].type] += 1
+            countries, others = self._places(f)
+            counts["country"].update(countries)
+            counts["region"].update(others)
+            if f.year is not None:
+                counts["year"][f.year] += 1
+            counts["currency"][f.currency if f.amount is not None else NO_AMOUNT] += 1
+            counts["kind"][f.kind] += 1
+            counts["language"].update(self._languages(f))
+        places = self.catalogue.places_index()
+
+        def place(iri: str) -> dict[str, Any]:
+            named = places.get(iri, Named(iri))
+            code = named.extra.get("isoCode")
+            return {"label": named.label(lang), "code": code, "numeric": numeric_code(code)}
+
+        describe: dict[str, Callable[[Any], dict[str, Any]]] = {
+            "funder": lambda v: {"label": self.fundings.label(v, lang)},
+            "funderType": lambda v: {"label": term_label(v, lang)},
+            "country": place,
+            "region": place,
+            "year": lambda v: {"label": str(v)},
+            "currency": lambda v: {
+                "label": _NO_AMOUNT_LABEL.get(lang, _NO_AMOUNT_LABEL["en"]) if v == NO_AMOUNT else v
+            },
+            "kind": lambda v: {"label": kind_label(v, lang)},
+            "language": lambda v: {"label": language_name(v, lang)},
+        }
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, counter in counts.items():
+            ordered = sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            if name == "year":
+                ordered = sorted(counter.items(), key=lambda kv: -kv[0])
+            out[name] = [{"value": value, "count": n, **describe[name](value)} for value, n in ordered]
+        return out
+
+    def totals(self, chosen: Iterable[IndexedFunding], lang: str) -> dict[str, Any]:
+        """Sums of stated amounts per currency, per funder and per year; unstated amounts counted apart."""
+        by_currency: dict[str, list[Any]] = {}
+        by_funder: dict[tuple[str, str], list[Any]] = {}
+        by_year: dict[tuple[int, str], list[Any]] = {}
+        unknown: Counter[str] = Counter()
+        for f in chosen:
+            if f.amount is None or f.currency is None:
+                unknown[f.funder] += 1
+                continue
+            for table, key in ((by_currency, f.currency), (by_funder, (f.funder, f.currency)),
+                               (by_year, (f.year, f.currency))):  # fmt: skip
+                if key is None or (isinstance(key, tuple) and key[0] is None):
+                    continue
+                entry = table.setdefault(key, [Decimal(0), 0])  # type: ignore[arg-type]
+                entry[0] += f.amount
+                entry[1] += 1
+        return {
+            "byCurrency": [{"currency": c, "total": float(t), "fundings": n}
+                           for c, (t, n) in sorted(by_currency.items(), key=lambda kv: -kv[1][0])],
+            "byFunder": [{"funder": {"id": fu, "label": self.fundings.label(fu, lang)}, "currency": c,
+                          "total": float(t), "fundings": n}
+                         for (fu, c), (t, n) in sorted(by_funder.items(), key=lambda kv: -kv[1][0])],
+            "byYear": [{"year": y, "currency": c, "total": float(t), "fundings": n}
+                       for (y, c), (t, n) in sorted(by_year.items())],
+            "amountNotStated": sum(unknown.values()),
+        }  # fmt: skip
+
+    # -- the network ------------------------------------------------------------------------------
+
+    def network(self, chosen: Iterable[IndexedFunding], lang: str) -> dict[str, list[dict[str, Any]]]:
+        """Funders → what they fund → its beneficiaries and other participants (by role), as nodes and links."""
+        nodes: dict[str, dict[str, Any]] = {}
+        links: dict[tuple[str, str, str], dict[str, Any]] = {}
+        participations = self.catalogue.participations()
+        orgs, projects = self.catalogue.organisations_index(), self.catalogue.projects_index()
+
+        def node(iri: str, group: str) -> None:
+            named = orgs.get(iri) or projects.get(iri)
+            label = named.label(lang) if named is not None else self.fundings.label(iri, lang)
+            current = nodes.setdefault(iri, {"id": iri, "label": label, "group": group})
+            if group == "funder":
+                current["group"] = "funder"
+
+        amounts: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for f in chosen:
+            node(f.funder, "funder")
+            node(f.funded, "project" if f.funded in projects else "beneficiary")
+            link = links.setdefault((f.funder, f.funded, "funds"), {"source": f.funder, "target": f.funded,
+                                                                    "kind": "funds", "fundings": 0})  # fmt: skip
+            link["fundings"] += 1
+            if f.amount is not None:
+                amounts[(f.funder, f.funded)].append({"amount": float(f.amount), "currency": f.currency})
+            for organisation, role in participations.get(f.funded, []):
+                if role != "funder" and organisation != f.funder:
+                    node(organisation, "beneficiary" if role == "beneficiary" else "participant")
+                    links.setdefault((f.funded, organisation, role), {"source": f.funded, "target": organisation,
+                                     "kind": role, "label": role_label(role, lang), "fundings": 0})  # fmt: skip
+        for (source, target), stated in amounts.items():
+            links[(source, target, "funds")]["amounts"] = stated
+        return {"nodes": list(nodes.values()), "links": list(links.values())}

@@ -1,0 +1,278 @@
+"""One thing at a time: a funding, an organisation, a project, a place, a document.
+
+What the JSON API answers for them and what their pages show, computed once here from the
+funding view, the catalogue and the explorer; the web layer only formats it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coopkg.catalogue import Named
+from coopkg.errors import NotFoundError
+from coopkg.explore import Explorer, FundingFilter, kind_label, language_name, numeric_code, role_label, term_label
+from coopkg.extract.text import paragraphs, sentences
+from coopkg.funding_index import IndexedFunding
+from coopkg.terms import local_name
+
+if TYPE_CHECKING:
+    from coopkg.service import Services
+
+ALL = 1_000_000  # "every funding" for the views of one thing
+
+
+def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The shape every listed thing shares: id, label in ``lang``, labels by language, alternatives, type."""
+    item: dict[str, Any] = {
+        "id": entity.id,
+        "label": entity.label(lang),
+        "labels": dict(sorted(entity.labels.items())),
+        "altLabels": list(entity.alt),
+        "type": entity.type,
+    }
+    if sources is not None:
+        item["sources"] = sources
+    return item
+
+
+def funding_item(
+    services: Services, f: IndexedFunding, lang: str, sources: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    index = services.fundings
+    funder, funded = index.label(f.funder, lang), index.label(f.funded, lang)
+    languages = sorted({key for iri in (f.funder, f.funded) for key in index.labels.get(iri, {}) if key})
+    item: dict[str, Any] = {
+        "id": f.id,
+        "label": f"{funder} → {funded}",
+        "labels": {key: f"{index.label(f.funder, key)} → {index.label(f.funded, key)}" for key in languages},
+        "funder": {"id": f.funder, "label": funder},
+        "funded": {"id": f.funded, "label": funded},
+        "amount": float(f.amount) if f.amount is not None else None,
+        "currency": f.currency,
+        "kind": f.kind,
+        "year": f.year,
+        "date": f.date,
+    }
+    if sources is not None:
+        item["sources"] = sources.get(f.id, [])
+    return item
+
+
+def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool = False) -> dict[str, Any]:
+    """A page of fundings; with ``facets``, the facets and totals of the whole selection too."""
+    explorer = Explorer(services.fundings, services.catalogue)
+    chosen = explorer.select(flt)
+    shown = chosen[flt.offset : flt.offset + flt.limit]
+    sources = services.catalogue.sources_of([f.id for f in shown])
+    body: dict[str, Any] = {
+        "items": [funding_item(services, f, lang, sources) for f in shown],
+        "total": len(chosen),
+        "limit": flt.limit,
+        "offset": flt.offset,
+    }
+    if facets:
+        body["facets"] = explorer.facets(chosen, lang)
+        body["totals"] = explorer.totals(chosen, lang)
+    return body
+
+
+def network(services: Services, flt: FundingFilter, lang: str) -> dict[str, Any]:
+    explorer = Explorer(services.fundings, services.catalogue)
+    return explorer.network(explorer.select(flt), lang)
+
+
+# -- sources, in their sentences ----------------------------------------------------------------------
+
+
+def in_sentences(services: Services, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each quote with the sentence(s) around it: ``before``, ``quote``, ``after``."""
+    out = []
+    for source in sources:
+        text = services.catalogue.document_text(source["document"])
+        spans = _sentence_spans(text)
+        quotes = []
+        for ev in source["evidence"]:
+            start, end = ev["start"], ev["end"]
+            around = [s for s in spans if s[0] < max(end, start + 1) and s[1] > start]
+            left = min([s[0] for s in around], default=start)
+            right = max([s[1] for s in around], default=end)
+            quotes.append({**ev, "before": text[left:start], "after": text[end:right]})
+        documents = {d.id: d for d in services.catalogue.documents_index().values()}
+        doc = documents.get(source["document"])
+        out.append({**source, "evidence": quotes, "title": doc.label() if doc else None,
+                    "language": doc.extra["language"] if doc else None})  # fmt: skip
+    return out
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in sentences(text, paragraphs(text))] if text else []
+
+
+def sourced(services: Services, iri: str) -> list[dict[str, Any]]:
+    return in_sentences(services, services.catalogue.sources(iri))
+
+
+# -- totals ---------------------------------------------------------------------------------------------
+
+
+def _sum(fundings: list[IndexedFunding], lang: str, services: Services) -> dict[str, Any]:
+    return Explorer(services.fundings, services.catalogue).totals(fundings, lang)
+
+
+# -- an organisation, a project, a place ----------------------------------------------------------------
+
+
+def organisation(services: Services, iri: str, lang: str) -> dict[str, Any]:
+    """Fundings given and received (with totals), projects and roles, partners, places, indicators, period."""
+    catalogue = services.catalogue
+    org = catalogue.organisation(iri)
+    body = named_item(org, lang, catalogue.sources(iri))
+    explorer = Explorer(services.fundings, catalogue)
+    given = explorer.select(FundingFilter(funder=iri, limit=ALL))
+    received = explorer.select(FundingFilter(funded=iri, limit=ALL))
+    roles = catalogue.roles_of(iri)
+    body["typeLabel"] = term_label(org.type, lang) if org.type else None
+    body["fundingsGiven"] = [funding_item(services, f, lang) for f in given]
+    body["fundingsReceived"] = [funding_item(services, f, lang) for f in received]
+    body["totalsGiven"] = explorer.totals(given, lang)["byCurrency"]
+    body["totalsReceived"] = explorer.totals(received, lang)["byCurrency"]
+    body["amountNotStated"] = {"given": sum(f.amount is None for f in given),
+                               "received": sum(f.amount is None for f in received)}  # fmt: skip
+    body["projects"] = [
+        {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"],
+         "roleLabel": role_label(r["role"], lang)}
+        for r in roles
+    ]  # fmt: skip
+    body["partners"] = [
+        {"id": p["id"], "label": catalogue.labels_of(p["id"]).label(lang), "relations": p["relations"]}
+        for p in catalogue.partners_of(iri, lang)
+    ]
+    projects = sorted(
+        {r["project"] for r in roles} | {f.funded for f in given if f.funded in catalogue.projects_index()}
+    )
+    details = [catalogue.project_details(p) for p in projects]
+    body["regions"] = _places(services, sorted({r for d in details for r in d["regions"]}), lang)
+    body["indicators"] = [i for i in catalogue.indicators() if i["about"] in {iri, *projects}]
+    starts = [d["start"] for d in details if d["start"]] + [f.date for f in given + received if f.date]
+    ends = [d["end"] for d in details if d["end"]]
+    body["period"] = {"start": min(starts) if starts else None, "end": max(ends) if ends else None}
+    return body
+
+
+def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
+    catalogue = services.catalogue
+    body = named_item(catalogue.project(iri), lang, catalogue.sources(iri))
+    details = catalogue.project_details(iri)
+    body.update(details)
+    body["typeLabel"] = term_label(body["type"], lang) if body["type"] else None
+    body["participants"] = [
+        {"organisation": p["organisation"], "label": catalogue.labels_of(p["organisation"]).label(lang),
+         "role": p["role"], "roleLabel": role_label(p["role"], lang)}
+        for p in details["participants"]
+    ]  # fmt: skip
+    funded = Explorer(services.fundings, catalogue).select(FundingFilter(funded=iri, limit=ALL))
+    body["fundings"] = [funding_item(services, f, lang) for f in funded]
+    body["funders"] = sorted({f.funder for f in funded})
+    body["totals"] = _sum(funded, lang, services)["byCurrency"]
+    body["amountNotStated"] = sum(f.amount is None for f in funded)
+    body["places"] = _places(services, details["regions"], lang)
+    body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
+    return body
+
+
+def region(services: Services, iri: str, lang: str) -> dict[str, Any]:
+    """A place: what lies in it and around it, the fundings and projects there."""
+    from coopkg.queries import saved_query
+
+    catalogue = services.catalogue
+    places = catalogue.places_index()
+    if iri not in places:
+        raise NotFoundError(f"no place <{iri}>")
+    place = places[iri]
+    body = named_item(place, lang, catalogue.sources(iri))
+    body["typeLabel"] = term_label(place.type, lang) if place.type else None
+    body["isoCode"] = place.extra.get("isoCode")
+    body["numeric"] = numeric_code(place.extra.get("isoCode"))
+    body["broader"] = _places(services, place.extra.get("broader", []), lang)
+    inside = [p for p in places.values() if iri in p.extra.get("broader", [])]
+    mentioned = {r.id for r in catalogue.regions()}
+    body["narrower"] = _places(services, sorted(p.id for p in inside if p.id in mentioned), lang)
+    explorer = Explorer(services.fundings, catalogue)
+    funded = explorer.select(FundingFilter(region=iri, limit=ALL))
+    body["fundings"] = [funding_item(services, f, lang) for f in funded]
+    body["totals"] = explorer.totals(funded, lang)["byCurrency"]
+    body["amountNotStated"] = sum(f.amount is None for f in funded)
+    rows = saved_query("projects-in-region").run(services.repo, {"region": iri, "lang": lang}).rows()
+    projects = sorted({row["project"].value for row in rows})
+    body["projects"] = [{"id": p, "label": catalogue.labels_of(p).label(lang)} for p in projects]
+    return body
+
+
+def _places(services: Services, iris: list[str], lang: str) -> list[dict[str, Any]]:
+    places = services.catalogue.places_index()
+    return [{"id": i, "label": places[i].label(lang) if i in places else local_name(i),
+             "type": places[i].type if i in places else None} for i in iris]  # fmt: skip
+
+
+# -- a document -------------------------------------------------------------------------------------
+
+
+def document(services: Services, doc_id: str, lang: str) -> dict[str, Any]:
+    """A document's text and every quote in it, with the fact each supports (for highlighting in place)."""
+    catalogue = services.catalogue
+    iri = services.minter.document(doc_id).value
+    graph = services.minter.document_graph(doc_id).value
+    doc = catalogue.documents_index().get(graph)
+    if doc is None:
+        raise NotFoundError(f"no document {doc_id!r}")
+    text = catalogue.document_text(iri)
+    quotes = []
+    for ev in catalogue.evidence_in(iri):
+        kind = _kind(ev["types"])
+        quotes.append({"evidence": ev["evidence"], "fact": ev["fact"], "kind": kind, "start": ev["start"],
+                       "end": ev["end"], "label": fact_label(services, ev["fact"], kind, lang)})  # fmt: skip
+    return {
+        "id": iri,
+        "identifier": doc.extra["identifier"],
+        "title": doc.label(),
+        "source": doc.extra["source"],
+        "language": doc.extra["language"],
+        "languageName": language_name(doc.extra["language"], lang),
+        "text": text,
+        "quotes": quotes,
+    }
+
+
+_KINDS = ("Funding", "Participation", "Indicator", "Project", "Organisation", "Region")
+
+
+def _kind(types: set[str]) -> str:
+    from coopkg.extract.gazetteer import ORGANISATION_CLASSES, REGION_CLASSES
+
+    if types & ORGANISATION_CLASSES:
+        return "Organisation"
+    if types & REGION_CLASSES:
+        return "Region"
+    if types & {"Project", "Programme", "PartnershipAgreement"}:
+        return "Project"
+    return next((k for k in _KINDS if k in types), sorted(types)[0] if types else "")
+
+
+def fact_label(services: Services, iri: str, kind: str, lang: str) -> str:
+    """What a fact says, in words: 'Union européenne → Kafaat Liljamia', '1200 bénéficiaires'."""
+    funding = services.fundings.fundings.get(iri)
+    if funding is not None:
+        return funding_item(services, funding, lang)["label"]
+    if kind == "Indicator":
+        found = next((i for i in services.catalogue.indicators() if i["id"] == iri), None)
+        if found is not None:
+            return f"{found['value']:,} {found['unit']}".replace(",", "\u202f")
+    return services.catalogue.labels_of(iri).label(lang)
+
+
+def kind_name(kind: str, lang: str) -> str:
+    return term_label(kind, lang)
+
+
+__all__ = ["document", "explore", "fact_label", "funding_item", "kind_label", "kind_name", "network",
+           "organisation", "project", "region", "sourced"]  # fmt: skip
