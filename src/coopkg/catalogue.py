@@ -92,6 +92,7 @@ class Catalogue:
         self._documents: dict[str, Named] | None = None
         self._participations: dict[str, list[tuple[str, str]]] | None = None
         self._texts: dict[str, str] = {}
+        self._mentioned: dict[str, set[str]] | None = None
 
     def invalidate(self) -> None:
         with self._lock:
@@ -101,6 +102,7 @@ class Catalogue:
             self._documents = None
             self._participations = None
             self._texts = {}
+            self._mentioned = None
 
     # -- indexes -----------------------------------------------------------------------------------
 
@@ -156,6 +158,16 @@ class Catalogue:
                     found[row["g"].value] = doc
                 self._documents = found
             return self._documents
+
+    def mentioned(self) -> dict[str, set[str]]:
+        """What the documents mention, by main class (Organisation, Project, Funding, Region, Indicator)."""
+        with self._lock:
+            if self._mentioned is None:
+                found: dict[str, set[str]] = defaultdict(set)
+                for row in internal_query("mentioned").run(self.repo).rows():
+                    found[local_name(row["kind"].value)].add(row["s"].value)
+                self._mentioned = dict(found)
+            return self._mentioned
 
     def participations(self) -> dict[str, list[tuple[str, str]]]:
         """Project → (organisation, role) for every participation."""
@@ -294,6 +306,19 @@ class Catalogue:
                 {"quote": row["quote"].value, "start": int(row["start"].value), "end": int(row["end"].value)}
             )
         return {fact: list(by_document.values()) for fact, by_document in found.items()}
+
+    def labels_for(self, iris: list[str]) -> dict[str, Named]:
+        """Labels and types of several resources in one query (a page of SPARQL results)."""
+        found: dict[str, Named] = {}
+        if not iris:
+            return found
+        for row in internal_query("entity-labels").run_for_each(self.repo, "iri", iris).rows():
+            item = found.setdefault(row["iri"].value, Named(row["iri"].value))
+            if "pref" in row:
+                item.labels[row["pref"].language or ""] = row["pref"].value
+            if "type" in row and not item.type:
+                item.type = local_name(row["type"].value)
+        return found
 
     def labels_of(self, iri: str) -> Named:
         item = Named(iri)

@@ -123,7 +123,7 @@ class Explorer:
         documents = self.catalogue.documents_index()
         return {documents[g].extra["language"] for g in funding.graphs if g in documents}
 
-    def _places(self, funding: IndexedFunding) -> tuple[set[str], set[str]]:
+    def places_of(self, funding: IndexedFunding) -> tuple[set[str], set[str]]:
         """The countries and the other places where what a funding pays for lies."""
         places, index = self.fundings.regions.get(funding.funded, set()), self.catalogue.places_index()
         countries, others = set(), set()
@@ -146,7 +146,7 @@ class Explorer:
             counts["funder"][f.funder] += 1
             if f.funder in orgs and orgs[f.funder].type:
                 counts["funderType"][orgs[f.funder].type] += 1
-            countries, others = self._places(f)
+            countries, others = self.places_of(f)
             counts["country"].update(countries)
             counts["region"].update(others)
             if f.year is not None:

@@ -26,6 +26,7 @@ from coopkg.store.base import QueryResult, Repository, Term
 from coopkg.store.sparql_text import inject_value_rows
 from coopkg.terms import XSD
 
+EXAMPLE_BASE = "http://127.0.0.1:8000/"  # the base IRI the examples of the query headers are written for
 PARAM_TYPES = ("iri", "string", "language", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
@@ -98,6 +99,19 @@ class SavedQuery:
                 continue
             bound[p.name] = p.to_term(raw)
         return bound
+
+    def example(self, base: str = EXAMPLE_BASE) -> str:
+        """The query as a runnable example: each parameter with a default or an example value bound in a
+        VALUES block written by the engine's serializer (what the endpoint does by substitution);
+        example IRIs, written for the default base, are moved to the deployment's ``base``."""
+        text = self.text
+        for p in self.params:
+            raw = p.default if p.default is not None else p.example
+            if isinstance(raw, str) and raw.startswith(EXAMPLE_BASE):
+                raw = base + raw[len(EXAMPLE_BASE) :]
+            if raw is not None:
+                text = inject_value_rows(text, p.name, [p.to_term(raw)])  # type: ignore[list-item]
+        return text
 
     def run(self, repo: Repository, values: Mapping[str, object] | None = None) -> QueryResult:
         return repo.query(self.text, bindings=self.bindings(values or {}))

@@ -64,8 +64,16 @@ def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool =
     chosen = explorer.select(flt)
     shown = chosen[flt.offset : flt.offset + flt.limit]
     sources = services.catalogue.sources_of([f.id for f in shown])
+    places = services.catalogue.places_index()
+    items = []
+    for f in shown:
+        item = funding_item(services, f, lang, sources)
+        countries, _ = explorer.places_of(f)
+        item["countries"] = [{"id": c, "label": places[c].label(lang) if c in places else local_name(c)}
+                             for c in sorted(countries)]  # fmt: skip
+        items.append(item)
     body: dict[str, Any] = {
-        "items": [funding_item(services, f, lang, sources) for f in shown],
+        "items": items,
         "total": len(chosen),
         "limit": flt.limit,
         "offset": flt.offset,
@@ -243,7 +251,7 @@ def document(services: Services, doc_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-_KINDS = ("Funding", "Participation", "Indicator", "Project", "Organisation", "Region")
+KINDS = ("Funding", "Participation", "Indicator", "Project", "Organisation", "Region")
 
 
 def _kind(types: set[str]) -> str:
@@ -255,7 +263,7 @@ def _kind(types: set[str]) -> str:
         return "Region"
     if types & {"Project", "Programme", "PartnershipAgreement"}:
         return "Project"
-    return next((k for k in _KINDS if k in types), sorted(types)[0] if types else "")
+    return next((k for k in KINDS if k in types), sorted(types)[0] if types else "")
 
 
 def fact_label(services: Services, iri: str, kind: str, lang: str) -> str:
@@ -276,3 +284,16 @@ def kind_name(kind: str, lang: str) -> str:
 
 __all__ = ["document", "explore", "fact_label", "funding_item", "kind_label", "kind_name", "network",
            "organisation", "project", "region", "sourced"]  # fmt: skip
+
+
+def documents(services: Services) -> list[dict[str, Any]]:
+    """Every document: title, identifier, language, source, number of facts it supports."""
+    from coopkg.queries import saved_query
+
+    rows = saved_query("documents").run(services.repo).rows()
+    return [
+        {"id": r["document"].value, "label": r["title"].value if "title" in r else r["identifier"].value,
+         "labels": {}, "identifier": r["identifier"].value, "source": r["source"].value if "source" in r else None,
+         "language": r["language"].value, "facts": int(r["facts"].value)}
+        for r in rows
+    ]  # fmt: skip

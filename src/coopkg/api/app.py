@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -29,6 +28,8 @@ from coopkg.api import (
 from coopkg.api.errors import install_error_handlers
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
+from coopkg.web import STATIC
+from coopkg.web import routes as pages
 
 DESCRIPTION = """
 coopkg serves a knowledge graph of development-cooperation facts (who funds what), each
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by coopkg.web from local assets (no CDN)
+        redoc_url=None,
         telemetry=None if settings.telemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "Who funded what", "description": "Fundings, organisations, projects, places, indicators."},
@@ -115,9 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
                    projects.router, regions.router, indicators.router,
-                   documents.router, resources.router):  # fmt: skip
+                   documents.router, pages.router, resources.router):  # fmt: skip
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     # Point lookups answered by the HTTP protocol itself under `coopkg serve` (api/transport.py).
     app.state.direct_replies = sparql.DirectLookups(lambda: getattr(app.state, "services", None), cors=bool(origins))

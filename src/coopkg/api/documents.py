@@ -10,11 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from coopkg import views
 from coopkg.api.common import Limit, Offset, page, respond
 from coopkg.api.deps import ServicesDep, WriterDep
 from coopkg.errors import BadInputError
 from coopkg.iris import valid_document_id
-from coopkg.queries import saved_query
 
 router = APIRouter(prefix="/api/documents", tags=["Documents"])
 
@@ -102,19 +102,9 @@ async def list_documents(
     request: Request, services: ServicesDep, limit: Limit = 50, offset: Offset = 0
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
-        rows = list(saved_query("documents").run(services.repo).rows())
         items = [
-            {
-                "id": r["document"].value,
-                "label": r["title"].value if "title" in r else r["identifier"].value,
-                "labels": {},
-                "identifier": r["identifier"].value,
-                "source": r["source"].value if "source" in r else None,
-                "language": r["language"].value,
-                "facts": int(r["facts"].value),
-                "url": str(request.url_for("get_document", doc_id=r["identifier"].value)),
-            }
-            for r in rows
+            {**item, "url": str(request.url_for("get_document", doc_id=item["identifier"]))}
+            for item in views.documents(services)
         ]
         return page(items[offset : offset + limit], len(items), limit, offset)
 

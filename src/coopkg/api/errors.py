@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coopkg.api.negotiate import prefers_html
@@ -22,12 +21,11 @@ _HTTP_CODES = {400: "bad_input", 401: "unauthorized", 404: "not_found", 405: "me
 def error_response(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if prefers_html(request.headers.get("accept")):
-        page = (
-            f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{status} {html.escape(code)}</title>"
-            f"<link rel='stylesheet' href='/static/site.css'></head><body><main><h1>{status} · {html.escape(code)}</h1>"
-            f"<p>{html.escape(message)}</p><p><a href='/'>coopkg home</a></p></main></body></html>"
-        )
-        return HTMLResponse(page, status_code=status, headers=headers)
+        from coopkg.web.render import page  # the page with the site's navigation
+
+        response = page("error.html", request, status_code=status, status=status, code=code, message=message)
+        response.headers.update(headers or {})
+        return response
     body: dict[str, object] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
-from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT
+from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT, Lang, named_item, page, respond
 from coopkg.api.deps import ServicesDep
+from coopkg.api.fundings import FilterDep
 from coopkg.api.negotiate import prefers_html
-from coopkg.api.pages import render
+from coopkg.errors import BadInputError
 from coopkg.stats import store_stats
+from coopkg.web.explorer import explorer_page
 
 router = APIRouter(tags=["Linked data"])
 
@@ -36,18 +38,38 @@ LINKS = {
 }
 
 
-@router.get("/", summary="What the service holds, and where everything is")
-async def home(request: Request, services: ServicesDep) -> Response:
+@router.get(
+    "/",
+    summary="What the service holds, and where everything is",
+    description="For browsers, the fundings explorer: the parameters of `/api/fundings` filter its table.",
+)
+async def home(request: Request, services: ServicesDep, flt: FilterDep) -> Response:
+    if prefers_html(request.headers.get("accept")):
+        return await explorer_page(request, services, flt)
     rows = await run_in_threadpool(store_stats, services.repo)
     total = rows[-1]
     counts: dict[str, Any] = {
         k: total[k] for k in ("triples", "documents", "organisations", "projects", "fundings", "regions", "indicators")
     }
-    if prefers_html(request.headers.get("accept")):
-        return HTMLResponse(render("home.html", request, counts=counts, links=LINKS))
     return JSONResponse({"name": "coopkg", "counts": counts, "links": LINKS})
 
 
 @router.get(CONTEXT_PATH, summary="The JSON-LD @context of the JSON API")
 async def context() -> JSONResponse:
     return JSONResponse(JSONLD_CONTEXT, media_type="application/ld+json")
+
+
+@router.get("/api/labels", summary="Labels of resources, in a preferred language (the SPARQL editor's result tables)")
+async def labels(
+    request: Request,
+    services: ServicesDep,
+    iri: Annotated[list[str], Query(max_length=2000, description="IRIs (up to 500)")],
+    lang: Lang = "fr",
+) -> JSONResponse:
+    if len(iri) > 500:
+        raise BadInputError(f"at most 500 IRIs at once, got {len(iri)}")
+    if bad := [i for i in iri if not i.startswith(("http://", "https://", "urn:"))]:
+        raise BadInputError(f"not an absolute IRI: {bad[0][:100]!r}")
+    found = await run_in_threadpool(services.catalogue.labels_for, list(dict.fromkeys(iri)))
+    items = [named_item(n, lang) for n in found.values() if n.labels]
+    return respond(request, page(items, len(items), len(items), 0))

@@ -15,15 +15,17 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
-from coopkg.api.pages import environment, local_link, render
 from coopkg.describe import dataset_description, describe
 from coopkg.errors import NotFoundError
 from coopkg.reference import ontology_triples
-from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+from coopkg.terms import ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+from coopkg.web.entities import data_page, entity_page
+from coopkg.web.i18n import choose_language
+from coopkg.web.render import page
 
 router = APIRouter(tags=["Linked data"])
 
@@ -47,80 +49,22 @@ def _alternates(path: str) -> list[dict[str, str]]:
     return [{"type": t, "name": _NAMES[t], "href": f"{path}?format={short[t]}"} for t in _NAMES]
 
 
-def rdf_response(request: Request, triples: list[Triple], media_type: str, *, html: str | None = None) -> Response:
+def rdf_response(
+    request: Request, triples: list[Triple], media_type: str, *, html: str | HTMLResponse | None = None
+) -> Response:
     headers = {
         "Vary": "Accept",
         "Link": ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(request.url.path)),
     }
+    if isinstance(html, HTMLResponse):
+        html.headers.update({"Link": headers["Link"], "Vary": html.headers.get("Vary", "Accept")})
+        return html
     if media_type == "text/html":
         return HTMLResponse(html or "", headers=headers)
     fmt = RdfFormat.from_media_type(media_type)
     assert fmt is not None
     body = serialize(triples, format=fmt, prefixes=PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None)
     return Response(body, media_type=media_type, headers=headers)
-
-
-def _label(iri: str, triples: list[Triple], lang: str = "fr") -> str:
-    labels = {
-        (t.object.language or ""): t.object.value
-        for t in triples
-        if t.subject == NamedNode(iri) and t.predicate in (SKOS.prefLabel, RDFS.label) and isinstance(t.object, Literal)
-    }
-    for key in (lang, "fr", "en", "ar", ""):
-        if key in labels:
-            return labels[key]
-    return local_name(iri) or iri
-
-
-def _page(request: Request, iri: str, triples: list[Triple]) -> str:
-    node = NamedNode(iri)
-    rows, incoming, evidence = [], [], []
-    ontology = {t.subject.value: t for t in ontology_triples() if t.predicate == RDFS.label}
-    for t in triples:
-        if t.subject == node and t.predicate != COOPKG.evidence:
-            is_iri = isinstance(t.object, NamedNode)
-            value = t.object.value if not isinstance(t.object, BlankNode) else "_:" + t.object.value
-            rows.append({
-                "p": t.predicate.value,
-                "p_label": _label(t.predicate.value, [ontology[t.predicate.value]] if t.predicate.value in ontology else []),
-                "o": value,
-                "o_label": _label(value, triples) if is_iri else value,
-                "is_iri": is_iri,
-                "lang": t.object.language if isinstance(t.object, Literal) else None,
-                "rtl": isinstance(t.object, Literal) and t.object.language == "ar",
-            })  # fmt: skip
-        elif t.object == node and isinstance(t.subject, NamedNode):
-            incoming.append(
-                {
-                    "s": t.subject.value,
-                    "s_label": _label(t.subject.value, triples),
-                    "p_label": local_name(t.predicate.value),
-                }
-            )
-    by_subject: dict[str, dict[str, str]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject.value, {})[local_name(t.predicate.value)] = t.object.value
-    for t in triples:
-        if t.subject == node and t.predicate == COOPKG.evidence:
-            ev = by_subject.get(t.object.value, {})
-            target = by_subject.get(ev.get("hasTarget", ""), {})
-            quote = by_subject.get(t.object.value + "#quote", {})
-            position = by_subject.get(t.object.value + "#position", {})
-            evidence.append({
-                "quote": quote.get("exact", ""), "start": position.get("start"), "end": position.get("end"),
-                "document": local_name(target.get("hasSource", "")), "method": ev.get("method"),
-                "confidence": ev.get("confidence"), "rtl": any("\u0600" <= c <= "\u06ff" for c in quote.get("exact", "")[:20]),
-            })  # fmt: skip
-    types = [
-        {"iri": t.object.value, "label": local_name(t.object.value)}
-        for t in triples
-        if t.subject == node and t.predicate == RDF.type
-    ]
-    rows.sort(key=lambda r: (r["p"] != RDF.type.value, r["p_label"]))
-    return render(
-        "resource.html", request, iri=iri, title=_label(iri, triples), types=types, rows=rows,
-        incoming=incoming[:200], evidence=evidence, alternates=_alternates(request.url.path),
-    )  # fmt: skip
 
 
 @router.get("/id/{path:path}", summary="Dereference an IRI minted by coopkg", response_class=Response)
@@ -130,8 +74,10 @@ async def resource(path: str, request: Request, services: ServicesDep) -> Respon
     triples = await run_in_threadpool(describe, services.repo, iri)
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
-    html = _page(request, iri, triples) if media_type == "text/html" else None
-    return rdf_response(request, triples, media_type, html=html)
+    if media_type == "text/html":
+        page = await entity_page(request, services, iri, triples, _alternates(request.url.path))
+        return rdf_response(request, triples, media_type, html=page)
+    return rdf_response(request, triples, media_type)
 
 
 @router.get("/ontology", summary="The coopkg ontology: Turtle for machines, HTML documentation for people")
@@ -142,7 +88,7 @@ async def ontology(request: Request) -> Response:
     return rdf_response(request, triples, media_type, html=html)
 
 
-def render_ontology(request: Request, triples: list[Triple]) -> str:
+def render_ontology(request: Request, triples: list[Triple]) -> HTMLResponse:
     terms: dict[str, dict[str, object]] = {}
     for t in triples:
         if not t.subject.value.startswith(ONTOLOGY_IRI + "#"):
@@ -163,13 +109,7 @@ def render_ontology(request: Request, triples: list[Triple]) -> str:
         key = ("Classes" if "Class" in kinds else "Object properties" if "ObjectProperty" in kinds
                else "Datatype properties" if "DatatypeProperty" in kinds else "Concepts")  # fmt: skip
         groups[key].append(term)
-    return (
-        environment()
-        .get_template("ontology.html")
-        .render(
-            request=request, groups=groups, link=lambda i: local_link(i, request.app.state.services.settings.base_iri)
-        )
-    )
+    return page("ontology.html", request, groups=groups)
 
 
 @router.get("/.well-known/void", summary="Dataset description (VoID and DCAT) with counts and the dump")
@@ -177,8 +117,11 @@ async def void(request: Request, services: ServicesDep) -> Response:
     media_type = _media_type(request)
     site = str(request.base_url)
     triples = await run_in_threadpool(dataset_description, services.repo, services.minter, site)
-    html = _page(request, services.minter.base + "dataset", triples) if media_type == "text/html" else None
-    return rdf_response(request, triples, media_type, html=html)
+    if media_type == "text/html":
+        lang = choose_language(request)
+        page = data_page(request, services.minter.base + "dataset", triples, _alternates(request.url.path), lang)
+        return rdf_response(request, triples, media_type, html=page)
+    return rdf_response(request, triples, media_type)
 
 
 @router.get("/dump", summary="The whole dataset as gzipped N-Quads", response_class=StreamingResponse)

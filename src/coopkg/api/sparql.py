@@ -8,12 +8,10 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
 from coopkg.api.deps import ServicesDep, WriterDep
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
-from coopkg.api.pages import render
 from coopkg.api.transport import Reply
 from coopkg.describe import service_description as describe_service
 from coopkg.errors import BadInputError, CoopkgError
@@ -21,6 +19,8 @@ from coopkg.queryexec import QueryRequest
 from coopkg.service import Services
 from coopkg.store.sparql_text import query_form
 from coopkg.terms import PREFIXES
+from coopkg.web.render import page as render_page
+from coopkg.web.routes import sparql_editor
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -174,7 +174,7 @@ async def _results_page(request: Request, services: Services, text: str, params:
             names = [v.value for v in results.variables]
             page["variables"] = names
             page["rows"] = [[_cell(row[name]) for name in names] for row in results]
-    return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
+    return render_page("results.html", request, **page)
 
 
 class DirectLookups:
@@ -223,7 +223,7 @@ class DirectLookups:
 async def description(request: Request, services: ServicesDep) -> Response:
     accept = request.headers.get("accept")
     if prefers_html(accept):
-        return HTMLResponse(render("sparql.html", request, endpoint=str(request.url_for("sparql"))))
+        return sparql_editor(request, str(request.url_for("sparql")), services.settings.base_iri)
     chosen = choose(accept, [*GRAPH_OFFER, "application/json"])
     chosen = "application/ld+json" if chosen == "application/json" else _CANONICAL.get(chosen, chosen)
     fmt = RdfFormat.from_media_type(chosen)

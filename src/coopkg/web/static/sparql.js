@@ -1,0 +1,77 @@
+// The SPARQL editor: YASGUI from its npm package, the project's prefixes, the saved queries as
+// examples, results whose IRIs are shown by their labels (from /api/labels) and link to their pages.
+(function () {
+  "use strict";
+  const el = document.getElementById("yasgui");
+  if (!el || typeof Yasgui === "undefined") return;
+  const endpoint = el.dataset.endpoint;
+  const prefixes = JSON.parse(el.dataset.prefixes);
+  const examples = JSON.parse(el.dataset.examples);
+  const lang = el.dataset.lang;
+  const header = Object.entries(prefixes).map(([p, ns]) => `PREFIX ${p}: <${ns}>`).join("\n");
+  const start = `${header}
+
+SELECT ?funding ?funder ?funded ?amount ?currency WHERE {
+  ?funding a coopkg:Funding ; coopkg:funder ?funder ; coopkg:fundedItem ?funded .
+  OPTIONAL { ?funding coopkg:amount [ coopkg:value ?amount ; coopkg:currency ?currency ] }
+}
+LIMIT 100
+`;
+  Yasgui.Yasr.defaults.prefixes = prefixes;
+  if (Yasgui.Yasr.plugins.table) Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  const yasgui = new Yasgui(el, {
+    requestConfig: {endpoint, method: "POST"},
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: {getData: () => [{endpoint}], keys: []},
+    yasqe: {value: start},
+    yasr: {prefixes},
+  });
+
+  function open(name) {
+    const example = examples.find((e) => e.name === name);
+    if (!example) return;
+    const tab = yasgui.addTab(true, {...Yasgui.Tab.getDefaults(), name: example.name});
+    tab.setQuery(example.query);
+    tab.setEndpoint(endpoint);
+  }
+  document.getElementById("examples-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    open(document.getElementById("examples").value);
+  });
+  const asked = new URLSearchParams(location.search).get("example");
+  if (asked) {
+    document.getElementById("examples").value = asked;
+    open(asked);
+  }
+
+  // Labels instead of IRIs in result tables (the IRI stays the link and its title).
+  const known = new Map();
+  let pending = null;
+  function relabel() {
+    pending = null;
+    const anchors = Array.from(el.querySelectorAll(".yasr a[href^='http']:not([data-labelled])"));
+    const wanted = [...new Set(anchors.map((a) => a.href))].filter((iri) => !known.has(iri)).slice(0, 400);
+    const apply = () => anchors.forEach((a) => {
+      a.dataset.labelled = "1";
+      const label = known.get(a.href);
+      if (label) {
+        a.title = a.href;
+        a.textContent = label;
+      }
+      const url = new URL(a.href);
+      if (url.origin === location.origin) a.href = url.pathname + url.search;
+    });
+    if (!wanted.length) return apply();
+    const query = new URLSearchParams(wanted.map((iri) => ["iri", iri]));
+    query.set("lang", lang);
+    fetch("/api/labels?" + query.toString(), {headers: {Accept: "application/json"}}).then((r) => r.json())
+      .then((body) => {
+        wanted.forEach((iri) => known.set(iri, null));
+        body.items.forEach((item) => known.set(item.id, item.label));
+        apply();
+      });
+  }
+  new MutationObserver(() => { if (!pending) pending = setTimeout(relabel, 50); })
+    .observe(el, {childList: true, subtree: true});
+  window.coopkgYasgui = yasgui;
+})();
