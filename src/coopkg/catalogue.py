@@ -91,6 +91,7 @@ class Catalogue:
         self._places: dict[str, Named] | None = None
         self._documents: dict[str, Named] | None = None
         self._participations: dict[str, list[tuple[str, str]]] | None = None
+        self._participation: dict[str, tuple[str, str, str]] = {}
         self._texts: dict[str, str] = {}
         self._mentioned: dict[str, set[str]] | None = None
 
@@ -174,10 +175,19 @@ class Catalogue:
         with self._lock:
             if self._participations is None:
                 found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+                each: dict[str, tuple[str, str, str]] = {}
                 for row in internal_query("participations").run(self.repo).rows():
-                    found[row["project"].value].append((row["organisation"].value, row["role"].value))
-                self._participations = dict(found)
+                    pair = (row["organisation"].value, row["role"].value)
+                    if pair not in found[row["project"].value]:
+                        found[row["project"].value].append(pair)
+                    each[row["p"].value] = (row["project"].value, *pair)
+                self._participations, self._participation = dict(found), each
             return self._participations
+
+    def participation(self, iri: str) -> tuple[str, str, str] | None:
+        """(project, organisation, role) of one participation."""
+        self.participations()
+        return self._participation.get(iri)
 
     def document_text(self, document: str) -> str:
         """A document's text (kept until the next write: quotes are shown in their sentences)."""
@@ -272,8 +282,11 @@ class Catalogue:
 
     def indicators(self) -> list[dict[str, Any]]:
         out = []
+        units: dict[str, dict[str, str]] = defaultdict(dict)
         for row in internal_query("indicators").run(self.repo).rows():
             value = row["value"].value
+            if "unitLabel" in row:
+                units[row["indicator"].value][row["unitLabel"].language or ""] = row["unitLabel"].value
             out.append(
                 {
                     "id": row["indicator"].value,
@@ -286,6 +299,9 @@ class Catalogue:
                 }
             )
         unique = {i["id"]: i for i in out}
+        for i in unique.values():
+            i["unitLabels"] = units.get(i["id"], {})
+            i["unit"] = next((i["unitLabels"][k] for k in ("fr", "en", "ar", "") if k in i["unitLabels"]), i["unit"])
         return sorted(unique.values(), key=lambda i: (-i["value"], i["id"]))
 
     def sources(self, fact: str) -> list[dict[str, Any]]:

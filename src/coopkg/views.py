@@ -6,6 +6,8 @@ funding view, the catalogue and the explorer; the web layer only formats it.
 
 from __future__ import annotations
 
+import itertools
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from coopkg.catalogue import Named
@@ -93,25 +95,38 @@ def network(services: Services, flt: FundingFilter, lang: str) -> dict[str, Any]
 
 
 def in_sentences(services: Services, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each quote with the sentence(s) around it: ``before``, ``quote``, ``after``."""
+    """Each quote with the sentence(s) around it (``before``, ``after``), and ``passages``: each
+    sentence once, cut into ``pieces`` marked where a quote covers them."""
+    documents = {d.id: d for d in services.catalogue.documents_index().values()}
     out = []
     for source in sources:
         text = services.catalogue.document_text(source["document"])
         spans = _sentence_spans(text)
-        quotes = []
+        quotes, passages = [], {}
         for ev in source["evidence"]:
             start, end = ev["start"], ev["end"]
             around = [s for s in spans if s[0] < max(end, start + 1) and s[1] > start]
-            left = min([s[0] for s in around], default=start)
-            right = max([s[1] for s in around], default=end)
+            left = min([s[0] for s in around] + [start])
+            right = max([s[1] for s in around] + [end])
             quotes.append({**ev, "before": text[left:start], "after": text[end:right]})
-        documents = {d.id: d for d in services.catalogue.documents_index().values()}
+            passages.setdefault((left, right), []).append((start, end))
         doc = documents.get(source["document"])
         out.append({**source, "evidence": quotes, "title": doc.label() if doc else None,
-                    "language": doc.extra["language"] if doc else None})  # fmt: skip
+                    "language": doc.extra["language"] if doc else None,
+                    "passages": [_passage(text, left, right, marks) for (left, right), marks in passages.items()]})  # fmt: skip
     return out
 
 
+def _passage(text: str, left: int, right: int, marks: list[tuple[int, int]]) -> dict[str, Any]:
+    cuts = sorted({left, right, *(max(left, s) for s, _ in marks), *(min(right, e) for _, e in marks)})
+    pieces = [
+        {"text": text[a:b], "mark": any(s <= a and e >= b for s, e in marks)} for a, b in itertools.pairwise(cuts)
+    ]
+    first = min(marks)
+    return {"start": first[0], "end": first[1], "pieces": pieces, "quotes": len(marks)}
+
+
+@lru_cache(maxsize=64)
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in sentences(text, paragraphs(text))] if text else []
 
@@ -274,8 +289,20 @@ def fact_label(services: Services, iri: str, kind: str, lang: str) -> str:
     if kind == "Indicator":
         found = next((i for i in services.catalogue.indicators() if i["id"] == iri), None)
         if found is not None:
-            return f"{found['value']:,} {found['unit']}".replace(",", "\u202f")
+            return f"{found['value']:,} {unit_label(found, lang)}".replace(",", "\u202f")
+    if kind == "Participation":
+        known = services.catalogue.participation(iri)
+        if known is not None:
+            project, organisation, role = known
+            labels = services.catalogue.labels_for([project, organisation])
+            name = lambda i: labels[i].label(lang) if i in labels else local_name(i)  # noqa: E731
+            return f"{name(organisation)} — {role_label(role, lang)} — {name(project)}"
     return services.catalogue.labels_of(iri).label(lang)
+
+
+def unit_label(indicator: dict[str, Any], lang: str) -> str:
+    labels = indicator.get("unitLabels") or {}
+    return labels.get(lang) or indicator["unit"]
 
 
 def kind_name(kind: str, lang: str) -> str:

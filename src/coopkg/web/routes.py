@@ -115,7 +115,7 @@ async def indicators(request: Request, services: ServicesDep, offset: Offset = 0
         out = []
         for i in services.catalogue.indicators():
             about = services.catalogue.labels_of(i["about"]).label(lang) if i["about"] else ""
-            out.append({"cells": [{"href": i["id"], "text": f"{i18n.amount(i['value'], lang)} {i['unit']}"},
+            out.append({"cells": [{"href": i["id"], "text": f"{i18n.amount(i['value'], lang)} {views.unit_label(i, lang)}"},
                                   {"href": i["about"], "text": about} if i["about"] else {"text": ""},
                                   {"text": i["period"] or ""}]})  # fmt: skip
         return out

@@ -74,7 +74,8 @@
     links.append("title").text((f) => `${counts.get(f.id).label}: ${counts.get(f.id).count}`);
     links.append("path").attr("class", "country funded").attr("d", path)
       .attr("fill", (f) => color(0.25 * max + 0.75 * counts.get(f.id).count));
-    links.append("text").attr("text-anchor", "middle")
+    svg.append("g").attr("aria-hidden", "true").selectAll("text").data(funded).join("text")
+      .attr("class", "map-label").attr("text-anchor", "middle")
       .attr("x", (f) => path.centroid(f)[0]).attr("y", (f) => path.centroid(f)[1])
       .text((f) => `${counts.get(f.id).label} · ${counts.get(f.id).count}`);
   }
