@@ -99,6 +99,14 @@ class CoopkgServer(ServerProcess):
 
 
 @pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoopkgServer]:
+    """One `coopkg serve` over the corpus for the tests that only read (the pages, the explorer API)."""
+    server = CoopkgServer(tmp_path_factory.mktemp("corpus-site"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
     yield server

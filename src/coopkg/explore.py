@@ -85,8 +85,8 @@ class Explorer:
 
     # -- choosing ---------------------------------------------------------------------------------
 
-    def select(self, flt: FundingFilter) -> list[IndexedFunding]:
-        """Every funding the filter keeps, in its sort order."""
+    def select(self, flt: FundingFilter, lang: str = "fr") -> list[IndexedFunding]:
+        """Every funding the filter keeps, in its sort order (names sort in ``lang``)."""
         by_index = flt.sort if flt.sort in {"amount", "-amount", "date", "-date"} else "-amount"
         query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index,
                              limit=len(self.fundings.fundings) + 1)  # fmt: skip
@@ -95,7 +95,7 @@ class Explorer:
         chosen = [f for f in found if all(test(f) for test in tests)] if tests else found
         if flt.sort.lstrip("-") in {"funder", "funded"}:
             attribute = flt.sort.lstrip("-")
-            chosen = sorted(chosen, key=lambda f: self.fundings.label(getattr(f, attribute)).casefold(),
+            chosen = sorted(chosen, key=lambda f: self.fundings.label(getattr(f, attribute), lang).casefold(),
                             reverse=flt.sort.startswith("-"))  # fmt: skip
         return chosen
 

@@ -63,7 +63,7 @@ def funding_item(
 def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool = False) -> dict[str, Any]:
     """A page of fundings; with ``facets``, the facets and totals of the whole selection too."""
     explorer = Explorer(services.fundings, services.catalogue)
-    chosen = explorer.select(flt)
+    chosen = explorer.select(flt, lang)
     shown = chosen[flt.offset : flt.offset + flt.limit]
     sources = services.catalogue.sources_of([f.id for f in shown])
     places = services.catalogue.places_index()
