@@ -19,10 +19,16 @@ const FILES = {
   "redoc": ["bundles/redoc.standalone.js"],
 };
 
-// Redoc's side menu shows a logo from its CDN: the one request a page of ours would send
-// outside this server. Its <img> hides itself when it cannot load; an empty src loads nothing.
+// Redoc: (1) its side menu shows a logo from its CDN, the one request a page of ours would send
+// outside this server; its <img> hides itself when it cannot load, and an empty src loads nothing.
+// (2) It inserts its scrollbar styles when the bundle loads, before its `nonce` option is read:
+// the bundle's webpack nonce is taken from its own <script nonce> instead, so that a policy
+// without 'unsafe-inline' lets them in.
 const PATCHES = {
-  "redoc/bundles/redoc.standalone.js": [["https://cdn.redoc.ly/redoc/logo-mini.svg", ""]],
+  "redoc/bundles/redoc.standalone.js": [
+    ["https://cdn.redoc.ly/redoc/logo-mini.svg", ""],
+    ["r.nc=void 0;", "r.nc=document.currentScript&&document.currentScript.nonce||void 0;"],
+  ],
 };
 
 rmSync(out, { recursive: true, force: true });
@@ -35,7 +41,7 @@ for (const [pkg, files] of Object.entries(FILES)) {
     copyFileSync(join(modules, pkg, file), target);
     for (const [from, to] of PATCHES[`${pkg}/${file}`] ?? []) {
       const text = readFileSync(target, "utf8");
-      if (!text.includes(from)) throw new Error(`${pkg}/${file}: ${from} not found; update the patch`);
+      if (text.split(from).length !== 2) throw new Error(`${pkg}/${file}: ${from} not found once; update the patch`);
       writeFileSync(target, text.split(from).join(to));
     }
   }

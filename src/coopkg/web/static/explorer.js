@@ -32,7 +32,6 @@
         .attr("role", "group").attr("aria-label", `${figure.querySelector("figcaption").textContent} (${currency})`);
       svg.append("text").attr("x", 0).attr("y", 14).attr("class", "axis-label").text(currency);
       const rowsG = svg.selectAll("a").data(data).join("a").attr("href", (d) => local(d.href))
-        .attr("aria-label", (d) => `${d.label}: ${d.total.toLocaleString()} ${currency}`)
         .attr("transform", (d, i) => `translate(0, ${24 + i * (barH + 6)})`);
       rowsG.append("title").text((d) => `${d.label}: ${d.total.toLocaleString()} ${currency}`);
       rowsG.append("text").attr("x", left - 8).attr("y", barH / 2 + 4).attr("text-anchor", "end")

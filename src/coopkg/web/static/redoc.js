@@ -2,5 +2,5 @@
 (function () {
   "use strict";
   const el = document.getElementById("redoc");
-  Redoc.init(el.dataset.spec, {nonce: el.dataset.nonce || undefined, hideDownloadButton: false}, el);
+  Redoc.init(el.dataset.spec, {nonce: el.dataset.nonce || undefined, nativeScrollbars: true}, el);
 })();

@@ -49,7 +49,7 @@ LIMIT 100
   let pending = null;
   function relabel() {
     pending = null;
-    const anchors = Array.from(el.querySelectorAll(".yasr a[href^='http']:not([data-labelled])"));
+    const anchors = Array.from(el.querySelectorAll(".yasr table a[href^='http']:not([data-labelled])"));
     const wanted = [...new Set(anchors.map((a) => a.href))].filter((iri) => !known.has(iri)).slice(0, 400);
     const apply = () => anchors.forEach((a) => {
       a.dataset.labelled = "1";
