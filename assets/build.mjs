@@ -29,6 +29,15 @@ const PATCHES = {
     ["https://cdn.redoc.ly/redoc/logo-mini.svg", ""],
     ["r.nc=void 0;", "r.nc=document.currentScript&&document.currentScript.nonce||void 0;"],
   ],
+  // YASR's column resizer inserts its few rules as a <style> element: they go to a stylesheet
+  // file of their own (EXTRACTS below), which the editor's page links, and the insertion is dropped.
+  "@zazuko/yasgui/build/yasgui.min.js": [
+    ["o.styleSheet?o.styleSheet.cssText=n:o.appendChild(document.createTextNode(n)),e.appendChild(o)", "void 0"],
+  ],
+};
+// file -> [pattern whose first group is written out, the file it is written to]
+const EXTRACTS = {
+  "@zazuko/yasgui/build/yasgui.min.js": [/r\.createStyle\(a,`([^`]*)`\)/, "column-resizer.css"],
 };
 
 rmSync(out, { recursive: true, force: true });
@@ -39,6 +48,12 @@ for (const [pkg, files] of Object.entries(FILES)) {
     const target = join(out, pkg.replace("@", "").replace("/", "-"), file.split("/").pop());
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(join(modules, pkg, file), target);
+    const extract = EXTRACTS[`${pkg}/${file}`];
+    if (extract) {
+      const found = readFileSync(target, "utf8").match(extract[0]);
+      if (!found) throw new Error(`${pkg}/${file}: ${extract[0]} not found; update the extract`);
+      writeFileSync(join(dirname(target), extract[1]), found[1].trim() + "\n");
+    }
     for (const [from, to] of PATCHES[`${pkg}/${file}`] ?? []) {
       const text = readFileSync(target, "utf8");
       if (text.split(from).length !== 2) throw new Error(`${pkg}/${file}: ${from} not found once; update the patch`);

@@ -324,3 +324,17 @@ def documents(services: Services) -> list[dict[str, Any]]:
          "language": r["language"].value, "facts": int(r["facts"].value)}
         for r in rows
     ]  # fmt: skip
+
+
+def labels(services: Services, iris: list[str], lang: str) -> list[dict[str, Any]]:
+    """Labels of resources (a funding by what it says), for tables of SPARQL results."""
+    found = services.catalogue.labels_for(iris)
+    out = [named_item(n, lang) for n in found.values() if n.labels]
+    for iri in iris:
+        funding = services.fundings.fundings.get(iri)
+        if funding is not None and iri not in found:
+            item = funding_item(services, funding, lang)
+            out.append(
+                {"id": iri, "label": item["label"], "labels": item["labels"], "altLabels": [], "type": "Funding"}
+            )
+    return out

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT, Lang, named_item, page, respond
+from coopkg import views
+from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT, Lang, page, respond
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import FilterDep
 from coopkg.api.negotiate import prefers_html
@@ -70,6 +71,5 @@ async def labels(
         raise BadInputError(f"at most 500 IRIs at once, got {len(iri)}")
     if bad := [i for i in iri if not i.startswith(("http://", "https://", "urn:"))]:
         raise BadInputError(f"not an absolute IRI: {bad[0][:100]!r}")
-    found = await run_in_threadpool(services.catalogue.labels_for, list(dict.fromkeys(iri)))
-    items = [named_item(n, lang) for n in found.values() if n.labels]
+    items = await run_in_threadpool(views.labels, services, list(dict.fromkeys(iri)), lang)
     return respond(request, page(items, len(items), len(items), 0))

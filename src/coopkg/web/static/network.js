@@ -36,7 +36,7 @@
     const link = zoomed.append("g").attr("aria-hidden", "true").selectAll("line").data(graph.links).join("line")
       .attr("class", (l) => "link " + l.kind).attr("stroke-width", (l) => 1 + Math.min(4, l.fundings));
     const node = zoomed.append("g").selectAll("g").data(graph.nodes).join("g").attr("class", (n) => "node " + n.group);
-    const anchor = node.append("a").attr("href", (n) => local(n.id)).attr("aria-label", (n) => n.label);
+    const anchor = node.append("a").attr("href", (n) => local(n.id));
     anchor.append("title").text((n) => n.label);
     anchor.filter((n) => n.group === "project").append("rect").attr("x", -7).attr("y", -7).attr("width", 14).attr("height", 14);
     anchor.filter((n) => n.group !== "project").append("circle").attr("r", (n) => (n.group === "funder" ? 10 : 7));

@@ -71,7 +71,26 @@ LIMIT 100
         apply();
       });
   }
-  new MutationObserver(() => { if (!pending) pending = setTimeout(relabel, 50); })
-    .observe(el, {childList: true, subtree: true});
+  // Names and roles YASGUI leaves out (axe-core checks them): its inputs get labels, the tab
+  // list holds only tabs (the "+" button is moved after it), its scroll areas can take focus.
+  function accessible() {
+    const name = (selector, label) => el.querySelectorAll(selector).forEach((e) => {
+      if (!e.hasAttribute("aria-label")) e.setAttribute("aria-label", label);
+    });
+    name("input.autocomplete", "SPARQL endpoint");
+    name(".CodeMirror textarea", "SPARQL query");
+    name("select.tableSizer", "Page size");
+    name(".yasr input[type=search], .yasr .tableFilter", "Filter query results");
+    el.querySelectorAll(".tabsList button.addTab").forEach((button) => {
+      const holder = button.closest(".tabsList > *");
+      if (holder) holder.parentElement.after(holder);
+    });
+    el.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((e) => e.setAttribute("tabindex", "0"));
+  }
+  new MutationObserver(() => {
+    accessible();
+    if (!pending) pending = setTimeout(relabel, 50);
+  }).observe(el, {childList: true, subtree: true});
+  accessible();
   window.coopkgYasgui = yasgui;
 })();
