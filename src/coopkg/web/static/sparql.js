@@ -82,8 +82,11 @@ LIMIT 100
     name("select.tableSizer", "Page size");
     name(".yasr input[type=search], .yasr .tableFilter", "Filter query results");
     el.querySelectorAll(".tabsList button.addTab").forEach((button) => {
-      const holder = button.closest(".tabsList > *");
-      if (holder) holder.parentElement.after(holder);
+      const list = button.closest(".tabsList");
+      const own = button.cloneNode(true);  // the same button, outside the list of tabs
+      own.addEventListener("click", () => yasgui.addTab(true));
+      list.after(own);
+      button.remove();
     });
     el.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((e) => e.setAttribute("tabindex", "0"));
   }
