@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from coopkg.cli import base_mismatch
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
 
@@ -147,3 +149,26 @@ def test_serve_refuses_a_missing_allocator(cli_env: dict[str, str]) -> None:
     done = coopkg(env, "serve", "--port", "1")
     assert done.returncode == 2
     assert "COOPKG_ALLOCATOR" in done.stderr and "/nonexistent/libmalloc.so" in done.stderr
+
+
+def test_serve_refuses_a_base_iri_it_does_not_answer_at(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "COOPKG_BASE_IRI": "http://127.0.0.1:8000/"}
+    done = coopkg(env, "serve", "--port", "8123")
+    assert done.returncode == 2
+    assert "would not resolve" in done.stderr and "--port 8000" in done.stderr
+    assert "COOPKG_BASE_IRI=http://127.0.0.1:8123/" in done.stderr  # the other fix
+    # --any-base serves anyway, with the warning (here the next check stops it: no such allocator)
+    done = coopkg({**env, "COOPKG_ALLOCATOR": "/nonexistent/libmalloc.so"}, "serve", "--port", "8123", "--any-base")
+    assert done.returncode == 2 and "would not resolve" in done.stderr and "COOPKG_ALLOCATOR" in done.stderr
+
+
+@pytest.mark.parametrize(("base", "host", "port", "refused"), [
+    ("http://127.0.0.1:8000/", "127.0.0.1", 8000, False),
+    ("http://localhost:8000/", "127.0.0.1", 8000, False),
+    ("http://127.0.0.1:8000/", "0.0.0.0", 8000, False),
+    ("http://127.0.0.1:8000/", "127.0.0.1", 8001, True),
+    ("http://localhost/", "127.0.0.1", 8000, True),
+    ("https://data.example.org/", "127.0.0.1", 8000, False),  # a public base: a proxy maps it here
+])  # fmt: skip
+def test_base_mismatch(base: str, host: str, port: int, refused: bool) -> None:
+    assert (base_mismatch(base, host, port) is not None) == refused

@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import click
 import typer
@@ -490,6 +491,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes, each answering from the store's snapshots.")] = 2,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    any_base: Annotated[
+        bool, typer.Option("--any-base", help="Serve even when COOPKG_BASE_IRI names another local address.")
+    ] = False,
 ) -> None:
     """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn workers under a supervisor)."""
     import uvicorn
@@ -500,6 +504,11 @@ def serve(
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
     settings = get_settings()
+    problem = base_mismatch(settings.base_iri, host, port)
+    if problem and not any_base:
+        raise BadInputError(problem + " (or pass --any-base to serve anyway)")
+    if problem or not _is_local(urlsplit(settings.base_iri).hostname or ""):
+        err.print(f"[yellow]note:[/yellow] {problem or _proxied_note(settings.base_iri, host, port)}", highlight=False)
     allocator = _allocator(settings.allocator)
     if settings.backend == "embedded":
         Generations(settings.store).publish_if_stale()  # once here, rather than racing in every worker
@@ -521,6 +530,35 @@ def serve(
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
     Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+_LOCAL = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+
+
+def _is_local(host: str) -> bool:
+    return host in _LOCAL or host.startswith("127.")
+
+
+def base_mismatch(base: str, host: str, port: int) -> str | None:
+    """Why the data's IRIs would not resolve on this server, when the base IRI names a local address
+    other than the one served (a public base is taken to be mapped here by a proxy); None if they do."""
+    parts = urlsplit(base)
+    base_host = parts.hostname or ""
+    if not _is_local(base_host):
+        return None
+    base_port = parts.port or (443 if parts.scheme == "https" else 80)
+    same_host = base_host == host or host in {"0.0.0.0", "::"} or {base_host, host} <= {"localhost", "127.0.0.1"}
+    if base_port == port and same_host:
+        return None
+    served = f"http://{host}:{port}/"
+    return (f"COOPKG_BASE_IRI is {base} but this server answers at {served}: the IRIs in the data would not "
+            f"resolve here. Serve at the base ({'--host ' + base_host + ' ' if not same_host else ''}--port "
+            f"{base_port}), or rebuild the store for this address: COOPKG_BASE_IRI={served} with a fresh store "
+            f"(rm -r data/store data/store-snapshots && make run)")  # fmt: skip
+
+
+def _proxied_note(base: str, host: str, port: int) -> str:
+    return f"IRIs are minted under {base}: a proxy must map it to http://{host}:{port}/ for them to resolve"
 
 
 # ---------------------------------------------------------------------------------------------
