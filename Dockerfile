@@ -1,8 +1,15 @@
 # A slim image that serves coopkg; the store lives on a volume and the process runs as a non-root user.
+# The pages' third-party assets, from the pinned npm packages (assets/package-lock.json).
+FROM node:20-slim AS assets
+WORKDIR /src/assets
+COPY assets/package.json assets/package-lock.json assets/build.mjs ./
+RUN npm ci --no-audit --no-fund --ignore-scripts --omit=peer && node build.mjs
+
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md constraints.txt ./
 COPY src ./src
+COPY --from=assets /src/src/coopkg/web/static/vendor ./src/coopkg/web/static/vendor
 COPY ontology ./ontology
 COPY shapes ./shapes
 COPY queries ./queries
