@@ -170,26 +170,45 @@ def test_lookups_pipelined_and_closed_on_one_connection(client: httpx.Client, se
     lookup = f"SELECT ?p ?o WHERE {{ <{funding}> ?p ?o }}"
     accept = {"Accept": "application/sparql-results+json"}
     expected = client.get("/sparql", params={"query": lookup}, headers=accept)
-    routed = client.post("/sparql", data={"query": lookup}, headers=accept)  # the usual ASGI way
+    form = urllib.parse.urlencode({"query": lookup}).encode()
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    routed = client.post("/sparql", content=iter([form]), headers={**accept, **form_type})  # chunked: the ASGI way
     assert expected.content == routed.content and expected.content.count(b'"p":') > 3
     assert set(expected.headers) == set(routed.headers)
     assert expected.headers["content-type"] == routed.headers["content-type"]
+    posted = client.post("/sparql", data={"query": lookup}, headers=accept)  # a form, answered directly
+    sent = client.post("/sparql", content=lookup, headers={**accept, "Content-Type": "application/sparql-query"})
+    for answer in (posted, sent):
+        assert answer.content == expected.content and dict(answer.headers).keys() == expected.headers.keys()
 
     def get(query: str, extra: str = "", version: str = "1.1") -> bytes:
         target = "/sparql?" + urllib.parse.urlencode({"query": query})
         return (f"GET {target} HTTP/{version}\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
                 f"{extra}\r\n").encode()  # fmt: skip
 
+    def post(query: str, extra: str = "") -> bytes:
+        body = urllib.parse.urlencode({"query": query}).encode()
+        return (f"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+                f"{extra}\r\n").encode() + body  # fmt: skip
+
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as stream:
-        stream.sendall(get(lookup) + get(COUNT_FUNDINGS) + get(lookup) + get(lookup, "Connection: close\r\n"))
+        stream.sendall(get(lookup) + get(COUNT_FUNDINGS) + get(lookup) + post(lookup) + post(COUNT_FUNDINGS)
+                       + post(lookup) + get(lookup, "Connection: close\r\n"))  # fmt: skip
         pending = bytearray()
-        answers = [_read_response(stream, pending) for _ in range(4)]
+        answers = [_read_response(stream, pending) for _ in range(7)]
         assert stream.recv(100) == b""  # closed after the last, as it asked
-    assert [status for status, _, _ in answers] == [b"HTTP/1.1 200 OK"] * 4
-    assert answers[0][2] == answers[2][2] == answers[3][2] == expected.content
-    assert b'"n"' in answers[1][2]
-    assert answers[3][1]["connection"] == "close" and "connection" not in answers[0][1]
+    assert [status for status, _, _ in answers] == [b"HTTP/1.1 200 OK"] * 7
+    assert {answers[i][2] for i in (0, 2, 3, 5, 6)} == {expected.content}
+    assert b'"n"' in answers[1][2] and answers[4][2] == answers[1][2]
+    assert answers[6][1]["connection"] == "close" and "connection" not in answers[0][1]
+    with socket.create_connection((host, int(port)), timeout=10) as stream:  # a body sent in two pieces
+        whole = post(lookup)
+        stream.sendall(whole[:-10])
+        time.sleep(0.2)
+        stream.sendall(whole[-10:])
+        assert _read_response(stream, bytearray())[2] == expected.content
     with socket.create_connection((host, int(port)), timeout=10) as stream:
         stream.sendall(get(lookup, version="1.0"))
         status, _, body = _read_response(stream, bytearray())

@@ -304,6 +304,40 @@ def test_direct_lookups_answer_as_the_core_does(supervised: Services) -> None:
     assert (b"content-type", b"text/csv; charset=utf-8") in headers and (b"vary", b"Accept") in headers
 
 
+def test_direct_lookups_answer_posted_forms_and_queries(supervised: Services) -> None:
+    """A POST form (as YASGUI sends) and an application/sparql-query body get the same reply as a GET."""
+    from urllib.parse import parse_qs
+
+    from coopkg.api.sparql import DirectLookups
+
+    direct = DirectLookups(lambda: supervised, cors=False)
+    target = _lookup_target(supervised)
+    accept = (b"accept", b"text/csv")
+    expected = direct(target, [accept])
+    assert expected is not None
+    form = target.split(b"?", 1)[1]
+    query = parse_qs(form.decode())["query"][0].encode()
+    length = lambda body: (b"content-length", str(len(body)).encode())  # noqa: E731
+    form_type = (b"content-type", b"application/x-www-form-urlencoded")
+    query_type = (b"content-type", b"application/sparql-query; charset=utf-8")
+    assert direct(b"/sparql", [accept, form_type, length(form)], form) == expected
+    assert direct(b"/sparql?format=csv", [form_type, length(form)], form) == expected  # URL and body together
+    assert direct(b"/sparql", [accept, query_type, length(query)], query) == expected
+    for other_target, headers, body in [
+        (b"/sparql", [accept, (b"content-type", b"text/plain"), length(query)], query),  # not a SPARQL body
+        (b"/sparql", [accept, query_type, length(b"\xff")], b"\xff"),  # not UTF-8: the app explains it
+        (target, [accept, query_type, length(query)], query),  # a query in the URL and in the body
+        (b"/sparql", [accept, form_type, length(form + b"&update=x")], form + b"&update=x"),
+        (b"/sparql", [accept, form_type, length(form + b"&" + form)], form + b"&" + form),  # query given twice
+        (b"/sparql", [(b"accept", b"text/html"), form_type, length(form)], form),  # a browser: the results page
+    ]:
+        assert direct(other_target, headers, body) is None, (other_target, headers)
+    small = supervised.settings.model_copy(update={"max_body_bytes": 10})
+    limited = DirectLookups(lambda: type(supervised)(small, supervised.minter, supervised.repo, supervised.engine),
+                            cors=False)  # fmt: skip
+    assert limited(b"/sparql", [accept, form_type, length(form)], form) is None  # the app answers 413
+
+
 def test_direct_lookups_leave_everything_else_to_the_app(supervised: Services) -> None:
     from urllib.parse import quote
 

@@ -178,32 +178,51 @@ async def _results_page(request: Request, services: Services, text: str, params:
 
 
 class DirectLookups:
-    """``GET /sparql?query=…`` point lookups answered by the HTTP protocol itself (api/transport.py).
+    """Point lookups (``GET /sparql?query=…``, a POST form or an ``application/sparql-query`` body)
+    answered by the HTTP protocol itself (api/transport.py).
 
     A lookup costs the engine tens of microseconds; a request's way through ASGI, the
     middleware and the router costs more. This answers it with the same parsing, checks, core
     call and negotiation as :func:`sparql`, before any ASGI machinery is built. Anything it is
-    not sure of (not a lookup, an error to explain, a browser, a body, CORS, a newer snapshot to
-    open) returns None and takes the usual way, which gives the same answer.
+    not sure of (not a lookup, an error to explain, a browser, another kind of body, CORS, a newer
+    snapshot to open) returns None and takes the usual way, which gives the same answer.
     """
 
     def __init__(self, services_of: Callable[[], Services | None], cors: bool) -> None:
         self.services_of = services_of  # None until the app's lifespan has opened them
         self.cors = cors  # with CORS on, requests from other origins take the usual way
 
-    def __call__(self, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
+    def __call__(self, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes | None = None) -> Reply | None:
         path, _, query_string = target.partition(b"?")
         services = self.services_of()
         if path != b"/sparql" or services is None:
             return None
-        accept = None
+        accept = content_type = None
         for name, value in headers:
             if name == b"accept":
                 accept = value.decode("latin-1")
-            elif name in {b"content-length", b"transfer-encoding"} or (self.cors and name == b"origin"):
+            elif name == b"content-type":
+                content_type = value.split(b";", 1)[0].strip().lower()
+            elif (body is None and name in {b"content-length", b"transfer-encoding"}) or (
+                self.cors and name == b"origin"
+            ):
                 return None
         params = query_params(query_string)
-        text = params.get("query", [""])
+        if body is not None and len(body) > services.settings.max_body_bytes:
+            return None  # the usual way answers 413
+        if body is None:
+            text = params.get("query", [""])
+        elif content_type == b"application/x-www-form-urlencoded":  # a POST form, as YASGUI sends
+            for key, values in query_params(body).items():
+                params.setdefault(key, []).extend(values)
+            text = params.get("query", [""])
+        elif content_type == b"application/sparql-query" and "query" not in params:
+            try:
+                text = [body.decode("utf-8")]
+            except UnicodeDecodeError:
+                return None  # the usual way explains it
+        else:
+            return None
         if len(text) != 1 or not text[0] or "update" in params or len(params.get("format", ())) > 1:
             return None
         try:

@@ -5,11 +5,13 @@
   and on a short SPARQL answer the second one is a good part of the cost. The head is held and
   joined to the first body write; the rest of a streamed body is written as it comes, and a
   response with no body write (HEAD, an empty reply) sends its head when it completes.
-* **Direct replies.** The app may offer ``app.state.direct_replies``: a callable given a GET's
-  target and headers that returns a whole reply ``(status, headers, body)``, or None. It is
-  asked as soon as a request's headers are parsed, and its reply is written at once, with no
-  ASGI scope, task or middleware; None lets the request take the usual ASGI way. coopkg answers
-  SPARQL point lookups this way (:class:`coopkg.api.sparql.DirectLookups`).
+* **Direct replies.** The app may offer ``app.state.direct_replies``: a callable given a request's
+  target, headers and body (None for a GET) that returns a whole reply ``(status, headers,
+  body)``, or None. A GET is asked as soon as its headers are parsed; a POST with a small body
+  of declared length (a SPARQL form or query) is held until its body is complete, then asked.
+  A reply is written at once, with no ASGI scope, task or middleware; None lets the request take
+  the usual ASGI way (a held POST is then handed on with its body, as if it had just arrived).
+  coopkg answers SPARQL point lookups this way (:class:`coopkg.api.sparql.DirectLookups`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 Reply = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers (no content-length), body
-DirectReplies = Callable[[bytes, list[tuple[bytes, bytes]]], Reply | None]  # (target, headers) -> reply
+DirectReplies = Callable[[bytes, list[tuple[bytes, bytes]], bytes | None], Reply | None]  # target, headers, body
+DIRECT_BODY_LIMIT = 64 * 1024  # a POST whose body may be held for a direct reply (a query is far smaller)
 
 
 class HeadJoiningTransport:
@@ -79,6 +82,7 @@ class CoopkgHttpProtocol(HttpToolsProtocol):
         # Direct replies skip the access log and the concurrency limit: only where neither is on.
         direct = self.access_log is False and self.limit_concurrency is None
         self._direct = find_direct_replies(self.app) if direct else None
+        self._held: bytearray | None = None  # the body of a POST held for a direct reply
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         # uvloop's transports are not asyncio.Transport subclasses, but have the same methods.
@@ -96,14 +100,36 @@ class CoopkgHttpProtocol(HttpToolsProtocol):
             and (self.cycle is None or self.cycle.response_complete)
             and not self.pipeline
             and not self.flow.write_paused  # a client not reading its answers: the usual way waits for it
-            and self.parser.get_method() == b"GET"
             and not self.parser.should_upgrade()
         ):
-            reply = self._direct(self.url, self.headers)
-            if reply is not None:
-                self._write_direct(*reply)
+            method = self.parser.get_method()
+            if method == b"GET":
+                reply = self._direct(self.url, self.headers, None)
+                if reply is not None:
+                    self._write_direct(*reply)
+                    return
+            elif method == b"POST" and self._small_body():
+                self._held = bytearray()  # answered when the body is complete (on_message_complete)
                 return
         super().on_headers_complete()
+
+    def _small_body(self) -> bool:
+        """A body of declared length within the limit, and no 100-continue to send first."""
+        length = None
+        for name, value in self.headers:
+            if name == b"content-length":
+                length = value
+            elif name in {b"transfer-encoding", b"expect"}:
+                return False
+        return length is not None and length.isdigit() and int(length) <= DIRECT_BODY_LIMIT
+
+    def _hand_on(self) -> bytes:
+        """A held POST takes the usual way after all: its cycle starts now, with the body so far."""
+        body, self._held = bytes(self._held or b""), None
+        super().on_headers_complete()
+        if body:
+            super().on_body(body)
+        return body
 
     def _write_direct(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
@@ -121,10 +147,22 @@ class CoopkgHttpProtocol(HttpToolsProtocol):
         self.on_response_complete()
 
     def on_body(self, body: bytes) -> None:
-        if self.cycle is not None:  # None after a direct reply (its request has no body)
+        if self._held is not None:
+            self._held += body
+            if len(self._held) > DIRECT_BODY_LIMIT:  # longer than it said: the usual way
+                self._hand_on()
+            return
+        if self.cycle is not None:  # None after a direct reply to a GET (its request has no body)
             super().on_body(body)
 
     def on_message_complete(self) -> None:
+        if self._held is not None:
+            reply = self._direct(self.url, self.headers, bytes(self._held)) if self._direct is not None else None
+            if reply is not None:
+                self._held = None
+                self._write_direct(*reply)
+                return
+            self._hand_on()
         if self.cycle is not None:
             super().on_message_complete()
 
