@@ -6,8 +6,10 @@ starts both servers on 127.0.0.1, and measures with an async HTTP load generator
 * the added median latency of /sparql over the in-process engine (pyoxigraph) on a point lookup;
 * /api/fundings (first page by amount) median latency;
 * "total funding per funder": /api/fundings/totals vs the SPARQL aggregate on Oxigraph.
-Point lookups cycle through 500 different fundings (a wrk Lua script), so no answer is replayed.
-Usage: python bench/service.py [--projects 100000] [--requests 2000]
+Point lookups cycle through 500 different fundings (a wrk Lua script), so no answer is replayed;
+they are sent as GET, as POST forms (what YASGUI and most clients send) and as
+application/sparql-query bodies. Oxigraph is `oxigraph serve-read-only --union-default-graph`.
+Usage: python bench/service.py [--projects 100000] [--requests 2000] [--lookups-only]
 """
 
 from __future__ import annotations
@@ -98,14 +100,16 @@ def measure_interleaved(
 
 
 def measure(
-    url: str, params: list[dict[str, str]], concurrency: int, accept: str, seconds: int = 10
+    url: str, params: list[dict[str, str]], concurrency: int, accept: str, seconds: int = 10, how: str = "GET"
 ) -> tuple[float, float]:
-    """Requests per second and median latency (ms): wrk (Debian package) if present, else an async client."""
+    """Requests per second and median latency (ms): wrk (Debian package) if present, else an async client.
+    ``how``: GET, FORM (POST form-encoded) or QUERY (POST application/sparql-query)."""
     wrk = shutil.which("wrk")
     if wrk is None or seconds == 0:
+        assert how == "GET", "POST lookups are measured with wrk"
         elapsed, latencies = asyncio.run(load(url, params, concurrency, {"Accept": accept}))
         return len(params) / elapsed, statistics.median(latencies) * 1000
-    script = _wrk_script(url, params)
+    script = _wrk_script(url, params) if how == "GET" else _wrk_post_script(url, params, how)
     done = subprocess.run(
         [wrk, "-t", "2" if concurrency > 1 else "1", "-c", str(concurrency), "-d", f"{seconds}s", "--latency",
          "-H", f"Accept: {accept}", "-s", str(script), url],
@@ -132,6 +136,26 @@ def _wrk_script(url: str, params: list[dict[str, str]]) -> Path:
     return script
 
 
+def _wrk_post_script(url: str, params: list[dict[str, str]], how: str) -> Path:
+    """A wrk Lua script that POSTs the queries, as forms or as application/sparql-query bodies."""
+    queries = list(dict.fromkeys(p["query"] for p in params))
+    if how == "FORM":
+        bodies, kind = [httpx.QueryParams({"query": q}).__str__() for q in queries], "application/x-www-form-urlencoded"
+    else:
+        bodies, kind = queries, "application/sparql-query"
+    assert all("]]" not in b for b in bodies)
+    lines = ",\n".join(f"  [[{b}]]" for b in bodies)
+    path = httpx.URL(url).raw_path.decode("ascii")
+    script = Path(tempfile.mkstemp(suffix=".lua", prefix="coopkg-wrk-")[1])
+    script.write_text(
+        f'local bodies = {{\n{lines}\n}}\nlocal i = 0\nwrk.method = "POST"\n'
+        f'wrk.headers["Content-Type"] = "{kind}"\n'
+        f'request = function()\n  i = i % #bodies + 1\n  return wrk.format("POST", "{path}", nil, bodies[i])\nend\n',
+        encoding="utf-8",
+    )
+    return script
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--projects", type=int, default=100_000)
@@ -139,6 +163,7 @@ def main() -> None:
     parser.add_argument("--heavy", type=int, default=8, help="rounds of the heavy aggregate (alternating servers)")
     parser.add_argument("--workers", type=int, default=2, help="coopkg serve --workers")
     parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs per point-lookup cell")
+    parser.add_argument("--lookups-only", action="store_true", help="only the point-lookup rows")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="coopkg-bench-"))
@@ -171,7 +196,7 @@ def main() -> None:
         subprocess.Popen(
             [
                 oxigraph,
-                "serve",
+                "serve-read-only",
                 "--location",
                 str(work / "oxigraph"),
                 "--bind",
@@ -206,14 +231,18 @@ def main() -> None:
             print(f"{name:34} {concurrency:>4} {ours[0]:>13.1f} {theirs[0]:>15.1f} {ours[0] / theirs[0]:>6.2f} "
                   f"{ours[1]:>14.2f} {theirs[1]:>16.2f}")  # fmt: skip
 
-        for concurrency in (1, 16):
-            # Alternating 5-second runs, medians: the machine's speed drifts from minute to minute.
-            runs: list[list[tuple[float, float]]] = [[], []]
-            for _ in range(args.rounds):
-                runs[0].append(measure(coopkg_url + "/sparql", points, concurrency, json_type, 5))
-                runs[1].append(measure(oxigraph_url + "/query", points, concurrency, json_type, 5))
-            ours, theirs = (tuple(statistics.median(r[i] for r in side) for i in (0, 1)) for side in runs)
-            row("point lookup", concurrency, ours, theirs)  # type: ignore[arg-type]
+        for how, name in (("GET", "point lookup"), ("FORM", "point lookup, POST form"),
+                          ("QUERY", "point lookup, POST sparql-query")):  # fmt: skip
+            for concurrency in (1, 16):
+                # Alternating 5-second runs, medians: the machine's speed drifts from minute to minute.
+                runs: list[list[tuple[float, float]]] = [[], []]
+                for _ in range(args.rounds):
+                    runs[0].append(measure(coopkg_url + "/sparql", points, concurrency, json_type, 5, how))
+                    runs[1].append(measure(oxigraph_url + "/query", points, concurrency, json_type, 5, how))
+                ours, theirs = (tuple(statistics.median(r[i] for r in side) for i in (0, 1)) for side in runs)
+                row(name, concurrency, ours, theirs)  # type: ignore[arg-type]
+        if args.lookups_only:
+            return
         for concurrency in (1, 16):
             ours, theirs = measure_interleaved(
                 (coopkg_url + "/sparql", oxigraph_url + "/query"), heavy[0], concurrency, json_type, args.heavy

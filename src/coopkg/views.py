@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from coopkg.catalogue import Named
 from coopkg.errors import NotFoundError
-from coopkg.explore import Explorer, FundingFilter, kind_label, language_name, numeric_code, role_label, term_label
+from coopkg.explore import Explorer, FundingFilter, language_name, numeric_code, role_label, term_label
 from coopkg.extract.text import paragraphs, sentences
 from coopkg.funding_index import IndexedFunding
 from coopkg.terms import local_name
@@ -129,10 +129,6 @@ def _passage(text: str, left: int, right: int, marks: list[tuple[int, int]]) -> 
 @lru_cache(maxsize=64)
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in sentences(text, paragraphs(text))] if text else []
-
-
-def sourced(services: Services, iri: str) -> list[dict[str, Any]]:
-    return in_sentences(services, services.catalogue.sources(iri))
 
 
 # -- totals ---------------------------------------------------------------------------------------------
@@ -303,14 +299,6 @@ def fact_label(services: Services, iri: str, kind: str, lang: str) -> str:
 def unit_label(indicator: dict[str, Any], lang: str) -> str:
     labels = indicator.get("unitLabels") or {}
     return labels.get(lang) or indicator["unit"]
-
-
-def kind_name(kind: str, lang: str) -> str:
-    return term_label(kind, lang)
-
-
-__all__ = ["document", "explore", "fact_label", "funding_item", "kind_label", "kind_name", "network",
-           "organisation", "project", "region", "sourced"]  # fmt: skip
 
 
 def documents(services: Services) -> list[dict[str, Any]]:
