@@ -15,6 +15,7 @@ from coopkg.errors import NotFoundError
 from coopkg.explore import Explorer, FundingFilter, language_name, numeric_code, role_label, term_label
 from coopkg.extract.text import paragraphs, sentences
 from coopkg.funding_index import IndexedFunding
+from coopkg.queries import saved_query
 from coopkg.terms import local_name
 
 if TYPE_CHECKING:
@@ -201,8 +202,6 @@ def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
 
 def region(services: Services, iri: str, lang: str) -> dict[str, Any]:
     """A place: what lies in it and around it, the fundings and projects there."""
-    from coopkg.queries import saved_query
-
     catalogue = services.catalogue
     places = catalogue.places_index()
     if iri not in places:
@@ -303,8 +302,6 @@ def unit_label(indicator: dict[str, Any], lang: str) -> str:
 
 def documents(services: Services) -> list[dict[str, Any]]:
     """Every document: title, identifier, language, source, number of facts it supports."""
-    from coopkg.queries import saved_query
-
     rows = saved_query("documents").run(services.repo).rows()
     return [
         {"id": r["document"].value, "label": r["title"].value if "title" in r else r["identifier"].value,
