@@ -235,7 +235,7 @@ def test_pictures_show_the_figures(watched: Watched, corpus_site: CoopkgServer, 
     page.locator("#map svg a").first.click()  # a country filters the table
     page.wait_for_url(re.compile(r"region="))
     assert rows(page) == countries[0]["count"] or rows(page) in {c["count"] for c in countries}
-    graph = api.get("/api/fundings/network").json()
+    graph = api.get("/api/fundings/network", params={"limit": 200}).json()
     page.goto(corpus_site.url + "/network")
     expect(page.locator("#network svg g.node")).to_have_count(len(graph["nodes"]))
     expect(page.locator("#network-list li")).to_have_count(len(graph["links"]))

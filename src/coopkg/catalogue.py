@@ -93,7 +93,9 @@ class Catalogue:
         self._participations: dict[str, list[tuple[str, str]]] | None = None
         self._participation: dict[str, tuple[str, str, str]] = {}
         self._texts: dict[str, str] = {}
-        self._mentioned: dict[str, set[str]] | None = None
+        self._mentioned: dict[str, int] | None = None
+        self._mentioned_orgs: set[str] | None = None
+        self._indicators: list[dict[str, Any]] | None = None
 
     def invalidate(self) -> None:
         with self._lock:
@@ -104,6 +106,8 @@ class Catalogue:
             self._participations = None
             self._texts = {}
             self._mentioned = None
+            self._mentioned_orgs = None
+            self._indicators = None
 
     # -- indexes -----------------------------------------------------------------------------------
 
@@ -160,15 +164,20 @@ class Catalogue:
                 self._documents = found
             return self._documents
 
-    def mentioned(self) -> dict[str, set[str]]:
-        """What the documents mention, by main class (Organisation, Project, Funding, Region, Indicator)."""
+    def mentioned(self) -> dict[str, int]:
+        """How many things the documents mention, by main class (Organisation, Project, Funding, …)."""
         with self._lock:
             if self._mentioned is None:
-                found: dict[str, set[str]] = defaultdict(set)
-                for row in internal_query("mentioned").run(self.repo).rows():
-                    found[local_name(row["kind"].value)].add(row["s"].value)
-                self._mentioned = dict(found)
+                rows = internal_query("mentioned").run(self.repo).rows()
+                self._mentioned = {local_name(r["kind"].value): int(r["n"].value) for r in rows}
             return self._mentioned
+
+    def mentioned_organisations(self) -> set[str]:
+        with self._lock:
+            if self._mentioned_orgs is None:
+                rows = internal_query("mentioned-organisations").run(self.repo).rows()
+                self._mentioned_orgs = {r["org"].value for r in rows}
+            return self._mentioned_orgs
 
     def participations(self) -> dict[str, list[tuple[str, str]]]:
         """Project → (organisation, role) for every participation."""
@@ -203,10 +212,11 @@ class Catalogue:
             self._texts[document] = text
         return text
 
-    def evidence_in(self, document: str) -> list[dict[str, Any]]:
-        """Every quote a document holds: the fact it supports, the fact's kind, the offsets."""
+    def evidence_in(self, document: str, graph: str) -> list[dict[str, Any]]:
+        """Every quote a document holds (in its graph): the fact it supports, the fact's kind, the offsets."""
         found: dict[str, dict[str, Any]] = {}
-        for row in internal_query("evidence-in-document").run(self.repo, {"document": document}).rows():
+        rows = internal_query("evidence-in-document").run(self.repo, {"document": document, "g": graph}).rows()
+        for row in rows:
             item = found.setdefault(row["evidence"].value, {
                 "evidence": row["evidence"].value, "fact": row["fact"].value, "types": set(),
                 "start": int(row["start"].value), "end": int(row["end"].value)})  # fmt: skip
@@ -228,8 +238,9 @@ class Catalogue:
         return org
 
     def roles_of(self, iri: str) -> list[dict[str, str]]:
-        rows = internal_query("participations-of").run(self.repo, {"organisation": iri}).rows()
-        return [{"project": r["project"].value, "role": r["role"].value} for r in rows]
+        """The projects an organisation takes part in, with its roles (from the participations index)."""
+        return [{"project": project, "role": role} for project, pairs in sorted(self.participations().items())
+                for organisation, role in pairs if organisation == iri]  # fmt: skip
 
     def partners_of(self, iri: str, lang: str) -> list[dict[str, Any]]:
         from coopkg.queries import saved_query
@@ -281,6 +292,19 @@ class Catalogue:
         return sorted(found.values(), key=lambda r: r.label().casefold())
 
     def indicators(self) -> list[dict[str, Any]]:
+        """Every indicator (kept until the next write)."""
+        with self._lock:
+            cached = self._indicators
+        if cached is None:
+            cached = self._read_indicators()
+            with self._lock:
+                self._indicators = cached
+        return cached
+
+    def indicator(self, iri: str) -> dict[str, Any] | None:
+        return next((i for i in self.indicators() if i["id"] == iri), None)
+
+    def _read_indicators(self) -> list[dict[str, Any]]:
         out = []
         units: dict[str, dict[str, str]] = defaultdict(dict)
         for row in internal_query("indicators").run(self.repo).rows():

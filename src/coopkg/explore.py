@@ -82,6 +82,7 @@ class Explorer:
     def __init__(self, fundings: FundingIndex, catalogue: Catalogue) -> None:
         self.fundings = fundings
         self.catalogue = catalogue
+        self.left_out: dict[str, int] = {}  # per facet, the values the last facets() did not list
 
     # -- choosing ---------------------------------------------------------------------------------
 
@@ -138,8 +139,9 @@ class Explorer:
 
     # -- facets and totals ------------------------------------------------------------------------
 
-    def facets(self, chosen: Iterable[IndexedFunding], lang: str) -> dict[str, list[dict[str, Any]]]:
-        """For each facet, its values among ``chosen`` with their counts, most frequent first."""
+    def facets(self, chosen: Iterable[IndexedFunding], lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """For each facet, its ``top`` values among ``chosen`` with their counts, most frequent first
+        (years: latest first); how many values were left out is :meth:`omitted`'s."""
         counts: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
         orgs = self.catalogue.organisations_index()
         for f in chosen:
@@ -174,11 +176,13 @@ class Explorer:
             "language": lambda v: {"label": language_name(v, lang)},
         }
         out: dict[str, list[dict[str, Any]]] = {}
+        self.left_out = {}
         for name, counter in counts.items():
             ordered = sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
             if name == "year":
                 ordered = sorted(counter.items(), key=lambda kv: -kv[0])
-            out[name] = [{"value": value, "count": n, **describe[name](value)} for value, n in ordered]
+            self.left_out[name] = max(0, len(ordered) - top)
+            out[name] = [{"value": value, "count": n, **describe[name](value)} for value, n in ordered[:top]]
         return out
 
     def totals(self, chosen: Iterable[IndexedFunding], lang: str) -> dict[str, Any]:

@@ -83,13 +83,15 @@ def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool =
     }
     if facets:
         body["facets"] = explorer.facets(chosen, lang)
+        body["facetsLeftOut"] = explorer.left_out
         body["totals"] = explorer.totals(chosen, lang)
     return body
 
 
 def network(services: Services, flt: FundingFilter, lang: str) -> dict[str, Any]:
+    """The network of a page of the selection: its first ``limit`` fundings in the sort order."""
     explorer = Explorer(services.fundings, services.catalogue)
-    return explorer.network(explorer.select(flt), lang)
+    return explorer.network(explorer.select(flt, lang)[flt.offset : flt.offset + flt.limit], lang)
 
 
 # -- sources, in their sentences ----------------------------------------------------------------------
@@ -245,7 +247,7 @@ def document(services: Services, doc_id: str, lang: str) -> dict[str, Any]:
         raise NotFoundError(f"no document {doc_id!r}")
     text = catalogue.document_text(iri)
     quotes = []
-    for ev in catalogue.evidence_in(iri):
+    for ev in catalogue.evidence_in(iri, graph):
         kind = _kind(ev["types"])
         quotes.append({"evidence": ev["evidence"], "fact": ev["fact"], "kind": kind, "start": ev["start"],
                        "end": ev["end"], "label": fact_label(services, ev["fact"], kind, lang)})  # fmt: skip
@@ -282,7 +284,7 @@ def fact_label(services: Services, iri: str, kind: str, lang: str) -> str:
     if funding is not None:
         return funding_item(services, funding, lang)["label"]
     if kind == "Indicator":
-        found = next((i for i in services.catalogue.indicators() if i["id"] == iri), None)
+        found = services.catalogue.indicator(iri)
         if found is not None:
             return f"{found['value']:,} {unit_label(found, lang)}".replace(",", "\u202f")
     if kind == "Participation":

@@ -68,7 +68,8 @@ FilterDep = Annotated[FundingFilter, Depends(funding_filter)]
     "/fundings",
     summary="Fundings: who funded what, with facets and totals on request",
     description="Filters combine (and). `facets=true` adds, over the whole selection, the count of each value of "
-    "each facet (funder, funderType, country, region, year, currency, kind, language) and the totals per currency, "
+    "each facet (funder, funderType, country, region, year, currency, kind, language; the 50 most frequent, "
+    "`facetsLeftOut` counts the others) and the totals per currency, "
     "per funder and per year; amounts are never converted, and fundings whose amount is not stated are counted "
     "apart (`amountNotStated`), never as zero. `format=csv` gives the page as CSV.",
     responses={200: {"content": {"application/json": {"example": EXAMPLE}, "text/csv": {}}}},
@@ -91,7 +92,7 @@ async def list_fundings(
 @router.get("/fundings/network", summary="The funding network: funders → what they fund → its participants")
 async def funding_network(request: Request, services: ServicesDep, flt: FilterDep, lang: Lang = "fr") -> JSONResponse:
     """Nodes (`group`: funder, project, beneficiary, participant) and links (`kind`: funds, or the
-    participant's role) of the fundings the same filters as `/api/fundings` select."""
+    participant's role) of the page of fundings that the same parameters of `/api/fundings` give."""
     return respond(request, await run_in_threadpool(network, services, flt, lang))
 
 

@@ -141,7 +141,8 @@ def _fact(services: Services, iri: str, triples: list[Triple], lang: str) -> dic
 def _only_this_evidence(services: Services, sources: list[dict[str, Any]], iri: str) -> list[dict[str, Any]]:
     """Of a fact's quotes, the one a piece of evidence (``…/id/document/{id}/evidence/{hash}``) points at."""
     document = iri.split("/evidence/", 1)[0]
-    spans = {(e["start"], e["end"]) for e in services.catalogue.evidence_in(document) if e["evidence"] == iri}
+    graph = services.minter.document_graph(document.rsplit("/", 1)[-1]).value
+    spans = {(e["start"], e["end"]) for e in services.catalogue.evidence_in(document, graph) if e["evidence"] == iri}
     kept = []
     for s in sources:
         evidence = [e for e in s["evidence"] if (e["start"], e["end"]) in spans and s["document"] == document]

@@ -78,10 +78,10 @@ async def explorer_page(request: Request, services: Services, flt: FundingFilter
         facets_url=f"/api/fundings?{api_query}&facets=true&limit=1",
         network_href="/network?" + urlencode(current),
         counts=[{"n": n, "label": words[key], "href": h} for key, n, h in
-                (("explorer", len(mentioned.get("Funding", ())), "/"),
-                 ("organisations", len(mentioned.get("Organisation", ())), "/organisations"),
-                 ("projects", len(mentioned.get("Project", ())), "/projects"),
-                 ("regions", len(mentioned.get("Region", ())), "/regions"),
-                 ("indicators", len(mentioned.get("Indicator", ())), "/indicators"),
+                (("explorer", mentioned.get("Funding", 0), "/"),
+                 ("organisations", mentioned.get("Organisation", 0), "/organisations"),
+                 ("projects", mentioned.get("Project", 0), "/projects"),
+                 ("regions", mentioned.get("Region", 0), "/regions"),
+                 ("indicators", mentioned.get("Indicator", 0), "/indicators"),
                  ("documents", len(documents), "/documents"))],
     )  # fmt: skip

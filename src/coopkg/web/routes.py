@@ -22,6 +22,7 @@ from coopkg.web.render import page
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+NETWORK_SIZE = 200  # fundings drawn by default: more is not readable as a picture
 Q = Annotated[str | None, Query(max_length=200)]
 Offset = Annotated[int, Query(ge=0)]
 
@@ -51,7 +52,7 @@ async def organisations(request: Request, services: ServicesDep, q: Q = None, of
     def rows() -> list[dict[str, Any]]:
         found = services.catalogue.search_organisations(q, None)
         if not q:  # without a search, what the documents mention; a search finds every known name
-            mentioned = services.catalogue.mentioned().get("Organisation", set())
+            mentioned = services.catalogue.mentioned_organisations()
             found = [o for o in found if o.id in mentioned]
         return [{"cells": [{"href": o.id, "text": o.label(lang)}, {"text": term_label(o.type, lang) if o.type else ""},
                            {"text": ", ".join(o.alt[:4])}]} for o in found]  # fmt: skip
@@ -129,8 +130,9 @@ async def indicators(request: Request, services: ServicesDep, offset: Offset = 0
 async def network(request: Request, flt: FilterDep) -> HTMLResponse:
     lang = i18n.choose_language(request)
     params = {k: v for k, v in request.query_params.items() if k not in {"lang", "offset", "limit"}}
-    return page("network.html", request, lang=lang, source="/api/fundings/network?" + urlencode({**params, "lang": lang}),
-                explorer="/?" + urlencode(params))  # fmt: skip
+    shown = {"limit": str(flt.limit if "limit" in request.query_params else NETWORK_SIZE), "offset": str(flt.offset)}
+    return page("network.html", request, lang=lang, explorer="/?" + urlencode(params),
+                source="/api/fundings/network?" + urlencode({**params, **shown, "lang": lang}))  # fmt: skip
 
 
 @router.get("/queries")
