@@ -149,6 +149,7 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
     if sentence.language == "en":
         _english_tail(doc, index, sentence)
         _english_described(doc, index, sentence, lex)
+        _english_purposed(doc, index, sentence, lex)
 
 
 def acronym_after(doc: Doc, position: int) -> str | None:
@@ -315,6 +316,24 @@ _EN_DESCRIBED = re.compile(
 _VERBISH = re.compile(
     r"^(?:said|says|is|was|were|has|have|had|will|would|can|could|that|which|who|with|its)$|(?:ed|ly)$"
 )
+
+
+_EN_PURPOSED = re.compile(
+    r"\b(?:[Aa]|[Aa]n|[Tt]he)\s+(?:(?:new|four-year|five-year|three-year|two-year|\w+-year)\s+)?"
+    r"(?P<noun>program|programme|project|initiative)\s+(?P<link>on|to|for|destined\s+to|aimed\s+(?:at|to)|aiming\s+to|"
+    r"designed\s+to|intended\s+to|that\s+aims\s+to)\s+"
+)
+
+
+def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "a program on improving access to employment through vocational training", "a project destined to
+    ensure the sustainability … of access to drinking water": a project named by what it is for."""
+    for match in _EN_PURPOSED.finditer(sentence.text):
+        start = sentence.start + match.start("noun")
+        end = chunk_end(doc, sentence, sentence.start + match.end(), lex, limit=20)
+        if end is None or doc.overlapping(start, end, (PROJECT,)):
+            continue
+        add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
