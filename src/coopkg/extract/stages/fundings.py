@@ -438,6 +438,9 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
 
 def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
     before = doc.text[max(sentence.start, position - 40) : position]
+    if lex.code == "ar" and doc.text[position : position + 1] == "ل" and doc.text[position : position + 3] != "لل" and \
+            any(m.start == position and m.kind == REGION for m in doc.mentions):  # fmt: skip
+        return True  # "لجمهورية جيبوتي": the attached ل of a state is "to"
     return bool(lex.pattern("fundings", "recipient_markers").search(before))
 
 

@@ -78,6 +78,8 @@ def add_project(
     doc: Doc, index: int, sentence: Sentence, start: int, end: int, acronym: str | None, method: str,
     confidence: float, *, label: str | None = None,
 ) -> Entity:  # fmt: skip
+    if sentence.language == "ar" and doc.text[start : start + 3] in ("وال", "ولل"):
+        start += 1  # "والبرنامج السعودي …": the conjunction is not part of the name
     entity = doc.new_entity(PROJECT, label or capitalise(doc.text[start:end]), sentence.language, "Project", acronym)
     if _PROGRAMME.match(doc.text[max(0, start - 14) : start + 12]) and entity.type == "Project":
         entity.type = "Programme"
