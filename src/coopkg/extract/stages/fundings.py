@@ -115,11 +115,14 @@ def _resolve_dinars(doc: Doc) -> None:
         return
     codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in DINAR_COUNTRIES.values()]
     if not codes:
-        places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
-        places |= {e.country for e in doc.entities.values() if e.country}
+        # The funder's dinar first ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars), else the
+        # one dinar country the document names.
         based = {doc.gazetteer.get(m.key).based_in for m in doc.mentions
                  if m.kind == ORGANISATION and doc.gazetteer.get(m.key) is not None}  # fmt: skip
-        places |= {b.rsplit("/", 1)[-1] for b in based if b}
+        codes = sorted({DINAR_COUNTRIES[c] for c in (b.rsplit("/", 1)[-1] for b in based if b) if c in DINAR_COUNTRIES})
+    if not codes:
+        places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
+        places |= {e.country for e in doc.entities.values() if e.country}
         codes = sorted({DINAR_COUNTRIES[c] for c in places if c in DINAR_COUNTRIES})
     code = codes[0] if len(set(codes)) == 1 else None
     for index, qs in doc.money.items():
@@ -436,8 +439,18 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
     return [acting(doc, m) for m in group]
 
 
+_AR_STATE_WORD = re.compile(r"(?:^|\s)ل(?:ال)?(?:جمهوري|دول|مملك|حكوم|سلطن|امار|إمار)[ةه]?\s*$")
+
+
+def _stands_for_a_state(doc: Doc, mention: Mention) -> bool:
+    entity = doc.entities.get(mention.key)
+    return doc.is_state(mention.key) or (entity is not None and entity.country is not None)
+
+
 def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
     before = doc.text[max(sentence.start, position - 40) : position]
+    if lex.code == "ar" and _AR_STATE_WORD.search(before):
+        return True  # "يخصص الصندوق … لجمهورية جيبوتي منحة"
     if lex.code == "ar" and doc.text[position : position + 1] == "ل" and doc.text[position : position + 3] != "لل" and \
             any(m.start == position and m.kind == REGION for m in doc.mentions):  # fmt: skip
         return True  # "لجمهورية جيبوتي": the attached ل of a state is "to"
@@ -452,14 +465,18 @@ def _recipient(
         before = org_before(doc, sentence, act.start)
         if before is not None and acting(doc, before).key not in funder_keys:
             return acting(doc, before).key
-    if act.form == "agreement":
-        _, others = _agreement_roles(doc, sentence, lex, act)
-        if others:
+    agreements = [act] if act.form == "agreement" else [a for a in _acts(doc, sentence, lex) if a.form == "agreement"]
+    for agreement in agreements:
+        # "وقعت الحكومة الفلسطينية مع ألمانيا … اتفاقية دعم مالي مقدمة من ألمانيا": the other party receives.
+        agreement_funders, others = _agreement_roles(doc, sentence, lex, agreement)
+        if others and (agreement is act or funder_keys & {f.key for f in agreement_funders}):
             return others[0].key
     anchor = money.end if money is not None else act.end
     if lex.code == "ar" and act.form == "act":
         # "الصندوق السعودي للتنمية يمنح اليمن 85 مليون دولار": the object follows the verb.
-        obj = next((m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 2), None)
+        obj = next(
+            (m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 2 and _stands_for_a_state(doc, m)), None
+        )
         if obj is not None and acting(doc, obj).key not in funder_keys:
             return acting(doc, obj).key
     markers = lex.pattern("fundings", "recipient_markers")
@@ -473,7 +490,7 @@ def _recipient(
         if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
             continue
         if markers.search(doc.text[max(sentence.start, m.start - 40) : m.start]) or (
-            lex.code == "ar" and doc.text[m.start] == "ل" and doc.is_state(m.key)
+            lex.code == "ar" and doc.text[m.start] == "ل" and _stands_for_a_state(doc, m)
         ):
             key = acting(doc, m).key
             if key not in funder_keys:
