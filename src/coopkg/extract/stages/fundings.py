@@ -62,6 +62,8 @@ def fundings(doc: Doc) -> Doc:
         acts = _acts(doc, sentence, lex)
         if not acts and index == 0:
             acts = _headline_act(doc, sentence, lex)
+        if not acts:
+            acts = _donor_and_figure(doc, index, sentence)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
@@ -107,6 +109,16 @@ def _headline_act(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
                 _funder_like(doc, m):  # fmt: skip
             return [Act(money[0].start, money[0].end, "noun", "unspecified")]
     return []
+
+
+def _donor_and_figure(doc: Doc, index: int, sentence: Sentence) -> list[Act]:
+    """A sentence with one figure and one funder of the field and no word for the act ("KfW : 14 millions
+    d'euros pour la troisième phase"): in this genre, that is a funding."""
+    money = doc.money.get(index, [])
+    donors = {m.key for m in doc.in_sentence(sentence, ORGANISATION) if _funder_like(doc, m)}
+    if len(money) != 1 or len(donors) != 1:
+        return []
+    return [Act(money[0].start, money[0].end, "noun", "unspecified")]
 
 
 def _resolve_dinars(doc: Doc) -> None:
