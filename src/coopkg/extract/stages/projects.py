@@ -187,6 +187,8 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
     تطوير التكوين المهني وتشغيل الشباب". A capitalised or indefinite head, and a complement."""
     word = noun.group("noun")
     start = sentence.start + noun.start()
+    if any(m.kind == ORGANISATION and m.start <= start + 1 < m.end for m in doc.mentions):
+        return  # "برنامج الأمم المتحدة الإنمائي", "Programme des Nations unies": the noun opens an organisation's name
     end = chunk_end(doc, sentence, sentence.start + noun.end(), lex, limit=30)
     if end is None:
         return
@@ -284,8 +286,8 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         tail_lower = tail not in _CAPITAL_TAILS
         while tail_lower and words and fold(words[-1]) in FUNCTION_WORDS:
             words = words[:-1]  # "Presenting the project": no name before "the"
-        if not words:
-            continue
+        if not words or re.fullmatch(r"(?:\w+-(?:year|month)|USD|US\$|EUR|\d[\d.,]*\s*\w*)", " ".join(words), re.I):
+            continue  # "a Four-year project", "58 mln USD project": a description, not a name
         name = " ".join(words)
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
