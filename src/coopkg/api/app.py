@@ -27,6 +27,7 @@ from coopkg.api import (
     sparql,
 )
 from coopkg.api.errors import install_error_handlers
+from coopkg.api.methods import HeadAsGet, MethodTable
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 
@@ -113,10 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     install_error_handlers(app)
-    for router in (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
-                   projects.router, regions.router, indicators.router,
-                   documents.router, resources.router):  # fmt: skip
+    routers = (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
+               projects.router, regions.router, indicators.router, documents.router, resources.router)  # fmt: skip
+    for router in routers:
         app.include_router(router)
+    app.state.methods = MethodTable([*app.router.routes, *(r for router in routers for r in router.routes)])
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     # Point lookups answered by the HTTP protocol itself under `coopkg serve` (api/transport.py).
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     return app
 
 

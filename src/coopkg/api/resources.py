@@ -22,6 +22,7 @@ from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
 from coopkg.api.pages import environment, local_link, render
 from coopkg.describe import dataset_description, describe
 from coopkg.errors import NotFoundError
+from coopkg.iris import iri_to_uri
 from coopkg.reference import ontology_triples
 from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
 
@@ -44,7 +45,9 @@ def _media_type(request: Request) -> str:
 def _alternates(path: str) -> list[dict[str, str]]:
     short = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
              "application/rdf+xml": "rdfxml"}  # fmt: skip
-    return [{"type": t, "name": _NAMES[t], "href": f"{path}?format={short[t]}"} for t in _NAMES]
+    # The path of an IRI with non-ASCII letters, as a URI: headers are ASCII (RFC 3987 §3.1 mapping).
+    href = iri_to_uri(path)
+    return [{"type": t, "name": _NAMES[t], "href": f"{href}?format={short[t]}"} for t in _NAMES]
 
 
 def rdf_response(request: Request, triples: list[Triple], media_type: str, *, html: str | None = None) -> Response:
@@ -128,6 +131,11 @@ async def resource(path: str, request: Request, services: ServicesDep) -> Respon
     iri = services.settings.base_iri + "id/" + path
     media_type = _media_type(request)
     triples = await run_in_threadpool(describe, services.repo, iri)
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace").partition("/id/")[2].partition("?")[0]
+    if not triples and raw and raw != path:
+        # An IRI stored in its URI form (percent-escapes kept) is named by the path as it was sent.
+        iri = services.settings.base_iri + "id/" + raw
+        triples = await run_in_threadpool(describe, services.repo, iri)
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
     html = _page(request, iri, triples) if media_type == "text/html" else None
