@@ -5,11 +5,20 @@ One real `coopkg serve` over the corpus for the module.
 
 from __future__ import annotations
 
+import gzip
+import json
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
+import pyshacl
 import pytest
+import rdflib
+import rdflib.compare
+from pyoxigraph import RdfFormat, parse
 
 from coopkg.iris import IriMinter, iri_key, iri_to_uri, slugify
 from tests.conftest import WRITE_TOKEN
@@ -17,6 +26,7 @@ from tests.conftest import CoopkgServer as Server
 
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
 COOPKG = "https://w3id.org/coopkg/ontology#"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +44,11 @@ def client(server: Server) -> Iterator[httpx.Client]:
 
 def _some(client: httpx.Client, path: str) -> str:
     return client.get(path).json()["items"][0]["id"]
+
+
+def ontology_version() -> str:
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "coopkg.ttl")
+    return str(ontology.value(rdflib.URIRef("https://w3id.org/coopkg/ontology"), rdflib.OWL.versionInfo))
 
 
 def get_routes(client: httpx.Client, server: Server) -> dict[str, str]:
@@ -60,6 +75,10 @@ def get_routes(client: httpx.Client, server: Server) -> dict[str, str]:
         "/api/context.jsonld": "/api/context.jsonld",
         "/id/{path}": project.replace(server.url, ""),
         "/ontology": "/ontology",
+        "/ontology/{version}": "/ontology/" + ontology_version(),
+        "/shapes": "/shapes",
+        "/dataset": "/dataset",
+        "/dataset/{part}": "/dataset/dump",
         "/.well-known/void": "/.well-known/void",
         "/dump": "/dump",
         "/openapi.json": "/openapi.json",
@@ -152,3 +171,140 @@ def test_keys_outside_ascii_go_through_the_slug_rules() -> None:
 def test_iris_map_to_uris_as_rfc_3987_says() -> None:
     assert iri_to_uri("http://x/id/é?a=ب#f") == "http://x/id/%C3%A9?a=%D8%A8#f"
     assert iri_to_uri("http://x/id/a%20b") == "http://x/id/a%20b"  # escapes already there are kept
+
+
+# -- evidence --------------------------------------------------------------------------------------------
+
+
+def test_evidence_dereferences_down_to_its_quote_and_offsets(client: httpx.Client, server: Server) -> None:
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    funding = client.get("/api/fundings").json()["items"][0]
+    evidence = funding["sources"][0]["evidence"][0]
+    # What a client does with the fragment IRIs: it drops the fragment and dereferences the rest.
+    for iri in (evidence["id"], evidence["id"] + "#quote", evidence["id"] + "#position"):
+        response = client.get(iri.split("#")[0].replace(server.url, ""), headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        graph = rdflib.Graph().parse(data=response.text, format="turtle")
+        node = rdflib.URIRef(evidence["id"])
+        assert (node, oa.hasBody, rdflib.URIRef(funding["id"])) in graph
+        target = graph.value(node, oa.hasTarget)
+        document = graph.value(target, oa.hasSource)
+        selectors = set(graph.objects(target, oa.hasSelector))
+        assert {rdflib.URIRef(evidence["id"] + "#quote"), rdflib.URIRef(evidence["id"] + "#position")} == selectors
+        quote = str(graph.value(rdflib.URIRef(evidence["id"] + "#quote"), oa.exact))
+        start = int(graph.value(rdflib.URIRef(evidence["id"] + "#position"), oa.start))
+        end = int(graph.value(rdflib.URIRef(evidence["id"] + "#position"), oa.end))
+        assert (quote, start, end) == (evidence["quote"], evidence["start"], evidence["end"])
+    text = client.get(
+        "/sparql",
+        params={"query": f"SELECT ?t WHERE {{ <{document}> <{COOPKG}text> ?t }}", "format": "json"},
+    ).json()["results"]["bindings"][0]["t"]["value"]
+    assert text[start:end] == quote
+
+
+# -- the dataset description ---------------------------------------------------------------------------
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+VOCAB = Path(__file__).parent / "vocab"
+
+
+def void_graph(client: httpx.Client) -> rdflib.Graph:
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    return rdflib.Graph().parse(data=response.text, format="turtle")
+
+
+def dcat_ap_shapes() -> rdflib.Graph:
+    """The DCAT-AP 3.0.1 shapes, mandatory, ranges and recommended.
+
+    The release's range file names five property shapes that none of its files defines (two of the
+    Dataset, two of the Distribution, one of the Relationship); pyshacl refuses a shape that names
+    an undefined one, so those five references are left out, and every shape they define is kept."""
+    shapes = rdflib.Graph()
+    for name in ("dcat-ap-3.0.1-SHACL.ttl", "dcat-ap-3.0.1-ranges.ttl", "dcat-ap-3.0.1-recommended.ttl"):
+        shapes.parse(VOCAB / name, format="turtle")
+    undefined = [(s, o) for s, o in shapes.subject_objects(SH.property) if (o, SH.path, None) not in shapes]
+    assert len(undefined) == 5, undefined
+    for s, o in undefined:
+        shapes.remove((s, SH.property, o))
+    return shapes
+
+
+def test_the_dataset_description_passes_the_dcat_ap_shapes(client: httpx.Client) -> None:
+    conforms, report, text = pyshacl.validate(
+        void_graph(client), shacl_graph=dcat_ap_shapes(), inference="none", allow_warnings=True
+    )
+    severities = [
+        str(report.value(r, SH.resultSeverity)) for r in report.subjects(rdflib.RDF.type, SH.ValidationResult)
+    ]
+    assert conforms and str(SH.Violation) not in severities, text
+    # what is left are recommendations a deployment fills in (publisher, contact point, licence…)
+    assert severities.count(str(SH.Warning)) <= 8, text
+
+
+def test_a_class_partition_for_every_class_with_the_counts_of_coopkg_stats(
+    client: httpx.Client, server: Server
+) -> None:
+    void = void_graph(client)
+    dataset = rdflib.URIRef(server.url + "/dataset")
+    counts = {
+        void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+        for p in void.objects(dataset, VOID.classPartition)
+    }
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "coopkg.ttl")
+    classes = {c for c in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Class) if isinstance(c, rdflib.URIRef)}
+    assert set(counts) == classes
+    stats = subprocess.run([sys.executable, "-m", "coopkg.cli", "stats", "--json"], env=server.env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert stats.returncode == 0, stats.stderr
+    everything = json.loads(stats.stdout)[-1]
+    for name, key in [("Document", "documents"), ("Organisation", "organisations"), ("Project", "projects"),
+                      ("Funding", "fundings"), ("Region", "regions"), ("Indicator", "indicators")]:  # fmt: skip
+        assert counts[rdflib.URIRef(COOPKG + name)] == everything[key], name
+    assert int(void.value(dataset, VOID.triples)) == everything["triples"]
+    assert counts[rdflib.URIRef("http://www.w3.org/ns/prov#Activity")] == everything["projects"]
+
+
+def test_the_dataset_its_distribution_service_and_partitions_dereference(client: httpx.Client, server: Server) -> None:
+    void = void_graph(client)
+    minted = {s for s in void.subjects() if isinstance(s, rdflib.URIRef) and s.startswith(server.url + "/dataset")}
+    assert len(minted) > 60
+    for iri in minted:
+        response = client.get(iri.replace(server.url, ""), headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, iri
+        assert f"<{iri}>" in response.text
+    assert client.get("/dataset/class/nothing-such").status_code == 404
+
+
+def test_the_dump_is_what_the_description_says_and_honours_accept_encoding(
+    client: httpx.Client, server: Server
+) -> None:
+    void = void_graph(client)
+    distribution = rdflib.URIRef(server.url + "/dataset/dump")
+    media_type = str(void.value(distribution, DCAT.mediaType)).rsplit("/assignments/media-types/", 1)[1]
+    assert void.value(distribution, DCAT.downloadURL) == rdflib.URIRef(server.url + "/dump")
+    plain = client.get("/dump", headers={"Accept-Encoding": "identity"})
+    assert plain.headers["content-type"] == media_type == "application/n-quads"
+    assert "content-encoding" not in plain.headers and plain.content[:1] == b"<"
+    with httpx.stream("GET", server.url + "/dump", headers={"Accept-Encoding": "gzip"}, timeout=60) as raw:
+        assert raw.headers["content-type"] == media_type and raw.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in raw.headers["vary"]
+        compressed = b"".join(raw.iter_raw())
+    assert gzip.decompress(compressed) == plain.content
+    quads = list(parse(plain.content, format=RdfFormat.N_QUADS))
+    assert len(quads) == int(void.value(rdflib.URIRef(server.url + "/dataset"), VOID.triples))
+    refused = client.get("/dump", headers={"Accept-Encoding": "gzip;q=0, identity;q=0"})
+    assert refused.status_code == 406
+
+
+def test_the_ontology_answers_at_its_version_iri(client: httpx.Client) -> None:
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "coopkg.ttl")
+    version = str(ontology.value(rdflib.URIRef("https://w3id.org/coopkg/ontology"), rdflib.OWL.versionIRI))
+    path = "/ontology/" + version.rsplit("/", 1)[1]
+    served = rdflib.Graph().parse(data=client.get(path, headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert rdflib.compare.isomorphic(served, ontology)
+    assert client.get("/ontology/0.0.0-not-this").status_code == 404
+    shapes = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert shapes.status_code == 200 and "QuoteMatchesTextShape" in shapes.text

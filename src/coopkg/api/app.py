@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg import __version__
 from coopkg.api import (
+    dataset,
     documents,
     fundings,
     graph_store,
@@ -37,7 +38,8 @@ with its evidence: the document, the exact quote and its character span.
 
 * **Analysts**: SPARQL 1.1 at `/sparql` (and `/update`, `/graph` with a bearer token).
 * **Linked-data consumers**: every IRI under `/id/…` dereferences (Turtle, JSON-LD,
-  N-Triples, RDF/XML, HTML); the ontology at `/ontology`; VoID at `/.well-known/void`.
+  N-Triples, RDF/XML, HTML); the ontology at `/ontology` (and its version IRI); VoID at
+  `/.well-known/void` and `/dataset`; the dump at `/dump`.
 * **API clients**: the JSON API below. Lists answer `{items, total, limit, offset}`; field
   names follow the `coopkg extract` JSON.
 """
@@ -115,7 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     routers = (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
-               projects.router, regions.router, indicators.router, documents.router, resources.router)  # fmt: skip
+               projects.router, regions.router, indicators.router, documents.router, resources.router,
+               dataset.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     app.state.methods = MethodTable([*app.router.routes, *(r for router in routers for r in router.routes)])

@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs, the ontology, the dataset description and the dump.
+"""Dereferenceable IRIs and the ontology (the dataset description and the dump: api/dataset.py).
 
 Content negotiation is direct (200 with ``Vary: Accept``), not 303 redirects: the IRIs name
 the things, and every representation of them is served at the same address; ``Link``
@@ -8,23 +8,19 @@ RDF/XML; ``?format=`` overrides the Accept header.
 
 from __future__ import annotations
 
-import gzip
-import tempfile
-from collections.abc import Iterator
-
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
 from coopkg.api.pages import environment, local_link, render
-from coopkg.describe import dataset_description, describe
+from coopkg.describe import describe
 from coopkg.errors import NotFoundError
 from coopkg.iris import iri_to_uri
-from coopkg.reference import ontology_triples
-from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+from coopkg.reference import ontology_triples, shapes_triples
+from coopkg.terms import COOPKG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SKOS, local_name
 
 router = APIRouter(tags=["Linked data"])
 
@@ -150,6 +146,25 @@ async def ontology(request: Request) -> Response:
     return rdf_response(request, triples, media_type, html=html)
 
 
+@router.get(
+    "/ontology/{version}", summary="The ontology at its version IRI (https://w3id.org/coopkg/ontology/{version})"
+)
+async def ontology_version(version: str, request: Request) -> Response:
+    triples = ontology_triples()
+    current = next((t.object.value for t in triples if t.predicate == OWL.versionInfo), None)
+    if version != current:
+        raise NotFoundError(f"this service serves version {current} of the ontology, not {version!r}")
+    return await ontology(request)
+
+
+@router.get("/shapes", summary="The SHACL shapes every document's facts are checked against")
+async def shapes(request: Request) -> Response:
+    media_type = _media_type(request)
+    if media_type == "text/html":
+        media_type = "text/turtle"
+    return rdf_response(request, shapes_triples(), media_type)
+
+
 def render_ontology(request: Request, triples: list[Triple]) -> str:
     terms: dict[str, dict[str, object]] = {}
     for t in triples:
@@ -178,38 +193,3 @@ def render_ontology(request: Request, triples: list[Triple]) -> str:
             request=request, groups=groups, link=lambda i: local_link(i, request.app.state.services.settings.base_iri)
         )
     )
-
-
-@router.get("/.well-known/void", summary="Dataset description (VoID and DCAT) with counts and the dump")
-async def void(request: Request, services: ServicesDep) -> Response:
-    media_type = _media_type(request)
-    site = str(request.base_url)
-    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, site)
-    html = _page(request, services.minter.base + "dataset", triples) if media_type == "text/html" else None
-    return rdf_response(request, triples, media_type, html=html)
-
-
-@router.get("/dump", summary="The whole dataset as gzipped N-Quads", response_class=StreamingResponse)
-async def dump(services: ServicesDep) -> StreamingResponse:
-    spool = await run_in_threadpool(_gzip_dump, services)
-    return StreamingResponse(
-        _chunks(spool),
-        media_type="application/n-quads",
-        headers={"Content-Encoding": "gzip", "Content-Disposition": 'attachment; filename="coopkg.nq.gz"'},
-    )
-
-
-def _gzip_dump(services: ServicesDep) -> tempfile.SpooledTemporaryFile:  # type: ignore[type-arg]
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by _chunks
-    with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as stream:
-        services.repo.export(stream, RdfFormat.N_QUADS)  # type: ignore[arg-type]
-    spool.seek(0)
-    return spool
-
-
-def _chunks(spool: tempfile.SpooledTemporaryFile) -> Iterator[bytes]:  # type: ignore[type-arg]
-    try:
-        while chunk := spool.read(64 * 1024):
-            yield chunk
-    finally:
-        spool.close()
