@@ -5,11 +5,14 @@ One real `coopkg serve` over the corpus for the module.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import subprocess
 import sys
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +21,17 @@ import pyshacl
 import pytest
 import rdflib
 import rdflib.compare
-from pyoxigraph import RdfFormat, parse
+import rdflib.query
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+)
 
 from coopkg.iris import IriMinter, iri_key, iri_to_uri, slugify
 from tests.conftest import WRITE_TOKEN
@@ -308,3 +321,105 @@ def test_the_ontology_answers_at_its_version_iri(client: httpx.Client) -> None:
     assert client.get("/ontology/0.0.0-not-this").status_code == 404
     shapes = client.get("/shapes", headers={"Accept": "text/turtle"})
     assert shapes.status_code == 200 and "QuoteMatchesTextShape" in shapes.text
+
+
+# -- a second parser on every format the service emits ----------------------------------------------------
+
+GRAPH_FORMATS = [("text/turtle", RdfFormat.TURTLE, "turtle"), ("application/n-triples", RdfFormat.N_TRIPLES, "nt"),
+                 ("application/rdf+xml", RdfFormat.RDF_XML, "xml"), ("application/ld+json", RdfFormat.JSON_LD, "json-ld")]  # fmt: skip
+
+
+def _term(term: object) -> tuple[str, ...]:
+    """A term of either library, comparable with the other's (blank nodes all alike: counted, not named)."""
+    if isinstance(term, (rdflib.BNode, BlankNode)):
+        return ("bnode",)
+    if isinstance(term, rdflib.Literal):
+        return (
+            "literal",
+            str(term),
+            str(term.datatype or (RDF_LANG if term.language else XSD_STRING)),
+            term.language or "",
+        )
+    if isinstance(term, Literal):
+        return ("literal", term.value, term.datatype.value, term.language or "")
+    if (
+        isinstance(term, DefaultGraph)
+        or term is None
+        or (isinstance(term, rdflib.URIRef) and str(term) == str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID))
+    ):
+        return ("default",)
+    return ("iri", str(term.value if isinstance(term, NamedNode) else term))
+
+
+RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _engine_quads(body: bytes, fmt: RdfFormat) -> Counter[tuple[tuple[str, ...], ...]]:
+    return Counter(
+        (_term(q.subject), _term(q.predicate), _term(q.object), _term(q.graph_name)) for q in parse(body, format=fmt)
+    )
+
+
+def _rdflib_quads(body: bytes, fmt: str, base: str) -> Counter[tuple[tuple[str, ...], ...]]:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=body, format=fmt, publicID=base)
+    return Counter((_term(s), _term(p), _term(o), _term(g)) for s, p, o, g in dataset.quads())
+
+
+def test_every_rdf_format_reads_the_same_in_rdflib(client: httpx.Client, server: Server) -> None:
+    funding = client.get("/api/fundings").json()["items"][0]["id"]
+    construct = f"CONSTRUCT WHERE {{ <{funding}> ?p ?o }}"
+    sources = {"resource": (funding.replace(server.url, ""), {}), "ontology": ("/ontology", {}),
+               "void": ("/.well-known/void", {}), "shapes": ("/shapes", {}), "construct": ("/sparql", {"query": construct}),
+               "graph": ("/graph", {"graph": server.url + "/graph/ontology"})}  # fmt: skip
+    checked = 0
+    for name, (path, params) in sources.items():
+        for media_type, fmt, second in GRAPH_FORMATS:
+            response = client.get(path, params=params, headers={"Accept": media_type})
+            assert response.status_code == 200 and response.headers["content-type"].startswith(media_type), name
+            engine = _engine_quads(response.content, fmt)
+            assert engine == _rdflib_quads(response.content, second, server.url + path), (name, media_type)
+            assert sum(engine.values()) > 3
+            checked += 1
+    for media_type, fmt, second in [("application/trig", RdfFormat.TRIG, "trig"), ("application/n-quads", RdfFormat.N_QUADS, "nquads")]:  # fmt: skip
+        response = client.get("/sparql", params={"query": construct}, headers={"Accept": media_type})
+        assert response.headers["content-type"].startswith(media_type)
+        assert _engine_quads(response.content, fmt) == _rdflib_quads(response.content, second, server.url)
+        checked += 1
+    dump = client.get("/dump", headers={"Accept-Encoding": "identity"}).content
+    engine = _engine_quads(dump, RdfFormat.N_QUADS)
+    assert engine == _rdflib_quads(dump, "nquads", server.url) and sum(engine.values()) > 5000
+    assert checked == 26
+
+
+def test_every_results_format_reads_the_same_in_rdflib(client: httpx.Client) -> None:
+    query = f"""SELECT ?f ?label ?value WHERE {{ ?f a <{COOPKG}Funding> ; <{COOPKG}funder> ?o .
+                ?o <http://www.w3.org/2004/02/skos/core#prefLabel> ?label
+                OPTIONAL {{ ?f <{COOPKG}amount>/<{COOPKG}value> ?value }} }}"""
+    formats = [("application/sparql-results+json", QueryResultsFormat.JSON, "json", True),
+               ("application/sparql-results+xml", QueryResultsFormat.XML, "xml", True),
+               ("text/tab-separated-values", QueryResultsFormat.TSV, "tsv", True),
+               ("text/csv", QueryResultsFormat.CSV, "csv", False)]  # fmt: skip
+    for media_type, fmt, second, typed in formats:
+        response = client.get("/sparql", params={"query": query}, headers={"Accept": media_type})
+        assert response.headers["content-type"].startswith(media_type)
+        if fmt == QueryResultsFormat.CSV:  # lossy, so the engine will not read it: Python's csv module does
+            rows = list(csv.reader(io.StringIO(response.content.decode())))
+            names = rows[0]
+            engine = Counter(tuple(("text", v) if v else ("unbound",) for v in row) for row in rows[1:])
+        else:
+            solutions = parse_query_results(response.content, fmt)
+            names = [v.value for v in solutions.variables]
+            engine = Counter(tuple(_cell(row[n], typed) for n in names) for row in solutions)
+        result = rdflib.query.Result.parse(io.BytesIO(response.content), format=second)
+        theirs = Counter(tuple(_cell(b.get(rdflib.Variable(n)), typed) for n in names) for b in result.bindings)
+        assert engine == theirs and sum(engine.values()) > 3, media_type
+
+
+def _cell(term: object, typed: bool) -> tuple[str, ...]:
+    if term is None:
+        return ("unbound",)
+    if not typed:  # CSV keeps the lexical forms only
+        return ("text", str(term.value if isinstance(term, (NamedNode, Literal)) else term))
+    return _term(term)
