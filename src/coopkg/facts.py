@@ -393,7 +393,7 @@ class GraphWriter:
         self.add(node, COOPKG.value, decimal_literal(indicator.value))
         self.add(node, COOPKG.unit, NamedNode(indicator.unit))
         if indicator.unit_label:
-            self.add(node, COOPKG.unitLabel, Literal(indicator.unit_label[0], language=indicator.unit_label[1]))
+            self.add(node, COOPKG.unitLabel, labelled(*indicator.unit_label))
         if indicator.about:
             self.add(node, COOPKG.about, NamedNode(indicator.about))
         if indicator.qualifier:
