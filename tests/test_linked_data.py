@@ -131,6 +131,7 @@ def test_head_answers_every_get_route_like_get_without_a_body(client: httpx.Clie
         ("GET", "/update", "POST"),
         ("HEAD", "/update", "POST"),
         ("PATCH", "/graph", "GET, HEAD, POST, PUT, DELETE"),
+        ("POST", "/static/site.css", "GET, HEAD"),
     ],
 )
 def test_405_says_which_methods_are_allowed(client: httpx.Client, method: str, path: str, allow: str) -> None:

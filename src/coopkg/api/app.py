@@ -121,8 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                dataset.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
-    app.state.methods = MethodTable([*app.router.routes, *(r for router in routers for r in router.routes)])
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.state.methods = MethodTable([*app.router.routes, *(r for router in routers for r in router.routes)])
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     # Point lookups answered by the HTTP protocol itself under `coopkg serve` (api/transport.py).
     app.state.direct_replies = sparql.DirectLookups(lambda: getattr(app.state, "services", None), cors=bool(origins))

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -39,11 +40,12 @@ class MethodTable:
     """Which methods each path answers, from the route table (for the ``Allow`` header of a 405)."""
 
     def __init__(self, routes: Iterable[BaseRoute]) -> None:
-        self.routes: list[tuple[re.Pattern[str], set[str]]] = [
-            (route.path_regex, set(route.methods))
-            for route in routes
-            if isinstance(route, Route | APIRoute) and route.methods
-        ]
+        self.routes: list[tuple[re.Pattern[str], set[str]]] = []
+        for route in routes:
+            if isinstance(route, Route | APIRoute) and route.methods:
+                self.routes.append((route.path_regex, set(route.methods)))
+            elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+                self.routes.append((route.path_regex, {"GET", "HEAD"}))  # static files answer nothing else
 
     def allowed(self, path: str) -> list[str]:
         """Every method some route answers at ``path`` (HEAD wherever GET is)."""
