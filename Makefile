@@ -1,7 +1,7 @@
 # coopkg: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
 #                print who funded what, then serve on http://127.0.0.1:8000
-#   make test  - dev dependencies, lint, Dockerfile check, the whole test suite
+#   make test  - dev dependencies, lint, Dockerfile check, Java and OWLAPI for the OWL tests, the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test install dev lint bench score clean
+.PHONY: run test install dev lint tools bench score clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/hadolint Dockerfile
 
-test: lint
+# Debian packages the OWL tests need (Java, OWLAPI), installed when missing: .ci/tools
+tools:
+	bash .ci/tools
+
+test: lint tools
 	$(BIN)/pytest -q
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import jsonld
 from coopkg.api.common import Lang, Limit, Offset, page, respond
 from coopkg.api.deps import ServicesDep
 from coopkg.funding_index import FundingQuery, IndexedFunding
@@ -41,6 +42,7 @@ def funding_item(
         "funded": {"id": f.funded, "label": funded},
         "amount": float(f.amount) if f.amount is not None else None,
         "currency": f.currency,
+        "amountId": f.amount_id,
         "kind": f.kind,
         "year": f.year,
         "date": f.date,
@@ -78,7 +80,7 @@ async def list_fundings(
         sources = services.catalogue.sources_of([f.id for f in items])
         return page([funding_item(services, f, lang, sources) for f in items], total, limit, offset)
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.funding))
 
 
 @router.get("/fundings/totals", summary="Total funding per funder and currency, over the whole graph")

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT
+from coopkg.api.common import CONTEXT_PATH
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import prefers_html
 from coopkg.api.pages import render
+from coopkg.jsonld import CONTEXT as JSONLD_CONTEXT
 from coopkg.stats import store_stats
 
 router = APIRouter(tags=["Linked data"])

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import jsonld
 from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
@@ -38,7 +39,7 @@ async def list_organisations(
             services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
 
 
 @router.get(
@@ -56,7 +57,11 @@ async def get_organisation(key: str, request: Request, services: ServicesDep, la
         body["fundingsGiven"] = [funding_item(services, f, lang) for f in given]
         body["fundingsReceived"] = [funding_item(services, f, lang) for f in received]
         body["projects"] = [
-            {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"]}
+            {
+                "id": r["id"],
+                "project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)},
+                "role": r["role"],
+            }
             for r in catalogue.roles_of(iri)
         ]
         body["partners"] = [
@@ -65,4 +70,4 @@ async def get_organisation(key: str, request: Request, services: ServicesDep, la
         ]
         return body
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.entity)

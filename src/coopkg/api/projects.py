@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import jsonld
 from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
@@ -31,7 +32,7 @@ async def list_projects(
             services.catalogue, found, limit, offset, lambda p: p.id, lambda p, sources: named_item(p, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
 
 
 @router.get("/projects/{key:path}", summary="One project with its funders, participants, places, period and indicators")
@@ -45,6 +46,7 @@ async def get_project(key: str, request: Request, services: ServicesDep, lang: L
         body.update(details)
         body["participants"] = [
             {
+                "id": p["id"],
                 "organisation": p["organisation"],
                 "label": catalogue.labels_of(p["organisation"]).label(lang),
                 "role": p["role"],
@@ -57,4 +59,4 @@ async def get_project(key: str, request: Request, services: ServicesDep, lang: L
         body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
         return body
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.entity)

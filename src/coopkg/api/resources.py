@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs, the ontology, the dataset description and the dump.
+"""Dereferenceable IRIs and the ontology (the dataset description and the dump: api/dataset.py).
 
 Content negotiation is direct (200 with ``Vary: Accept``), not 303 redirects: the IRIs name
 the things, and every representation of them is served at the same address; ``Link``
@@ -8,22 +8,19 @@ RDF/XML; ``?format=`` overrides the Accept header.
 
 from __future__ import annotations
 
-import gzip
-import tempfile
-from collections.abc import Iterator
-
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
 from coopkg.api.pages import environment, local_link, render
-from coopkg.describe import dataset_description, describe
+from coopkg.describe import describe
 from coopkg.errors import NotFoundError
-from coopkg.reference import ontology_triples
-from coopkg.terms import COOPKG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+from coopkg.iris import iri_to_uri
+from coopkg.reference import ontology_triples, shapes_triples
+from coopkg.terms import COOPKG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SKOS, local_name
 
 router = APIRouter(tags=["Linked data"])
 
@@ -44,7 +41,9 @@ def _media_type(request: Request) -> str:
 def _alternates(path: str) -> list[dict[str, str]]:
     short = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
              "application/rdf+xml": "rdfxml"}  # fmt: skip
-    return [{"type": t, "name": _NAMES[t], "href": f"{path}?format={short[t]}"} for t in _NAMES]
+    # The path of an IRI with non-ASCII letters, as a URI: headers are ASCII (RFC 3987 §3.1 mapping).
+    href = iri_to_uri(path)
+    return [{"type": t, "name": _NAMES[t], "href": f"{href}?format={short[t]}"} for t in _NAMES]
 
 
 def rdf_response(request: Request, triples: list[Triple], media_type: str, *, html: str | None = None) -> Response:
@@ -128,6 +127,11 @@ async def resource(path: str, request: Request, services: ServicesDep) -> Respon
     iri = services.settings.base_iri + "id/" + path
     media_type = _media_type(request)
     triples = await run_in_threadpool(describe, services.repo, iri)
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace").partition("/id/")[2].partition("?")[0]
+    if not triples and raw and raw != path:
+        # An IRI stored in its URI form (percent-escapes kept) is named by the path as it was sent.
+        iri = services.settings.base_iri + "id/" + raw
+        triples = await run_in_threadpool(describe, services.repo, iri)
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
     html = _page(request, iri, triples) if media_type == "text/html" else None
@@ -140,6 +144,25 @@ async def ontology(request: Request) -> Response:
     triples = ontology_triples()
     html = render_ontology(request, triples) if media_type == "text/html" else None
     return rdf_response(request, triples, media_type, html=html)
+
+
+@router.get(
+    "/ontology/{version}", summary="The ontology at its version IRI (https://w3id.org/coopkg/ontology/{version})"
+)
+async def ontology_version(version: str, request: Request) -> Response:
+    triples = ontology_triples()
+    current = next((t.object.value for t in triples if t.predicate == OWL.versionInfo), None)
+    if version != current:
+        raise NotFoundError(f"this service serves version {current} of the ontology, not {version!r}")
+    return await ontology(request)
+
+
+@router.get("/shapes", summary="The SHACL shapes every document's facts are checked against")
+async def shapes(request: Request) -> Response:
+    media_type = _media_type(request)
+    if media_type == "text/html":
+        media_type = "text/turtle"
+    return rdf_response(request, shapes_triples(), media_type)
 
 
 def render_ontology(request: Request, triples: list[Triple]) -> str:
@@ -170,38 +193,3 @@ def render_ontology(request: Request, triples: list[Triple]) -> str:
             request=request, groups=groups, link=lambda i: local_link(i, request.app.state.services.settings.base_iri)
         )
     )
-
-
-@router.get("/.well-known/void", summary="Dataset description (VoID and DCAT) with counts and the dump")
-async def void(request: Request, services: ServicesDep) -> Response:
-    media_type = _media_type(request)
-    site = str(request.base_url)
-    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, site)
-    html = _page(request, services.minter.base + "dataset", triples) if media_type == "text/html" else None
-    return rdf_response(request, triples, media_type, html=html)
-
-
-@router.get("/dump", summary="The whole dataset as gzipped N-Quads", response_class=StreamingResponse)
-async def dump(services: ServicesDep) -> StreamingResponse:
-    spool = await run_in_threadpool(_gzip_dump, services)
-    return StreamingResponse(
-        _chunks(spool),
-        media_type="application/n-quads",
-        headers={"Content-Encoding": "gzip", "Content-Disposition": 'attachment; filename="coopkg.nq.gz"'},
-    )
-
-
-def _gzip_dump(services: ServicesDep) -> tempfile.SpooledTemporaryFile:  # type: ignore[type-arg]
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by _chunks
-    with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as stream:
-        services.repo.export(stream, RdfFormat.N_QUADS)  # type: ignore[arg-type]
-    spool.seek(0)
-    return spool
-
-
-def _chunks(spool: tempfile.SpooledTemporaryFile) -> Iterator[bytes]:  # type: ignore[type-arg]
-    try:
-        while chunk := spool.read(64 * 1024):
-            yield chunk
-    finally:
-        spool.close()
