@@ -251,10 +251,10 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
             break
         if stops.match(doc.text, token.start):
             break
-        if any(a <= token.start < b for a, b in blocked) or token.text.isdigit():
-            break
+        if any(a <= token.start < b for a, b in blocked):
+            break  # money and dates end a phrase; a count inside it ("la construction de 22 écoles") does not
         if count >= limit:
-            return None
+            break  # a long phrase is cut, not dropped
         if token.folded not in FUNCTION_WORDS:
             last_content = token
         end = token.end
