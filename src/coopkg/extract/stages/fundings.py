@@ -444,8 +444,13 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
     group = [candidates[-1]]
     for m in reversed(candidates[:-1]):
         between = doc.text[m.end : group[0].start]
+        if m.key == group[0].key and re.fullmatch(r"\s*\(\s*", between):
+            group[0] = m  # "l'Union européenne (UE)": the name and its acronym are one party
+            continue
         if m.end <= group[0].start and (glue.match(between) or (lex.code == "ar" and not between.strip())):
             group.insert(0, m)
+        elif m.start >= group[0].start:
+            continue  # two mentions of one span (a place and the state acting)
         else:
             break
     return [acting(doc, m) for m in group]
