@@ -688,8 +688,9 @@ def _refer_back(doc: Doc) -> None:
             event.recipient = event.recipient or event.funded
             event.funded = only
         if event.funded is None:
-            # Money the sentence does not place goes to its recipient, else to what the document is about.
-            event.funded = event.recipient or doc.salient_project()
+            # Money the sentence does not place goes to its recipient, else to what the document is about,
+            # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
+            event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
 
 
@@ -702,6 +703,23 @@ def _only_project(doc: Doc) -> str | None:
     named = {m.key for m in doc.mentions if m.kind == PROJECT and m.method in _NAMED}
     named = {k for k in named if doc.entities[k].type != "PartnershipAgreement"}
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _country_of_sentence(doc: Doc, event: FundingEvent) -> str | None:
+    """The one country the sentence places the money in ("في الصومال", "in Chad", "au Niger"), if it is not the
+    funder's own."""
+    funder = doc.entities.get(event.funder)
+    entry = doc.gazetteer.get(event.funder)
+    own = (funder.country if funder is not None else None) or (
+        entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
+    )
+    sentence = doc.sentences[event.sentence]
+    locative = doc.lex(sentence).pattern("places", "locative")
+    placed = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key) and m.key.rsplit("/", 1)[-1] != own
+              and locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])]  # fmt: skip
+    if len({m.key for m in placed}) != 1:
+        return None
+    return acting(doc, placed[0]).key
 
 
 def _merge(doc: Doc) -> None:
