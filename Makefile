@@ -1,7 +1,8 @@
 # coopkg: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
 #                print who funded what, then serve on http://127.0.0.1:8000
-#   make test  - dev dependencies, the pages' assets, Chromium, lint, Dockerfile check, the whole test suite
+#   make test  - dev dependencies, the pages' assets, Chromium, Java and OWLAPI for the OWL tests, lint,
+#                Dockerfile check, the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 ASSETS := src/coopkg/web/static/vendor/versions.json
 
-.PHONY: run test install dev assets browser lint bench score clean
+.PHONY: run test install dev assets browser lint tools bench score clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +53,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/hadolint Dockerfile
 
-test: lint $(ASSETS) browser
+# Debian packages the OWL tests need (Java, OWLAPI), installed when missing: .ci/tools
+tools:
+	bash .ci/tools
+
+test: lint $(ASSETS) browser tools
 	$(BIN)/pytest -q
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared

@@ -130,6 +130,23 @@ CASES += [
         },
         id="fr-parts-of-a-sum",
     ),
+    pytest.param(  # ar_kuwait_fund_madaris_iraq (batch-01), a headline: "دينار" alone is the funder's dinar,
+        # the attached ل names the recipient state
+        "الصندوق الكويتي للتنمية يقدم قرضاً قيمته 23.5 مليون دينار للعراق",
+        {("الصندوق الكويتي للتنمية الاقتصادية العربية", "العراق", 23.5e6, "KWD")},
+        id="ar-headline-dinar-to-state",
+    ),
+    pytest.param(  # ar_sfd_minah_mashari_jibuti (batch-04): grants listed with their figures and purposes,
+        # "لجمهورية جيبوتي" the recipient, not the funder
+        "وبموجب مذكرات التفاهم التي تم توقيعها الأحد، يخصص الصندوق السعودي للتنمية لجمهورية جيبوتي منحة مقدارها 12 "
+        "مليون ريال للمساهمة في تمويل مشروع بناء وتجهيز المحكمة العليا في جيبوتي، ومنحة مقدارها 7.5 مليون ريال "
+        "للمساهمة في تمويل مشروع دعم مؤسسة إسماعيل عمر جيله الخيرية.",
+        {
+            ("الصندوق السعودي للتنمية", "مشروع بناء وتجهيز المحكمة العليا", 12e6, "SAR"),
+            ("الصندوق السعودي للتنمية", "مشروع دعم مؤسسة إسماعيل عمر جيله الخيرية", 7.5e6, "SAR"),
+        },
+        id="ar-listed-grants",
+    ),
     pytest.param(  # en_canada_akfc_aswan_skills (shared dev): a government by its name, a lower-case
         # described programme, the funder right before its figure
         "January 14, 2015 – Foreign Affairs Minister John Baird announced a new partnership between the Government "

@@ -53,6 +53,54 @@ def test_core_classes_have_three_languages(ontology: rdflib.Graph, name: str) ->
     assert {"en", "fr"} <= definitions
 
 
+SKOS_DEFINITION = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition")
+SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def _coopkg_terms(ontology: rdflib.Graph) -> set[rdflib.URIRef]:
+    return {
+        s for s in ontology.subjects(RDF.type, None) if isinstance(s, rdflib.URIRef) and str(s).startswith(COOPKG.ns)
+    }
+
+
+def test_every_term_is_labelled_and_defined_in_english_french_and_arabic(ontology: rdflib.Graph) -> None:
+    terms = _coopkg_terms(ontology)
+    assert len(terms) >= 70
+    missing = []
+    for term in sorted(terms):
+        labels = {lit.language for p in (RDFS.label, SKOS_PREF) for lit in ontology.objects(term, p)}
+        definitions = {lit.language for lit in ontology.objects(term, SKOS_DEFINITION)}
+        if not {"en", "fr", "ar"} <= labels or not {"en", "fr", "ar"} <= definitions:
+            missing.append((str(term), sorted(labels), sorted(definitions)))
+    assert not missing, missing
+
+
+def test_every_term_says_where_it_is_defined(ontology: rdflib.Graph) -> None:
+    header = rdflib.URIRef("https://w3id.org/coopkg/ontology")
+    without = [str(t) for t in _coopkg_terms(ontology) if (t, RDFS.isDefinedBy, header) not in ontology]
+    assert not without, without
+    external = (
+        {s for s in ontology.subjects(RDF.type, None) if isinstance(s, rdflib.URIRef)}
+        - _coopkg_terms(ontology)
+        - {header}
+    )
+    assert all(ontology.value(t, RDFS.isDefinedBy) is not None for t in external)
+
+
+def test_vocabulary_metadata(ontology: rdflib.Graph) -> None:
+    header = rdflib.URIRef("https://w3id.org/coopkg/ontology")
+    dcterms = rdflib.Namespace("http://purl.org/dc/terms/")
+    vann = rdflib.Namespace("http://purl.org/vocab/vann/")
+    for prop in (dcterms.title, dcterms.description):
+        assert {lit.language for lit in ontology.objects(header, prop)} == {"en", "fr", "ar"}
+    for prop in (dcterms.license, dcterms.publisher, dcterms.issued, dcterms.modified, OWL.versionInfo):
+        assert ontology.value(header, prop) is not None, prop
+    assert str(ontology.value(header, vann.preferredNamespaceUri)) == COOPKG.ns
+    assert str(ontology.value(header, vann.preferredNamespacePrefix)) == "coopkg"
+    version = str(ontology.value(header, OWL.versionIRI))
+    assert version == f"https://w3id.org/coopkg/ontology/{ontology.value(header, OWL.versionInfo)}"
+
+
 def _used_in_graph(triples) -> set[str]:
     used = set()
     for t in triples:

@@ -63,3 +63,20 @@ def test_every_shape_has_both_examples() -> None:
         f"{shape}.{kind}" for shape in node_shapes for kind in ("valid", "invalid") if f"{shape}.{kind}" not in names
     )
     assert not missing, f"shapes without examples: {missing}"
+
+
+def test_the_shapes_pass_shacl_for_shacl() -> None:
+    """The shapes graph is well formed by the W3C's shapes for shapes (SHACL Recommendation, appendix C)."""
+    import pyshacl
+
+    shapes = rdflib.Graph()
+    for path in SHAPES.glob("*.ttl"):
+        shapes.parse(path, format="turtle")
+    shacl_shacl = rdflib.Graph().parse(Path(__file__).parent / "vocab" / "shacl-shacl.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(shapes, shacl_graph=shacl_shacl, inference="none")
+    assert conforms, text
+    # and it would see a broken shape: a sh:minCount that is not an integer
+    broken = rdflib.Graph()
+    broken.add((rdflib.URIRef("urn:x:shape"), SH.path, rdflib.URIRef("urn:x:p")))
+    broken.add((rdflib.URIRef("urn:x:shape"), SH.minCount, rdflib.Literal("one")))
+    assert not pyshacl.validate(broken, shacl_graph=shacl_shacl, inference="none")[0]

@@ -26,6 +26,7 @@ class Named:
     type: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     alt: list[str] = field(default_factory=list)
+    alt_by_lang: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def label(self, lang: str = "fr") -> str:
@@ -132,8 +133,10 @@ class Catalogue:
             types[iri].add(local_name(row["type"].value))
             if "pref" in row:
                 item.labels[row["pref"].language or ""] = row["pref"].value
-            if "alt" in row and row["alt"].value not in item.alt:
-                item.alt.append(row["alt"].value)
+            if "alt" in row and row["alt"].value not in item.alt_by_lang.get(row["alt"].language or "", []):
+                item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
+                if row["alt"].value not in item.alt:
+                    item.alt.append(row["alt"].value)
             if "start" in row:
                 item.extra["start"] = row["start"].value
         for iri, item in found.items():
@@ -238,9 +241,12 @@ class Catalogue:
         return org
 
     def roles_of(self, iri: str) -> list[dict[str, str]]:
-        """The projects an organisation takes part in, with its roles (from the participations index)."""
-        return [{"project": project, "role": role} for project, pairs in sorted(self.participations().items())
-                for organisation, role in pairs if organisation == iri]  # fmt: skip
+        """The parts an organisation takes in projects: participation, project, role (from the participations index)."""
+        self.participations()
+        each = self._participation
+        return [{"id": p, "project": project, "role": role}
+                for p, (project, organisation, role) in sorted(each.items(), key=lambda kv: (kv[1][0], kv[0]))
+                if organisation == iri]  # fmt: skip
 
     def partners_of(self, iri: str, lang: str) -> list[dict[str, Any]]:
         from coopkg.queries import saved_query
@@ -280,7 +286,7 @@ class Catalogue:
             if "region" in row and row["region"].value not in details["regions"]:
                 details["regions"].append(row["region"].value)
             if "participant" in row:
-                pair = {"organisation": row["participant"].value, "role": row["role"].value}
+                pair = {"id": row["p"].value, "organisation": row["participant"].value, "role": row["role"].value}
                 if pair not in details["participants"]:
                     details["participants"].append(pair)
         return details
@@ -343,7 +349,12 @@ class Catalogue:
                 doc, {"document": doc, "source": row["source"].value if "source" in row else None, "evidence": []}
             )
             entry["evidence"].append(
-                {"quote": row["quote"].value, "start": int(row["start"].value), "end": int(row["end"].value)}
+                {
+                    "id": row["evidence"].value,
+                    "quote": row["quote"].value,
+                    "start": int(row["start"].value),
+                    "end": int(row["end"].value),
+                }
             )
         return {fact: list(by_document.values()) for fact, by_document in found.items()}
 
@@ -367,6 +378,7 @@ class Catalogue:
                 item.labels[row["pref"].language or ""] = row["pref"].value
             if "alt" in row:
                 item.alt.append(row["alt"].value)
+                item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
             if "type" in row and not item.type:
                 item.type = local_name(row["type"].value)
         return item

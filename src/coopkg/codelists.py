@@ -12,6 +12,7 @@ from pathlib import Path
 import pycountry
 from pyoxigraph import Literal
 
+from coopkg.langtags import scripts
 from coopkg.resources import resource_root
 
 # Wikidata items checked by hand; the rest of the countries carry no link rather than a guessed one.
@@ -55,11 +56,15 @@ def generate_iso3166() -> str:
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         code = country.alpha_2
         en_name = getattr(country, "common_name", None) or country.name
+        labels = [_lit(en_name, "en"), _lit(fr.gettext(country.name), "fr")]
+        # gettext answers the English name when it has no translation: that is not an Arabic label.
+        arabic = ar.gettext(country.name)
+        if "Arab" in scripts(arabic):
+            labels.append(_lit(arabic, "ar"))
         lines = [
             f"<id/region/{code}> a coopkg:Country",
             f"    coopkg:isoCode {_lit(code)}",
-            f"    skos:prefLabel {_lit(en_name, 'en')} , {_lit(fr.gettext(country.name), 'fr')} , "
-            f"{_lit(ar.gettext(country.name), 'ar')}",
+            "    skos:prefLabel " + " , ".join(labels),
         ]
         alts = {n for n in (country.name, getattr(country, "official_name", None)) if n and n != en_name}
         if alts:

@@ -14,6 +14,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Triple
 
 from coopkg.iris import IriMinter, digest
+from coopkg.langtags import language_tag
 from coopkg.terms import (
     COOPKG,
     DCTERMS,
@@ -251,6 +252,11 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
+def labelled(text: str, language: str) -> Literal:
+    """A label as written to the graph: its tag follows the script of its letters (coopkg.langtags)."""
+    return Literal(text, language=language_tag(text, language))
+
+
 def decimal_literal(value: Decimal | float | int) -> Literal:
     text = format(Decimal(str(value)).normalize(), "f")
     return Literal(text, datatype=XSD.decimal)
@@ -278,7 +284,7 @@ class GraphWriter:
             if not unit.known:
                 node = NamedNode(unit.id)
                 self.add(node, RDF.type, COOPKG.Unit)
-                self.add(node, SKOS.prefLabel, Literal(unit.label, language=unit.lang))
+                self.add(node, SKOS.prefLabel, labelled(unit.label, unit.lang))
         for project in self.x.projects:
             self._project(project)
         for funding in self.x.fundings:
@@ -295,12 +301,14 @@ class GraphWriter:
         self.add(self.doc, DCTERMS.language, Literal(info.language))
         self.add(self.doc, DCTERMS.source, Literal(info.source))
         if info.title:
-            self.add(self.doc, DCTERMS.title, Literal(info.title, language=info.language))
+            self.add(self.doc, DCTERMS.title, labelled(info.title, info.language))
         self.add(self.doc, COOPKG.text, Literal(info.text))
         self.add(self.doc, COOPKG.contentHash, Literal(info.content_hash))
 
-    def _evidence(self, fact: NamedNode, items: list[Evidence]) -> None:
-        self.add(fact, PROV.wasDerivedFrom, self.doc)
+    def _evidence(self, fact: NamedNode, items: list[Evidence], *, activity: bool = False) -> None:
+        # PROV-O: an Entity is derived from the document; an Activity (a project) cannot be, its
+        # description is influenced by it (Activity and Entity are disjoint).
+        self.add(fact, PROV.wasInfluencedBy if activity else PROV.wasDerivedFrom, self.doc)
         text = self.x.document.text
         for item in items:
             node = self.minter.evidence(self.x.document.id, fact.value, item.start, item.end)
@@ -327,9 +335,12 @@ class GraphWriter:
             self.add(position, OA.end, Literal(str(item.end), datatype=XSD.integer))
 
     def _labels(self, node: NamedNode, entity: Entity) -> None:
-        self.add(node, SKOS.prefLabel, Literal(entity.label, language=entity.lang))
+        pref = labelled(entity.label, entity.lang)
+        self.add(node, SKOS.prefLabel, pref)
         for text, lang in entity.alt_labels:
-            self.add(node, SKOS.altLabel, Literal(text, language=lang))
+            alt = labelled(text, lang)
+            if alt != pref:  # SKOS S13: a preferred label is not also an alternative one
+                self.add(node, SKOS.altLabel, alt)
 
     def _entity(self, entity: Entity, cls: NamedNode) -> None:
         node = NamedNode(entity.id)
@@ -351,7 +362,7 @@ class GraphWriter:
             self.add(node, COOPKG.durationMonths, Literal(str(project.duration_months), datatype=XSD.integer))
         for region in project.regions:
             self.add(node, COOPKG.region, NamedNode(region))
-        self._evidence(node, project.evidence)
+        self._evidence(node, project.evidence, activity=True)
         for p in project.participants:
             part = self.minter.hashed("participation", project.id, p.organisation, p.role)
             self.add(node, COOPKG.hasParticipation, part)
@@ -382,7 +393,7 @@ class GraphWriter:
         self.add(node, COOPKG.value, decimal_literal(indicator.value))
         self.add(node, COOPKG.unit, NamedNode(indicator.unit))
         if indicator.unit_label:
-            self.add(node, COOPKG.unitLabel, Literal(indicator.unit_label[0], language=indicator.unit_label[1]))
+            self.add(node, COOPKG.unitLabel, labelled(*indicator.unit_label))
         if indicator.about:
             self.add(node, COOPKG.about, NamedNode(indicator.about))
         if indicator.qualifier:

@@ -56,6 +56,7 @@ def extraction_json(doc_iri: str, triples: list[Triple], context: list[Triple]) 
                     position = selector.value
             items.append(
                 {
+                    "id": node.value,
                     "quote": quote,
                     "start": int(graph.one(position or "", OA.start) or 0),
                     "end": int(graph.one(position or "", OA.end) or 0),
@@ -106,6 +107,7 @@ def extraction_json(doc_iri: str, triples: list[Triple], context: list[Triple]) 
                 role = graph.one(part.value, COOPKG.role) or ""
                 participants.append(
                     {
+                        "id": part.value,
                         "organisation": graph.one(part.value, COOPKG.participant),
                         "role": local_name(role).removesuffix("Role").lower(),
                     }
@@ -120,7 +122,8 @@ def extraction_json(doc_iri: str, triples: list[Triple], context: list[Triple]) 
             )
             body["projects"].append(item)
         elif "Funding" in kinds:
-            amount = graph.one(fact, COOPKG.amount)
+            money = next(iter(graph.values(fact, COOPKG.amount)), None)
+            amount = money.value if money is not None else None
             kind = graph.one(fact, COOPKG.fundingKind) or ""
             body["fundings"].append(
                 {
@@ -129,6 +132,7 @@ def extraction_json(doc_iri: str, triples: list[Triple], context: list[Triple]) 
                     "funded": graph.one(fact, COOPKG.fundedItem),
                     "amount": _number(graph.one(amount, COOPKG.value) or "0") if amount else None,
                     "currency": graph.one(amount, COOPKG.currency) if amount else None,
+                    "amountId": amount if isinstance(money, NamedNode) else None,
                     "kind": local_name(kind).removesuffix("Funding").lower() or "unspecified",
                     "evidence": evidence(fact),
                 }

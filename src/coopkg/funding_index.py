@@ -26,6 +26,7 @@ class IndexedFunding:
     funded: str
     amount: Decimal | None
     currency: str | None
+    amount_id: str | None  # the coopkg:MonetaryAmount node, when it has an IRI
     kind: str
     year: int | None
     date: str | None
@@ -119,6 +120,7 @@ class FundingIndex:
                 funded=row["funded"].value,
                 amount=Decimal(row["amount"].value) if "amount" in row else None,
                 currency=row["currency"].value if "currency" in row else None,
+                amount_id=row["money"].value if isinstance(row.get("money"), NamedNode) else None,
                 kind=row["kind"].value if "kind" in row else "unspecified",
                 year=int(date.value[:4]) if date is not None and date.value[:4].isdigit() else None,
                 date=date.value if date is not None else None,

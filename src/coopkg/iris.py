@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
@@ -22,6 +23,31 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-")
 
 
+# What a minted key may hold as it is: RFC 3986 unreserved characters, and "/" between segments.
+_KEY = re.compile(r"^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$")
+
+
+def iri_key(key: str) -> str:
+    """A key as it goes into a minted IRI: each segment that is not plain ASCII goes through the slug
+    rules, keeping a hash of what it was when letters were dropped, so two keys stay two IRIs."""
+    if _KEY.match(key):
+        return key
+    segments = []
+    for segment in key.split("/"):
+        if _KEY.match(segment):
+            segments.append(segment)
+            continue
+        slug = slugify(segment)
+        hashed = slug == "h" + digest(segment)[:12]  # already stands for the whole segment
+        segments.append(slug if hashed else f"{slug}-{digest(segment)[:8]}")
+    return "/".join(segments)
+
+
+def iri_to_uri(iri: str) -> str:
+    """RFC 3987 §3.1: an IRI as a URI, non-ASCII characters as percent-encoded UTF-8 (for HTTP headers)."""
+    return quote(iri, safe="/:?#[]@!$&'()*+,;=%~-._")
+
+
 def digest(*parts: object) -> str:
     joined = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
@@ -34,7 +60,7 @@ class IriMinter:
         self.base = base_iri
 
     def entity(self, kind: str, key: str) -> NamedNode:
-        return NamedNode(f"{self.base}id/{kind}/{key}")
+        return NamedNode(f"{self.base}id/{kind}/{iri_key(key)}")
 
     def organisation(self, name: str) -> NamedNode:
         return self.entity("organisation", slugify(name))

@@ -7,7 +7,7 @@ from functools import cache
 from pyoxigraph import Literal, RdfFormat, Triple, parse
 
 from coopkg.iris import IriMinter
-from coopkg.resources import ontology_file, reference_files
+from coopkg.resources import ontology_file, reference_files, shapes_files
 from coopkg.store.base import Repository
 
 
@@ -19,6 +19,16 @@ def ontology_triples() -> list[Triple]:
 @cache
 def _ontology_triples() -> tuple[Triple, ...]:
     return tuple(q.triple for q in parse(path=str(ontology_file()), format=RdfFormat.TURTLE))
+
+
+def shapes_triples() -> list[Triple]:
+    """The shapes' triples, parsed once per process (so their blank nodes keep their names)."""
+    return list(_shapes_triples())
+
+
+@cache
+def _shapes_triples() -> tuple[Triple, ...]:
+    return tuple(q.triple for path in shapes_files() for q in parse(path=str(path), format=RdfFormat.TURTLE))
 
 
 def reference_triples(minter: IriMinter) -> list[Triple]:

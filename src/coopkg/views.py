@@ -31,6 +31,7 @@ def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = 
         "label": entity.label(lang),
         "labels": dict(sorted(entity.labels.items())),
         "altLabels": list(entity.alt),
+        "altLabelsByLanguage": {lang: list(texts) for lang, texts in sorted(entity.alt_by_lang.items()) if lang},
         "type": entity.type,
     }
     if sources is not None:
@@ -52,6 +53,7 @@ def funding_item(
         "funded": {"id": f.funded, "label": funded},
         "amount": float(f.amount) if f.amount is not None else None,
         "currency": f.currency,
+        "amountId": f.amount_id,
         "kind": f.kind,
         "year": f.year,
         "date": f.date,
@@ -161,8 +163,8 @@ def organisation(services: Services, iri: str, lang: str) -> dict[str, Any]:
     body["amountNotStated"] = {"given": sum(f.amount is None for f in given),
                                "received": sum(f.amount is None for f in received)}  # fmt: skip
     body["projects"] = [
-        {"project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)}, "role": r["role"],
-         "roleLabel": role_label(r["role"], lang)}
+        {"id": r["id"], "project": {"id": r["project"], "label": catalogue.labels_of(r["project"]).label(lang)},
+         "role": r["role"], "roleLabel": role_label(r["role"], lang)}
         for r in roles
     ]  # fmt: skip
     body["partners"] = [
@@ -188,7 +190,7 @@ def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
     body.update(details)
     body["typeLabel"] = term_label(body["type"], lang) if body["type"] else None
     body["participants"] = [
-        {"organisation": p["organisation"], "label": catalogue.labels_of(p["organisation"]).label(lang),
+        {"id": p["id"], "organisation": p["organisation"], "label": catalogue.labels_of(p["organisation"]).label(lang),
          "role": p["role"], "roleLabel": role_label(p["role"], lang)}
         for p in details["participants"]
     ]  # fmt: skip

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg import __version__
 from coopkg.api import (
+    dataset,
     documents,
     fundings,
     graph_store,
@@ -26,6 +27,7 @@ from coopkg.api import (
     sparql,
 )
 from coopkg.api.errors import install_error_handlers
+from coopkg.api.methods import HeadAsGet, MethodTable
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 from coopkg.web import STATIC
@@ -37,7 +39,8 @@ with its evidence: the document, the exact quote and its character span.
 
 * **Analysts**: SPARQL 1.1 at `/sparql` (and `/update`, `/graph` with a bearer token).
 * **Linked-data consumers**: every IRI under `/id/…` dereferences (Turtle, JSON-LD,
-  N-Triples, RDF/XML, HTML); the ontology at `/ontology`; VoID at `/.well-known/void`.
+  N-Triples, RDF/XML, HTML); the ontology at `/ontology` (and its version IRI); VoID at
+  `/.well-known/void` and `/dataset`; the dump at `/dump`.
 * **API clients**: the JSON API below. Lists answer `{items, total, limit, offset}`; field
   names follow the `coopkg extract` JSON.
 """
@@ -116,11 +119,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     install_error_handlers(app)
-    for router in (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
-                   projects.router, regions.router, indicators.router,
-                   documents.router, pages.router, resources.router):  # fmt: skip
+    routers = (home.router, sparql.router, graph_store.router, saved.router, fundings.router, organisations.router,
+               projects.router, regions.router, indicators.router, documents.router, pages.router, resources.router,
+               dataset.router)  # fmt: skip
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.methods = MethodTable([*app.router.routes, *(r for router in routers for r in router.routes)])
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     # Point lookups answered by the HTTP protocol itself under `coopkg serve` (api/transport.py).
     app.state.direct_replies = sparql.DirectLookups(lambda: getattr(app.state, "services", None), cors=bool(origins))
@@ -132,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     return app
 
 

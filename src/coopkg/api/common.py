@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from coopkg.api.negotiate import choose
 from coopkg.catalogue import Catalogue
+from coopkg.jsonld import Face
 from coopkg.views import named_item
 
 T = TypeVar("T")
@@ -40,53 +41,15 @@ def sourced_page(
     return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
 
 
-def respond(request: Request, body: dict[str, Any]) -> JSONResponse:
-    """JSON, or JSON-LD (the same document with the published @context) when asked for."""
+def respond(request: Request, body: dict[str, Any], face: Face | None = None) -> JSONResponse:
+    """JSON, or its JSON-LD face (coopkg.jsonld) with the published @context when asked for.
+
+    An answer with no face (an aggregate, not a resource of the graph) is JSON only."""
     accept = request.headers.get("accept")
-    if (
-        accept
-        and "application/ld+json" in accept
-        and choose(accept, ["application/json", "application/ld+json"]) == "application/ld+json"
-    ):
-        document = {"@context": str(request.base_url).rstrip("/") + CONTEXT_PATH, **body}
+    if not accept or "application/ld+json" not in accept:
+        return JSONResponse(body, headers={"Vary": "Accept"})
+    offered = ["application/json", "application/ld+json"] if face is not None else ["application/json"]
+    if choose(accept, offered) == "application/ld+json" and face is not None:
+        document = {"@context": str(request.base_url).rstrip("/") + CONTEXT_PATH, **face(body)}
         return JSONResponse(document, media_type="application/ld+json", headers={"Vary": "Accept"})
     return JSONResponse(body, headers={"Vary": "Accept"})
-
-
-JSONLD_CONTEXT = {
-    "@context": {
-        "coopkg": "https://w3id.org/coopkg/ontology#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "oa": "http://www.w3.org/ns/oa#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "id": "@id",
-        "items": "@graph",
-        "label": "skos:prefLabel",
-        "labels": {"@id": "skos:prefLabel", "@container": "@language"},
-        "altLabels": "skos:altLabel",
-        "type": {"@id": "@type", "@type": "@vocab"},
-        "@vocab": "https://w3id.org/coopkg/ontology#",
-        "funder": {"@id": "coopkg:funder", "@type": "@id"},
-        "funded": {"@id": "coopkg:fundedItem", "@type": "@id"},
-        "amount": {"@id": "coopkg:value", "@type": "xsd:decimal"},
-        "currency": "coopkg:currency",
-        "kind": "coopkg:fundingKind",
-        "start": "coopkg:startDate",
-        "end": "coopkg:endDate",
-        "durationMonths": {"@id": "coopkg:durationMonths", "@type": "xsd:integer"},
-        "regions": {"@id": "coopkg:region", "@type": "@id"},
-        "participants": "coopkg:hasParticipation",
-        "organisation": {"@id": "coopkg:participant", "@type": "@id"},
-        "role": "coopkg:role",
-        "about": {"@id": "coopkg:about", "@type": "@id"},
-        "value": {"@id": "coopkg:value", "@type": "xsd:decimal"},
-        "unit": "coopkg:unit",
-        "qualifier": "coopkg:qualifier",
-        "sources": "coopkg:evidence",
-        "document": {"@id": "oa:hasSource", "@type": "@id"},
-        "quote": "oa:exact",
-        "total": None,
-        "limit": None,
-        "offset": None,
-    }
-}

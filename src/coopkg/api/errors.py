@@ -20,6 +20,10 @@ _HTTP_CODES = {400: "bad_input", 401: "unauthorized", 404: "not_found", 405: "me
 
 def error_response(request: Request, status: int, code: str, message: str, details: object = None) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 405:
+        # RFC 9110 §15.5.6: a 405 lists the methods the resource answers, over every route of its path.
+        table = getattr(request.app.state, "methods", None)
+        headers = {"Allow": ", ".join(table.allowed(request.url.path))} if table is not None else None
     if prefers_html(request.headers.get("accept")):
         from coopkg.web.render import page  # the page with the site's navigation
 

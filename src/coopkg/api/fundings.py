@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from coopkg import jsonld
 from coopkg.api.common import Lang, Limit, Offset, page, respond
 from coopkg.api.deps import ServicesDep
 from coopkg.explore import FundingFilter
@@ -86,7 +87,7 @@ async def list_fundings(
     if format == "csv":
         return Response(_csv(body["items"]), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="fundings.csv"'})  # fmt: skip
-    return respond(request, body)
+    return respond(request, body, jsonld.page(jsonld.funding))
 
 
 @router.get("/fundings/network", summary="The funding network: funders → what they fund → its participants")

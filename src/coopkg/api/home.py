@@ -9,11 +9,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from coopkg import views
-from coopkg.api.common import CONTEXT_PATH, JSONLD_CONTEXT, Lang, page, respond
+from coopkg.api.common import CONTEXT_PATH, Lang, page, respond
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import FilterDep
 from coopkg.api.negotiate import prefers_html
 from coopkg.errors import BadInputError
+from coopkg.jsonld import CONTEXT as JSONLD_CONTEXT
 from coopkg.stats import store_stats
 from coopkg.web.explorer import explorer_page
 

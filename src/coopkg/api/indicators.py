@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from coopkg import jsonld
 from coopkg.api.common import Lang, Limit, Offset, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 
@@ -30,4 +31,4 @@ async def list_indicators(
             lambda i, sources: {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources},
         )  # fmt: skip
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.indicator))

@@ -87,6 +87,36 @@ def _choose(accept: str | None, offered: tuple[str, ...]) -> str | None:
     return best[2] if best[0] > 0 else None
 
 
+def choose_encoding(header: str | None, offered: list[str]) -> str:
+    """The content coding to send (RFC 9110 §12.5.3): the first of ``offered`` the client accepts.
+
+    No header: any coding is acceptable. ``identity`` is acceptable unless refused by name or by
+    ``*;q=0``."""
+    if header is None:
+        return offered[0]
+    weights: dict[str, float] = {}
+    for part in header.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        if not name:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = min(1.0, max(0.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        weights[name.lower()] = q
+    for coding in offered:
+        q = weights.get(coding, weights.get("*", 1.0 if coding == "identity" else 0.0))
+        if q > 0:
+            return coding
+    raise NotAcceptableError(
+        f"none of the content codings {', '.join(offered)} is acceptable (Accept-Encoding: {header})"
+    )
+
+
 def prefers_html(accept: str | None) -> bool:
     """A browser: text/html ranks at least as high as JSON and is explicitly listed."""
     if not accept or "text/html" not in accept:

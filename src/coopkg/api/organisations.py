@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from coopkg import views
+from coopkg import jsonld, views
 from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 
@@ -37,7 +37,7 @@ async def list_organisations(
             services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
 
 
 @router.get(
@@ -46,4 +46,4 @@ async def list_organisations(
 async def get_organisation(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
     iri = key if key.startswith(("http://", "https://")) else services.minter.entity("organisation", key).value
 
-    return respond(request, await run_in_threadpool(views.organisation, services, iri, lang))
+    return respond(request, await run_in_threadpool(views.organisation, services, iri, lang), jsonld.entity)

@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs, the ontology, the dataset description and the dump.
+"""Dereferenceable IRIs and the ontology (the dataset description and the dump: api/dataset.py).
 
 Content negotiation is direct (200 with ``Vary: Accept``), not 303 redirects: the IRIs name
 the things, and every representation of them is served at the same address; ``Link``
@@ -8,21 +8,18 @@ RDF/XML; ``?format=`` overrides the Accept header.
 
 from __future__ import annotations
 
-import gzip
-import tempfile
-from collections.abc import Iterator
-
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
-from coopkg.describe import dataset_description, describe
+from coopkg.describe import describe
 from coopkg.errors import NotFoundError
-from coopkg.reference import ontology_triples
-from coopkg.terms import ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SKOS, local_name
+from coopkg.iris import iri_to_uri
+from coopkg.reference import ontology_triples, shapes_triples
+from coopkg.terms import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SKOS, local_name
 from coopkg.web.entities import data_page, entity_page
 from coopkg.web.i18n import choose_language
 from coopkg.web.render import page
@@ -46,7 +43,9 @@ def _media_type(request: Request) -> str:
 def _alternates(path: str) -> list[dict[str, str]]:
     short = {"text/turtle": "turtle", "application/ld+json": "jsonld", "application/n-triples": "ntriples",
              "application/rdf+xml": "rdfxml"}  # fmt: skip
-    return [{"type": t, "name": _NAMES[t], "href": f"{path}?format={short[t]}"} for t in _NAMES]
+    # The path of an IRI with non-ASCII letters, as a URI: headers are ASCII (RFC 3987 §3.1 mapping).
+    href = iri_to_uri(path)
+    return [{"type": t, "name": _NAMES[t], "href": f"{href}?format={short[t]}"} for t in _NAMES]
 
 
 def rdf_response(
@@ -72,6 +71,11 @@ async def resource(path: str, request: Request, services: ServicesDep) -> Respon
     iri = services.settings.base_iri + "id/" + path
     media_type = _media_type(request)
     triples = await run_in_threadpool(describe, services.repo, iri)
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace").partition("/id/")[2].partition("?")[0]
+    if not triples and raw and raw != path:
+        # An IRI stored in its URI form (percent-escapes kept) is named by the path as it was sent.
+        iri = services.settings.base_iri + "id/" + raw
+        triples = await run_in_threadpool(describe, services.repo, iri)
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
     if media_type == "text/html":
@@ -88,6 +92,25 @@ async def ontology(request: Request) -> Response:
     return rdf_response(request, triples, media_type, html=html)
 
 
+@router.get(
+    "/ontology/{version}", summary="The ontology at its version IRI (https://w3id.org/coopkg/ontology/{version})"
+)
+async def ontology_version(version: str, request: Request) -> Response:
+    triples = ontology_triples()
+    current = next((t.object.value for t in triples if t.predicate == OWL.versionInfo), None)
+    if version != current:
+        raise NotFoundError(f"this service serves version {current} of the ontology, not {version!r}")
+    return await ontology(request)
+
+
+@router.get("/shapes", summary="The SHACL shapes every document's facts are checked against")
+async def shapes(request: Request) -> Response:
+    media_type = _media_type(request)
+    if media_type == "text/html":
+        media_type = "text/turtle"
+    return rdf_response(request, shapes_triples(), media_type)
+
+
 def render_ontology(request: Request, triples: list[Triple]) -> HTMLResponse:
     terms: dict[str, dict[str, object]] = {}
     for t in triples:
@@ -97,6 +120,9 @@ def render_ontology(request: Request, triples: list[Triple]) -> HTMLResponse:
                                                     "labels": {}, "definitions": {}, "kinds": [], "relations": []})  # fmt: skip
         if t.predicate == RDFS.label and isinstance(t.object, Literal):
             term["labels"][t.object.language or ""] = t.object.value  # type: ignore[index]
+        elif t.predicate == SKOS.prefLabel and isinstance(t.object, Literal):
+            # Concepts are named by skos:prefLabel, classes and properties by rdfs:label.
+            term["labels"].setdefault(t.object.language or "", t.object.value)  # type: ignore[union-attr]
         elif t.predicate == SKOS.definition and isinstance(t.object, Literal):
             term["definitions"][t.object.language or ""] = t.object.value  # type: ignore[index]
         elif t.predicate == RDF.type:
@@ -112,39 +138,6 @@ def render_ontology(request: Request, triples: list[Triple]) -> HTMLResponse:
     return page("ontology.html", request, groups=groups)
 
 
-@router.get("/.well-known/void", summary="Dataset description (VoID and DCAT) with counts and the dump")
-async def void(request: Request, services: ServicesDep) -> Response:
-    media_type = _media_type(request)
-    site = str(request.base_url)
-    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, site)
-    if media_type == "text/html":
-        lang = choose_language(request)
-        page = data_page(request, services.minter.base + "dataset", triples, _alternates(request.url.path), lang)
-        return rdf_response(request, triples, media_type, html=page)
-    return rdf_response(request, triples, media_type)
-
-
-@router.get("/dump", summary="The whole dataset as gzipped N-Quads", response_class=StreamingResponse)
-async def dump(services: ServicesDep) -> StreamingResponse:
-    spool = await run_in_threadpool(_gzip_dump, services)
-    return StreamingResponse(
-        _chunks(spool),
-        media_type="application/n-quads",
-        headers={"Content-Encoding": "gzip", "Content-Disposition": 'attachment; filename="coopkg.nq.gz"'},
-    )
-
-
-def _gzip_dump(services: ServicesDep) -> tempfile.SpooledTemporaryFile:  # type: ignore[type-arg]
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by _chunks
-    with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as stream:
-        services.repo.export(stream, RdfFormat.N_QUADS)  # type: ignore[arg-type]
-    spool.seek(0)
-    return spool
-
-
-def _chunks(spool: tempfile.SpooledTemporaryFile) -> Iterator[bytes]:  # type: ignore[type-arg]
-    try:
-        while chunk := spool.read(64 * 1024):
-            yield chunk
-    finally:
-        spool.close()
+def description_page(request: Request, iri: str, triples: list[Triple]) -> HTMLResponse:
+    """The linked-data view of a description that is not under ``/id/`` (the dataset's)."""
+    return data_page(request, iri, triples, _alternates(request.url.path), choose_language(request))

@@ -19,7 +19,7 @@ _FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:(?:[ \u202f\u00a0.,٬]|\.\s)\d{3})+(?:[.,٫
 SCALES: dict[str, int] = {
     "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
     "billions": 10**9, "mille": 10**3, "thousand": 10**3, "thousands": 10**3, "mn": 10**6, "m": 10**6,
-    "bn": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9, "k": 10**3,
+    "bn": 10**9, "mln": 10**6, "bln": 10**9, "mlns": 10**6, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9, "k": 10**3,
     "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9, "ملايير": 10**9, "مليارات": 10**9, "الف": 10**3,
     "الاف": 10**3, "آلاف": 10**3, "ألف": 10**3,
 }  # fmt: skip
@@ -45,7 +45,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "دينار تونسي": "TND", "دينارا تونسيا": "TND", "دينار جزائري": "DZD", "أوقية": "MRU", "فرنك افريقي": "XOF",
     "فرنك سويسري": "CHF", "جنيه استرليني": "GBP", "دولار امريكي": "USD", "دولارا امريكيا": "USD", "ين ياباني": "JPY",
     "درهم اماراتي": "AED", "ريال سعودي": "SAR", "ريال قطري": "QAR", "f cfa": "XOF",
-    "$us": "USD", "us $": "USD", "usd": "USD", "rwf": "RWF", "frw": "RWF", "francs rwandais": "RWF",
+    "$us": "USD", "us $": "USD", "u.s dollars": "USD", "u.s. dollars": "USD", "u.s. dollar": "USD", "usd": "USD", "rwf": "RWF", "frw": "RWF", "francs rwandais": "RWF",
     "ksh": "KES", "kshs": "KES", "shillings kenyans": "KES", "kenyan shillings": "KES", "ush": "UGX",
     "ugandan shillings": "UGX", "tsh": "TZS", "tanzanian shillings": "TZS", "birr": "ETB", "naira": "NGN",
     "₦": "NGN", "cedis": "GHS", "cedi": "GHS", "leones": "SLE", "dalasis": "GMD", "rand": "ZAR",

@@ -62,6 +62,8 @@ def fundings(doc: Doc) -> Doc:
         acts = _acts(doc, sentence, lex)
         if not acts and index == 0:
             acts = _headline_act(doc, sentence, lex)
+        if not acts:
+            acts = _donor_and_figure(doc, index, sentence)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
@@ -109,17 +111,30 @@ def _headline_act(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
     return []
 
 
+def _donor_and_figure(doc: Doc, index: int, sentence: Sentence) -> list[Act]:
+    """A sentence with one figure and one funder of the field and no word for the act ("KfW : 14 millions
+    d'euros pour la troisième phase"): in this genre, that is a funding."""
+    money = doc.money.get(index, [])
+    donors = {m.key for m in doc.in_sentence(sentence, ORGANISATION) if _funder_like(doc, m)}
+    if len(money) != 1 or len(donors) != 1:
+        return []
+    return [Act(money[0].start, money[0].end, "noun", "unspecified")]
+
+
 def _resolve_dinars(doc: Doc) -> None:
     """ "23.5 مليون دينار": the dinar the document names elsewhere, or the one of the only dinar country."""
     if not any(q.currency == DINAR for qs in doc.money.values() for q in qs):
         return
     codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in DINAR_COUNTRIES.values()]
     if not codes:
-        places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
-        places |= {e.country for e in doc.entities.values() if e.country}
+        # The funder's dinar first ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars), else the
+        # one dinar country the document names.
         based = {doc.gazetteer.get(m.key).based_in for m in doc.mentions
                  if m.kind == ORGANISATION and doc.gazetteer.get(m.key) is not None}  # fmt: skip
-        places |= {b.rsplit("/", 1)[-1] for b in based if b}
+        codes = sorted({DINAR_COUNTRIES[c] for c in (b.rsplit("/", 1)[-1] for b in based if b) if c in DINAR_COUNTRIES})
+    if not codes:
+        places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
+        places |= {e.country for e in doc.entities.values() if e.country}
         codes = sorted({DINAR_COUNTRIES[c] for c in places if c in DINAR_COUNTRIES})
     code = codes[0] if len(set(codes)) == 1 else None
     for index, qs in doc.money.items():
@@ -429,15 +444,33 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
     group = [candidates[-1]]
     for m in reversed(candidates[:-1]):
         between = doc.text[m.end : group[0].start]
+        if m.key == group[0].key and re.fullmatch(r"\s*\(\s*", between):
+            group[0] = m  # "l'Union européenne (UE)": the name and its acronym are one party
+            continue
         if m.end <= group[0].start and (glue.match(between) or (lex.code == "ar" and not between.strip())):
             group.insert(0, m)
+        elif m.start >= group[0].start:
+            continue  # two mentions of one span (a place and the state acting)
         else:
             break
     return [acting(doc, m) for m in group]
 
 
+_AR_STATE_WORD = re.compile(r"(?:^|\s)ل(?:ال)?(?:جمهوري|دول|مملك|حكوم|سلطن|امار|إمار)[ةه]?\s*$")
+
+
+def _stands_for_a_state(doc: Doc, mention: Mention) -> bool:
+    entity = doc.entities.get(mention.key)
+    return doc.is_state(mention.key) or (entity is not None and entity.country is not None)
+
+
 def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
     before = doc.text[max(sentence.start, position - 40) : position]
+    if lex.code == "ar" and _AR_STATE_WORD.search(before):
+        return True  # "يخصص الصندوق … لجمهورية جيبوتي منحة"
+    if lex.code == "ar" and doc.text[position : position + 1] == "ل" and doc.text[position : position + 3] != "لل" and \
+            any(m.start == position and m.kind == REGION for m in doc.mentions):  # fmt: skip
+        return True  # "لجمهورية جيبوتي": the attached ل of a state is "to"
     return bool(lex.pattern("fundings", "recipient_markers").search(before))
 
 
@@ -449,14 +482,18 @@ def _recipient(
         before = org_before(doc, sentence, act.start)
         if before is not None and acting(doc, before).key not in funder_keys:
             return acting(doc, before).key
-    if act.form == "agreement":
-        _, others = _agreement_roles(doc, sentence, lex, act)
-        if others:
+    agreements = [act] if act.form == "agreement" else [a for a in _acts(doc, sentence, lex) if a.form == "agreement"]
+    for agreement in agreements:
+        # "وقعت الحكومة الفلسطينية مع ألمانيا … اتفاقية دعم مالي مقدمة من ألمانيا": the other party receives.
+        agreement_funders, others = _agreement_roles(doc, sentence, lex, agreement)
+        if others and (agreement is act or funder_keys & {f.key for f in agreement_funders}):
             return others[0].key
     anchor = money.end if money is not None else act.end
     if lex.code == "ar" and act.form == "act":
         # "الصندوق السعودي للتنمية يمنح اليمن 85 مليون دولار": the object follows the verb.
-        obj = next((m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 2), None)
+        obj = next(
+            (m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 2 and _stands_for_a_state(doc, m)), None
+        )
         if obj is not None and acting(doc, obj).key not in funder_keys:
             return acting(doc, obj).key
     markers = lex.pattern("fundings", "recipient_markers")
@@ -470,7 +507,7 @@ def _recipient(
         if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
             continue
         if markers.search(doc.text[max(sentence.start, m.start - 40) : m.start]) or (
-            lex.code == "ar" and doc.text[m.start] == "ل" and doc.is_state(m.key)
+            lex.code == "ar" and doc.text[m.start] == "ل" and _stands_for_a_state(doc, m)
         ):
             key = acting(doc, m).key
             if key not in funder_keys:
@@ -651,8 +688,9 @@ def _refer_back(doc: Doc) -> None:
             event.recipient = event.recipient or event.funded
             event.funded = only
         if event.funded is None:
-            # Money the sentence does not place goes to its recipient, else to what the document is about.
-            event.funded = event.recipient or doc.salient_project()
+            # Money the sentence does not place goes to its recipient, else to what the document is about,
+            # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
+            event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
 
 
@@ -665,6 +703,23 @@ def _only_project(doc: Doc) -> str | None:
     named = {m.key for m in doc.mentions if m.kind == PROJECT and m.method in _NAMED}
     named = {k for k in named if doc.entities[k].type != "PartnershipAgreement"}
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _country_of_sentence(doc: Doc, event: FundingEvent) -> str | None:
+    """The one country the sentence places the money in ("في الصومال", "in Chad", "au Niger"), if it is not the
+    funder's own."""
+    funder = doc.entities.get(event.funder)
+    entry = doc.gazetteer.get(event.funder)
+    own = (funder.country if funder is not None else None) or (
+        entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
+    )
+    sentence = doc.sentences[event.sentence]
+    locative = doc.lex(sentence).pattern("places", "locative")
+    placed = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key) and m.key.rsplit("/", 1)[-1] != own
+              and locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])]  # fmt: skip
+    if len({m.key for m in placed}) != 1:
+        return None
+    return acting(doc, placed[0]).key
 
 
 def _merge(doc: Doc) -> None:

@@ -78,6 +78,8 @@ def add_project(
     doc: Doc, index: int, sentence: Sentence, start: int, end: int, acronym: str | None, method: str,
     confidence: float, *, label: str | None = None,
 ) -> Entity:  # fmt: skip
+    if sentence.language == "ar" and doc.text[start : start + 3] in ("وال", "ولل"):
+        start += 1  # "والبرنامج السعودي …": the conjunction is not part of the name
     entity = doc.new_entity(PROJECT, label or capitalise(doc.text[start:end]), sentence.language, "Project", acronym)
     if _PROGRAMME.match(doc.text[max(0, start - 14) : start + 12]) and entity.type == "Project":
         entity.type = "Programme"
@@ -149,6 +151,7 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
     if sentence.language == "en":
         _english_tail(doc, index, sentence)
         _english_described(doc, index, sentence, lex)
+        _english_purposed(doc, index, sentence, lex)
 
 
 def acronym_after(doc: Doc, position: int) -> str | None:
@@ -184,6 +187,8 @@ def _described(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str], le
     تطوير التكوين المهني وتشغيل الشباب". A capitalised or indefinite head, and a complement."""
     word = noun.group("noun")
     start = sentence.start + noun.start()
+    if any(m.kind == ORGANISATION and m.start <= start + 1 < m.end for m in doc.mentions):
+        return  # "برنامج الأمم المتحدة الإنمائي", "Programme des Nations unies": the noun opens an organisation's name
     end = chunk_end(doc, sentence, sentence.start + noun.end(), lex, limit=30)
     if end is None:
         return
@@ -246,10 +251,10 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
             break
         if stops.match(doc.text, token.start):
             break
-        if any(a <= token.start < b for a, b in blocked) or token.text.isdigit():
-            break
+        if any(a <= token.start < b for a, b in blocked):
+            break  # money and dates end a phrase; a count inside it ("la construction de 22 écoles") does not
         if count >= limit:
-            return None
+            break  # a long phrase is cut, not dropped
         if token.folded not in FUNCTION_WORDS:
             last_content = token
         end = token.end
@@ -281,8 +286,8 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         tail_lower = tail not in _CAPITAL_TAILS
         while tail_lower and words and fold(words[-1]) in FUNCTION_WORDS:
             words = words[:-1]  # "Presenting the project": no name before "the"
-        if not words:
-            continue
+        if not words or re.fullmatch(r"(?:\w+-(?:year|month)|USD|US\$|EUR|\d[\d.,]*\s*\w*)", " ".join(words), re.I):
+            continue  # "a Four-year project", "58 mln USD project": a description, not a name
         name = " ".join(words)
         start = sentence.start + match.start("name") + match.group("name").index(name)
         end = start + len(name)
@@ -315,6 +320,24 @@ _EN_DESCRIBED = re.compile(
 _VERBISH = re.compile(
     r"^(?:said|says|is|was|were|has|have|had|will|would|can|could|that|which|who|with|its)$|(?:ed|ly)$"
 )
+
+
+_EN_PURPOSED = re.compile(
+    r"\b(?:[Aa]|[Aa]n|[Tt]he)\s+(?:(?:new|four-year|five-year|three-year|two-year|\w+-year)\s+)?"
+    r"(?P<noun>program|programme|project|initiative)\s+(?P<link>on|to|for|destined\s+to|aimed\s+(?:at|to)|aiming\s+to|"
+    r"designed\s+to|intended\s+to|that\s+aims\s+to)\s+"
+)
+
+
+def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "a program on improving access to employment through vocational training", "a project destined to
+    ensure the sustainability … of access to drinking water": a project named by what it is for."""
+    for match in _EN_PURPOSED.finditer(sentence.text):
+        start = sentence.start + match.start("noun")
+        end = chunk_end(doc, sentence, sentence.start + match.end(), lex, limit=20)
+        if end is None or doc.overlapping(start, end, (PROJECT,)):
+            continue
+        add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
