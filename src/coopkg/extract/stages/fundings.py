@@ -534,6 +534,11 @@ def _funded(
         if phrase is not None:
             return phrase
     mentions = doc.in_sentence(sentence, PROJECT)
+    # (A project written right after another figure of the sentence is that figure's: "21 millions … à des
+    # projets de villes vertes … et 17 millions pour …".)
+    others = [q.end for q in doc.money.get(index, []) if q.end != position]
+    mentions = [m for m in mentions
+                if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
