@@ -181,6 +181,9 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     text = _BRACKETED.sub(lambda m: " " + m.group(1) + " ", text)
     # "16ر155 مليون يورو" (Saudi Press Agency style) is 155.16: the same length, read the usual way.
     text = _R_DECIMAL.sub(lambda m: m.group(2) + "." + m.group(1), text)
+    if language == "fr":
+        # "2, 623 milliards", "22, 32 milliards": a decimal comma the typesetting followed with a space.
+        text = _SPACED_DECIMAL.sub(lambda m: m.group(1) + "," + m.group(2) + " ", text)
     for match in _figure_re().finditer(text):
         value = parse_figure(match.group("num"), language)
         if value is not None:
@@ -198,6 +201,7 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
 
 
 _R_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})ر(\d+)(?![\d])")
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3}), (\d{1,3})(?=\s+(?:milliards?|millions?)\b)", re.IGNORECASE)
 _BRACKETED = re.compile(r"\((\d[\d.,\s]*\d|\d)\)(?=\s*[^\W\d_])")
 
 

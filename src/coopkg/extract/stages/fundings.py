@@ -67,6 +67,7 @@ def fundings(doc: Doc) -> Doc:
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
+    _state_through_agency(doc)
     _merge(doc)
     for event in doc.fundings:
         evidence = event.evidence[0]
@@ -189,6 +190,8 @@ def _sentence_events(
     moneys = [
         q for q in doc.money.get(index, []) if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])
     ]
+    if _breakdown(doc, index, sentence, lex, acts, moneys):
+        return
     used: set[int] = set()
     for money in moneys:
         act = _governing_act(acts, money)
@@ -232,6 +235,48 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], moneys: list[Quantity]) -> bool:
+    """ "Of the €54 million, €18 million has been channelled to …, the Nutrition programme has received €9
+    million", "Sur ces 20 millions, 12 iront au projet …": a sentence that restates an earlier funding's sum
+    and splits it gives that funding's parts, each to the project written with it."""
+    earlier = {
+        (e.amount.value, e.amount.currency): e for e in doc.fundings if e.amount is not None and e.sentence < index
+    }
+    share_of = lex.pattern("fundings", "share_of")
+    total = next((q for q in moneys if (q.value, q.currency) in earlier
+                  and share_of.search(doc.text[max(sentence.start, q.start - 40) : q.start])), None)  # fmt: skip
+    if total is None:
+        return False
+    parts = [q for q in moneys if q is not total and q.currency == total.currency and q.value < total.value]
+    if not parts:
+        return False
+    event = earlier[(total.value, total.currency)]
+    funder = next((m for m in doc.mentions if m.key == event.funder and m.kind == ORGANISATION), None)
+    if funder is None:
+        return False
+    receive = [a for a in acts if a.form == "receive"]
+    owner: dict[int, str] = {}
+    for project in doc.in_sentence(sentence, PROJECT):
+        following = next((q for q in parts if q.start >= project.end), None)
+        # "the Nutrition programme has received €9 million": the project right before a receiving verb.
+        if following is not None and any(
+            0 <= a.start - project.end <= 15 and a.end <= following.start for a in receive
+        ):
+            owner.setdefault(id(following), doc.resolve(project) or project.key)
+            continue
+        preceding = [q for q in parts if q.end <= project.start]
+        if preceding and id(preceding[-1]) not in owner:
+            owner[id(preceding[-1])] = doc.resolve(project) or project.key
+    if not owner:
+        return False  # "… 7,8 milliards dont 5,247 milliards sous forme de prêt": kinds of one funding, not parts
+    for part in parts:
+        # A part written with no project of its own is the total's project's, if the total went to one.
+        funded = owner.get(id(part)) or (event.funded if event.funded in doc.projects else None)
+        if funded is not None:
+            _add(doc, index, sentence, funder, funded, event.recipient, part, event.kind, f"event:part:{lex.code}")
+    return True
 
 
 def _figure_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
@@ -503,6 +548,13 @@ def _recipient(
         other = next((m for m in group if m.key not in funder_keys), None)
         if other is not None:
             return other.key
+    signed = lex.pattern("fundings", "signed_with")
+    for m in actors(doc, sentence):
+        # "KfW signed an agreement with the Malawi government to provide a €54 million grant": the funder's
+        # counterpart receives.
+        if m.end <= act.start and _stands_for_a_state(doc, m) and acting(doc, m).key not in funder_keys and \
+                signed.search(doc.text[max(sentence.start, m.start - 60) : m.start]):  # fmt: skip
+            return acting(doc, m).key
     for m in actors(doc, sentence):
         if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
             continue
@@ -581,7 +633,7 @@ def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: A
         return None
     start = chunk_start + head.start()
     phrase = trim_phrase(doc.text[start : act.start])
-    if not 2 <= len(tokenize(phrase)) <= 14:
+    if not 2 <= len(tokenize(phrase)) <= 14 or _counted(lex, phrase):
         return None
     return add_project(doc, index, sentence, start, start + len(phrase), None, "pattern:funded-phrase", 0.6).key
 
@@ -610,9 +662,14 @@ def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
     if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
         return None
     end = chunk_end(doc, sentence, start + head.end(), lex, limit=14) or start + head.end()
-    if len(tokenize(doc.text[start:end])) < 2:
+    if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _counted(lex: Locale, phrase: str) -> bool:
+    """ "financing of four projects", "plusieurs programmes": projects counted are no one project's name."""
+    return lex.pattern("projects", "counted").search(phrase) is not None
 
 
 def _kind(lex: Locale, doc: Doc, sentence: Sentence, act: Act, money: Quantity) -> str:
@@ -748,6 +805,35 @@ def _merge(doc: Doc) -> None:
         known = {(e.start, e.end) for e in twin.evidence}
         twin.evidence += [e for e in event.evidence if (e.start, e.end) not in known]
     doc.fundings = merged
+
+
+def _state_through_agency(doc: Doc) -> None:
+    """ "Le Mali et le Qatar ont signé un accord de 40 millions" and "le Fonds Qatari … 40 millions": the state
+    and its development agency paying the same sum are one funder, the agency; the state's other sums in the
+    document ("dont 24,5 millions sous forme de prêt") are the agency's too."""
+    through: dict[str, set[str]] = {}
+    for a in doc.fundings:
+        for b in doc.fundings:
+            code = _state_of(doc, a.funder)
+            if code and a.amount and b.amount and (a.amount.value, a.amount.currency) == (b.amount.value, b.amount.currency) \
+                    and _agency_country(doc, b.funder) == code:  # fmt: skip
+                through.setdefault(a.funder, set()).add(b.funder)
+    for event in doc.fundings:
+        agencies = through.get(event.funder, set())
+        if len(agencies) == 1:
+            event.funder = next(iter(agencies))
+
+
+def _state_of(doc: Doc, key: str) -> str | None:
+    entity = doc.entities.get(key)
+    if doc.is_state(key):
+        return key.rsplit("/", 1)[-1]
+    return entity.country if entity is not None else None
+
+
+def _agency_country(doc: Doc, key: str) -> str | None:
+    entry = doc.gazetteer.get(key)
+    return entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
 
 
 def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:

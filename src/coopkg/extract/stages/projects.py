@@ -371,6 +371,9 @@ def _aliases(doc: Doc) -> None:
             for index, sentence in enumerate(doc.sentences):
                 toks = sentence.tokens
                 for i in range(len(toks) - len(keys) + 1):
+                    # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
+                    if name[:1].isupper() and toks[i].text[:1].islower():
+                        continue
                     if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
                         start, end = toks[i].start, toks[i + len(keys) - 1].end
                         if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
