@@ -234,3 +234,21 @@ def test_counted_projects_are_no_project(extractor: Extractor) -> None:
     found = extractor.extract_text("KfW will provide a €54 million grant for financing of four projects.",
                                    source="t.txt", doc_id="t").to_json()  # fmt: skip
     assert found["projects"] == []
+
+
+def test_rand_sign_and_hyphenated_scales(extractor: Extractor) -> None:
+    # en_kfw_tvet_lecturer_centre_southafrica (batch-07): "€8.25-million", "R35-billion"; "KfW Development Bank
+    # and South Africa's department" is two parties.
+    from coopkg.extract.numbers import find_quantities
+
+    assert [(q.value, q.currency) for q in find_quantities("a grant worth €8.25-million", "en")] == [
+        (Decimal("8.25e6"), "EUR")
+    ]
+    assert [(q.value, q.currency) for q in find_quantities("approximately R35-billion in aid", "en")] == [
+        (Decimal("35e9"), "ZAR")
+    ]
+    assert find_quantities("the R&D unit", "en") == ()
+    found = fundings(extractor, "Germany’s KfW Development Bank and South Africa's department of higher education "
+                                "and training have signed an agreement.\nGermany has contributed approximately "
+                                "R35-billion in official development assistance to South Africa since 1993.")  # fmt: skip
+    assert found == {("Germany", "South Africa", 35e9, "ZAR")}

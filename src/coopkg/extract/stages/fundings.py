@@ -735,9 +735,10 @@ def _refer_back(doc: Doc) -> None:
                     break
                 continue
             if named:
-                event.funded = doc.resolve(named[0])
                 if index > event.sentence:
                     event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                    _amount_refers_back(doc, event, index, refer)
+                event.funded = doc.resolve(named[0])
                 break
     only = _only_project(doc)
     for event in doc.fundings:
@@ -754,6 +755,18 @@ def _refer_back(doc: Doc) -> None:
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
             event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _amount_refers_back(doc: Doc, event: FundingEvent, index: int, refer: re.Match[str] | None) -> None:
+    """ "… signed three financing agreements. The agreements, worth Euro 15 million, …": the one figure of the
+    sentence that refers back is the money of the act."""
+    sentence = doc.sentences[index]
+    if event.amount is not None or refer is None or refer.start() > 40:
+        return
+    used = {e.amount.start for e in doc.fundings if e.amount is not None}
+    free = [q for q in doc.money.get(index, []) if q.start not in used]
+    if len(free) == 1 and free[0].start - (sentence.start + refer.end()) < 60:
+        event.amount = free[0]
 
 
 _NAMED = ("pattern:named-project", "pattern:quoted-project", "pattern:project-acronym", "pattern:described-project",
