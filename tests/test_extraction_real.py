@@ -180,6 +180,18 @@ CASES += [
         {("Fonds du Qatar pour le développement", "Programme pour l'Éducation des Enfants hors Écoles", 40e6, "USD")},
         id="fr-state-and-its-fund",
     ),
+    pytest.param(  # ar_ue_unicef_shabab_libya (batch-05): a partnership agreement with a value between a donor
+        # and a United Nations agency; later, aid "إلى ليبيا" written before its figure
+        "وقع الاتحاد الأوروبي ومنظمة الأمم المتحدة للطفولة «يونيسيف» اتفاق شراكة لدعم الشباب الليبي في مشاريع تنموية "
+        "وبرامج تعليمية وثقافية بقيمة إجمالية تزيد على 3.6 ملايين يورو.\nيشار إلى أن الاتحاد الأوروبي كان قد أعلن في "
+        "يونيو الماضي، عن عزمه تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو، تهدف إلى دعم جهود الاستقرار في "
+        "البلاد.",
+        {
+            ("الاتحاد الأوروبي", "منظمة الأمم المتحدة للطفولة", 3.6e6, "EUR"),
+            ("الاتحاد الأوروبي", "ليبيا", 6e6, "EUR"),
+        },
+        id="ar-partnership-agreement-with-a-value",
+    ),
 ]
 
 

@@ -169,6 +169,12 @@ def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
         add(match, "receive", "unspecified")
     for match in lex.pattern("fundings", "agreements").finditer(text):
         add(match, "agreement", lex.kind_of(match.group(), match.group()))
+    if doc.money.get(doc.sentences.index(sentence)):
+        # "signed a partnership agreement worth 3.6 million": an agreement with a value is a financing act.
+        for m in doc.in_sentence(sentence, PROJECT):
+            entity = doc.entities.get(m.key)
+            if entity is not None and entity.type == "PartnershipAgreement" and not m.anaphor:
+                found.append(Act(m.start, m.end, "agreement", lex.kind_of(None, text)))
     # "آلية تسهيلات التمويل الميسر", "Fonds africain de développement": a word inside a name is no act.
     names = [m for m in doc.mentions if m.kind in (ORGANISATION, PROJECT) and not m.anaphor
              and sentence.start <= m.start < sentence.end]  # fmt: skip
@@ -457,6 +463,11 @@ def _funder_like(doc: Doc, mention: Mention) -> bool:
     return code in states.donors()
 
 
+def _united_nations_body(doc: Doc, mention: Mention) -> bool:
+    entry = doc.gazetteer.get(mention.key)
+    return entry is not None and any(p.endswith("/organisation/un") for p in entry.parents)
+
+
 def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tuple[list[Mention], list[Mention]]:
     keys = agreement_parties(doc, sentence, act.end, lex, group=True)
     if len(keys) < 2:
@@ -474,6 +485,11 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
     parties = list(unique.values())
     funders = [m for m in parties if _funder_like(doc, m)]
     others = [m for m in parties if m not in funders]
+    if len(funders) > 1 and not others:
+        # "وقع الاتحاد الأوروبي ومنظمة الأمم المتحدة للطفولة اتفاق شراكة … بقيمة 3.6 ملايين يورو": between a
+        # donor and a United Nations agency, the agency carries the work out and receives.
+        others = [m for m in funders if _united_nations_body(doc, m)]
+        funders = [m for m in funders if m not in others]
     if not funders or not others:
         return [], []
     return funders[:1] if len(funders) > 1 and len(others) == 0 else funders, others
@@ -489,8 +505,8 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
     group = [candidates[-1]]
     for m in reversed(candidates[:-1]):
         between = doc.text[m.end : group[0].start]
-        if m.key == group[0].key and re.fullmatch(r"\s*\(\s*", between):
-            group[0] = m  # "l'Union européenne (UE)": the name and its acronym are one party
+        if m.key == group[0].key and re.fullmatch(r"\s*[(«\"“]\s*", between):
+            group[0] = m  # "l'Union européenne (UE)", "منظمة الأمم المتحدة للطفولة «يونيسيف»": one party
             continue
         if m.end <= group[0].start and (glue.match(between) or (lex.code == "ar" and not between.strip())):
             group.insert(0, m)
@@ -555,8 +571,10 @@ def _recipient(
         if m.end <= act.start and _stands_for_a_state(doc, m) and acting(doc, m).key not in funder_keys and \
                 signed.search(doc.text[max(sentence.start, m.start - 60) : m.start]):  # fmt: skip
             return acting(doc, m).key
+    # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure.)
+    lower = min(anchor, act.start, money.start if money is not None else anchor) - 40
     for m in actors(doc, sentence):
-        if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
+        if m.start < lower or m.start - anchor > _WINDOW:
             continue
         if markers.search(doc.text[max(sentence.start, m.start - 40) : m.start]) or (
             lex.code == "ar" and doc.text[m.start] == "ل" and _stands_for_a_state(doc, m)
@@ -699,6 +717,8 @@ def _add(
     amount: Quantity | None, kind: str, method: str,
 ) -> None:  # fmt: skip
     funder = acting(doc, funder)
+    if funded is not None and _is_agreement(doc, funded) and recipient is not None:
+        funded = recipient  # the money of an agreement goes to its other party, not to the agreement
     if funded == funder.key:
         funded = None
     if recipient == funder.key:
@@ -722,7 +742,9 @@ def _refer_back(doc: Doc) -> None:
             if index > event.sentence and refer is None:
                 continue
             start = sentence.start + (refer.end() if refer else 0)
-            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+            named = [
+                m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start and not _is_agreement(doc, m.key)
+            ]
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
                 cue = (
@@ -755,6 +777,11 @@ def _refer_back(doc: Doc) -> None:
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
             event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _is_agreement(doc: Doc, key: str) -> bool:
+    entity = doc.entities.get(key)
+    return entity is not None and entity.type == "PartnershipAgreement"
 
 
 def _amount_refers_back(doc: Doc, event: FundingEvent, index: int, refer: re.Match[str] | None) -> None:
