@@ -3,6 +3,7 @@ language's phrasings, as the press writes them. The sentences are quoted word fo
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -155,6 +156,42 @@ CASES += [
         {("Canada", "Skills development program for youth in Aswan", 10.6e6, "USD")},
         id="en-government-providing",
     ),
+    pytest.param(  # en_kfw_grant_health_social_protection_malawi (batch-04): a name in translation before a
+        # known acronym, the funder's counterpart the recipient, then a later sentence that splits the sum
+        "The German Development Bank (KfW) on Tuesday signed an agreement with the Malawi government to provide a "
+        "€54 million (about K45 billion) grant for financing of four projects being supported by the German "
+        "government.\nOf the €54 million, €18 million has been channelled to the Malawi-Zambia Trans Frontier "
+        "Conservation Area, €17 million has gone to the Social Cash Transfer programme the Health Service Joint "
+        "fund has received €10 million and the Nutrition programme has received €9 million.",
+        {
+            ("KfW Development Bank", "Malawi", 54e6, "EUR"),
+            ("KfW Development Bank", "Social Cash Transfer programme", 17e6, "EUR"),
+            ("KfW Development Bank", "Nutrition programme", 9e6, "EUR"),
+        },
+        id="en-sum-split-in-a-later-sentence",
+    ),
+    pytest.param(  # fr_fonds_qatari_pacetem_mali (batch-05): the state, then its fund, sign the same sum; a
+        # project's name with its long form in brackets; "22, 32 milliards" restates the sum
+        "Le Mali et le Qatar ont procédé à la signature d’un accord de financement d’un montant de 40 millions USD "
+        "(soit environ 22, 32 milliards de FCFA).\nLe Ministre de l’Economie et des Finances M. Alousséni SANOU et "
+        "le Directeur Général du Fonds Qatari pour le Développement Son excellence M. Khalifa Al-Kuwari ont procédé "
+        "à la signature d’un accord de financement d’un montant de 40 millions USD, au titre du Projet PACETEM "
+        "(Programme pour l’Éducation des Enfants hors Écoles).",
+        {("Fonds du Qatar pour le développement", "Programme pour l'Éducation des Enfants hors Écoles", 40e6, "USD")},
+        id="fr-state-and-its-fund",
+    ),
+    pytest.param(  # ar_ue_unicef_shabab_libya (batch-05): a partnership agreement with a value between a donor
+        # and a United Nations agency; later, aid "إلى ليبيا" written before its figure
+        "وقع الاتحاد الأوروبي ومنظمة الأمم المتحدة للطفولة «يونيسيف» اتفاق شراكة لدعم الشباب الليبي في مشاريع تنموية "
+        "وبرامج تعليمية وثقافية بقيمة إجمالية تزيد على 3.6 ملايين يورو.\nيشار إلى أن الاتحاد الأوروبي كان قد أعلن في "
+        "يونيو الماضي، عن عزمه تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو، تهدف إلى دعم جهود الاستقرار في "
+        "البلاد.",
+        {
+            ("الاتحاد الأوروبي", "منظمة الأمم المتحدة للطفولة", 3.6e6, "EUR"),
+            ("الاتحاد الأوروبي", "ليبيا", 6e6, "EUR"),
+        },
+        id="ar-partnership-agreement-with-a-value",
+    ),
 ]
 
 
@@ -194,3 +231,36 @@ def test_a_place_named_by_a_common_word_needs_its_country(extractor: Extractor) 
     with_country = extractor.extract_text(text + " Le Burkina Faso en bénéficie.", source="t.txt", doc_id="t").to_json()
     assert not {r["label"] for r in without["regions"]} & {"Nord", "Centre-Ouest"}
     assert {"Nord", "Centre-Ouest"} <= {r["label"] for r in with_country["regions"]}
+
+
+def test_a_decimal_comma_followed_by_a_space(extractor: Extractor) -> None:
+    # fr_afd_formation_professionnelle_senegal (batch-01): "2, 623 milliards" is 2.623 billion.
+    from coopkg.extract.numbers import find_quantities
+
+    found = find_quantities("dont 5,247 milliards de francs Cfa et 2, 623 milliards de francs Cfa", "fr")
+    assert [q.value for q in found] == [Decimal("5.247e9"), Decimal("2.623e9")]
+    assert [q.value for q in find_quantities("les régions 2, 3 et 4", "fr")] == [2, 3, 4]
+
+
+def test_counted_projects_are_no_project(extractor: Extractor) -> None:
+    found = extractor.extract_text("KfW will provide a €54 million grant for financing of four projects.",
+                                   source="t.txt", doc_id="t").to_json()  # fmt: skip
+    assert found["projects"] == []
+
+
+def test_rand_sign_and_hyphenated_scales(extractor: Extractor) -> None:
+    # en_kfw_tvet_lecturer_centre_southafrica (batch-07): "€8.25-million", "R35-billion"; "KfW Development Bank
+    # and South Africa's department" is two parties.
+    from coopkg.extract.numbers import find_quantities
+
+    assert [(q.value, q.currency) for q in find_quantities("a grant worth €8.25-million", "en")] == [
+        (Decimal("8.25e6"), "EUR")
+    ]
+    assert [(q.value, q.currency) for q in find_quantities("approximately R35-billion in aid", "en")] == [
+        (Decimal("35e9"), "ZAR")
+    ]
+    assert find_quantities("the R&D unit", "en") == ()
+    found = fundings(extractor, "Germany’s KfW Development Bank and South Africa's department of higher education "
+                                "and training have signed an agreement.\nGermany has contributed approximately "
+                                "R35-billion in official development assistance to South Africa since 1993.")  # fmt: skip
+    assert found == {("Germany", "South Africa", 35e9, "ZAR")}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from coopkg.extract.text import Token, fold, is_arabic, key_form, match_forms, name_tokens
-from coopkg.terms import COOPKG, ORGANISATION_TYPES, RDF, REGION_TYPES, SKOS, local_name
+from coopkg.terms import COOPKG, ORG, ORGANISATION_TYPES, RDF, REGION_TYPES, SKOS, local_name
 
 ORGANISATION_CLASSES = frozenset(ORGANISATION_TYPES)
 REGION_CLASSES = frozenset(REGION_TYPES)
@@ -36,6 +36,7 @@ class Entry:
     alt_labels: list[tuple[str, str]] = field(default_factory=list)
     broader: list[str] = field(default_factory=list)
     based_in: str | None = None
+    parents: list[str] = field(default_factory=list)  # org:subOrganizationOf
 
     def label(self, language: str) -> tuple[str, str]:
         for lang in (language, "fr", "en", "ar"):
@@ -145,6 +146,8 @@ class Gazetteer:
                     entry.broader.append(o.value)
                 elif p == COOPKG.basedIn.value and isinstance(o, NamedNode):
                     entry.based_in = o.value
+                elif p == ORG.subOrganizationOf.value and isinstance(o, NamedNode):
+                    entry.parents.append(o.value)
             by_subject[subject] = entry
         return cls(by_subject.values())
 

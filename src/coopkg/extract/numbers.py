@@ -181,6 +181,11 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
     text = _BRACKETED.sub(lambda m: " " + m.group(1) + " ", text)
     # "16ر155 مليون يورو" (Saudi Press Agency style) is 155.16: the same length, read the usual way.
     text = _R_DECIMAL.sub(lambda m: m.group(2) + "." + m.group(1), text)
+    # "R35-billion", "R500 million": the rand's sign, only right before a figure (the same length, so offsets hold).
+    text = _RAND.sub(_RAND_MARK, text)
+    if language == "fr":
+        # "2, 623 milliards", "22, 32 milliards": a decimal comma the typesetting followed with a space.
+        text = _SPACED_DECIMAL.sub(lambda m: m.group(1) + "," + m.group(2) + " ", text)
     for match in _figure_re().finditer(text):
         value = parse_figure(match.group("num"), language)
         if value is not None:
@@ -198,6 +203,9 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
 
 
 _R_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})ر(\d+)(?![\d])")
+_RAND = re.compile(r"(?<![\w&])R(?=\d+(?:[.,]\d+)?(?:-|\s)?(?:billion|million|bn|m|thousand)\b|\d{1,3}(?:[ ,]\d{3})+)")
+_RAND_MARK = "\u00a4"
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3}), (\d{1,3})(?=\s+(?:milliards?|millions?)\b)", re.IGNORECASE)
 _BRACKETED = re.compile(r"\((\d[\d.,\s]*\d|\d)\)(?=\s*[^\W\d_])")
 
 
@@ -205,7 +213,7 @@ _BRACKETED = re.compile(r"\((\d[\d.,\s]*\d|\d)\)(?=\s*[^\W\d_])")
 def _figure_re() -> re.Pattern[str]:
     currency = _currency_pattern()
     return re.compile(
-        rf"(?:(?<![^\W\d_])(?P<pre>(?:{currency}|[A-Z]{{3}})\s?))?(?P<num>{_FIGURE})(?:\s*(?P<scale>{_SCALE_RE})(?![\w€$]))?"
+        rf"(?:(?<![^\W\d_])(?P<pre>(?:{currency}|[A-Z]{{3}}|\u00a4)\s?))?(?P<num>{_FIGURE})(?:(?:\s*|-)(?P<scale>{_SCALE_RE})(?![\w€$]))?"
         rf"(?:\s*(?:d['’]\s*|de\s+)?(?P<post>{currency}|[A-Z]{{3}})(?![\w]))?",
         re.IGNORECASE,
     )
@@ -248,6 +256,8 @@ def _quantity(match: re.Match[str] | None, value: Decimal, start: int, end: int,
 
 def currency_code(raw: str) -> tuple[str | None, int]:
     """ISO 4217 code (and built-in scale) of a currency word, sign or code."""
+    if raw == _RAND_MARK:
+        return "ZAR", 0
     if raw.upper() in iso_codes() and raw.isupper():
         return raw.upper(), 0
     key = re.sub(r"\s+", " ", fold(raw))

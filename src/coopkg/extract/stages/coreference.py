@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
-from coopkg.extract.doc import ORGANISATION, REGION, Doc, Mention
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.stages import states
-from coopkg.extract.stages.names import listed_acronyms
+from coopkg.extract.stages.names import ACRONYM, listed_acronyms
 from coopkg.extract.text import Sentence, is_arabic, key_form, match_forms, tokenize
 
 
 def coreference(doc: Doc) -> Doc:
+    _translated_names(doc)
+    _bracketed_project_names(doc)
     _acronyms(doc)
     _short_references(doc)
     _head_references(doc)
@@ -55,6 +57,60 @@ def _first_word(doc: Doc, mention: Mention) -> str:
     tokens = tokenize(doc.text[mention.start : mention.end])
     words = [key_form(t.text) for t in tokens if key_form(t.text) not in {"la", "le", "l", "the"}]
     return words[0] if words else ""
+
+
+_KNOWN_ACRONYM = re.compile(rf"\s*\(\s*({ACRONYM})\s*\)")
+
+
+def _translated_names(doc: Doc) -> None:
+    """ "the German Development Bank (KfW)", "la Banque allemande de développement (KfW)": a new name
+    followed by the bracketed acronym of a known organisation is that organisation, named in translation
+    (the initials differ, so the "Full Name (ACR)" rule could not join them)."""
+    orgs = [m for m in doc.mentions if m.kind == ORGANISATION]
+    for m in orgs:
+        entity = doc.entities.get(m.key)
+        if entity is None or entity.known:
+            continue
+        match = _KNOWN_ACRONYM.match(doc.text, m.end)
+        if match is None:
+            continue
+        known = next((n for n in orgs if (n.start, n.end) == match.span(1)), None)
+        target = doc.entities.get(known.key) if known is not None else None
+        if target is None or not target.known:
+            continue
+        name = doc.text[m.start : m.end]
+        if (name, entity.lang) not in target.alt and name != target.label:
+            target.alt.append((name, entity.lang))
+        for other in doc.mentions:
+            if other.key == entity.key:
+                other.key = target.key
+        del doc.entities[entity.key]
+
+
+def _bracketed_project_names(doc: Doc) -> None:
+    """ "le Projet PACETEM (Programme pour l'Éducation des Enfants hors Écoles)": a project's name and, in
+    brackets, its long form (or the other way round) are one project."""
+    projects = [m for m in doc.mentions if m.kind == PROJECT]
+    for m in projects:
+        opening = re.match(r"\s*\(\s*", doc.text[m.end : m.end + 4])
+        if opening is None:
+            continue
+        inner = next((n for n in projects if n.start == m.end + opening.end() and n.key != m.key), None)
+        if inner is None or not re.match(r"\s*\)", doc.text[inner.end : inner.end + 3]):
+            continue
+        a, b = doc.entities.get(m.key), doc.entities.get(inner.key)
+        if a is None or b is None or a.known or b.known:
+            continue
+        keep, drop = (a, b) if len(a.label) >= len(b.label) else (b, a)
+        for name, lang in [(drop.label, drop.lang), *drop.alt]:
+            if name != keep.label and (name, lang) not in keep.alt:
+                keep.alt.append((name, lang))
+        keep.acronym = keep.acronym or drop.acronym or (drop.label if drop.label.isupper() else None)
+        for other in doc.mentions:
+            if other.key == drop.key:
+                other.key = keep.key
+        del doc.entities[drop.key]
+        doc.projects.pop(drop.key, None)
 
 
 def _acronyms(doc: Doc) -> None:

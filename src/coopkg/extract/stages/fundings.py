@@ -67,6 +67,7 @@ def fundings(doc: Doc) -> Doc:
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
     _refer_back(doc)
+    _state_through_agency(doc)
     _merge(doc)
     for event in doc.fundings:
         evidence = event.evidence[0]
@@ -168,6 +169,12 @@ def _acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
         add(match, "receive", "unspecified")
     for match in lex.pattern("fundings", "agreements").finditer(text):
         add(match, "agreement", lex.kind_of(match.group(), match.group()))
+    if doc.money.get(doc.sentences.index(sentence)):
+        # "signed a partnership agreement worth 3.6 million": an agreement with a value is a financing act.
+        for m in doc.in_sentence(sentence, PROJECT):
+            entity = doc.entities.get(m.key)
+            if entity is not None and entity.type == "PartnershipAgreement" and not m.anaphor:
+                found.append(Act(m.start, m.end, "agreement", lex.kind_of(None, text)))
     # "آلية تسهيلات التمويل الميسر", "Fonds africain de développement": a word inside a name is no act.
     names = [m for m in doc.mentions if m.kind in (ORGANISATION, PROJECT) and not m.anaphor
              and sentence.start <= m.start < sentence.end]  # fmt: skip
@@ -189,6 +196,8 @@ def _sentence_events(
     moneys = [
         q for q in doc.money.get(index, []) if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])
     ]
+    if _breakdown(doc, index, sentence, lex, acts, moneys):
+        return
     used: set[int] = set()
     for money in moneys:
         act = _governing_act(acts, money)
@@ -232,6 +241,48 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], moneys: list[Quantity]) -> bool:
+    """ "Of the €54 million, €18 million has been channelled to …, the Nutrition programme has received €9
+    million", "Sur ces 20 millions, 12 iront au projet …": a sentence that restates an earlier funding's sum
+    and splits it gives that funding's parts, each to the project written with it."""
+    earlier = {
+        (e.amount.value, e.amount.currency): e for e in doc.fundings if e.amount is not None and e.sentence < index
+    }
+    share_of = lex.pattern("fundings", "share_of")
+    total = next((q for q in moneys if (q.value, q.currency) in earlier
+                  and share_of.search(doc.text[max(sentence.start, q.start - 40) : q.start])), None)  # fmt: skip
+    if total is None:
+        return False
+    parts = [q for q in moneys if q is not total and q.currency == total.currency and q.value < total.value]
+    if not parts:
+        return False
+    event = earlier[(total.value, total.currency)]
+    funder = next((m for m in doc.mentions if m.key == event.funder and m.kind == ORGANISATION), None)
+    if funder is None:
+        return False
+    receive = [a for a in acts if a.form == "receive"]
+    owner: dict[int, str] = {}
+    for project in doc.in_sentence(sentence, PROJECT):
+        following = next((q for q in parts if q.start >= project.end), None)
+        # "the Nutrition programme has received €9 million": the project right before a receiving verb.
+        if following is not None and any(
+            0 <= a.start - project.end <= 15 and a.end <= following.start for a in receive
+        ):
+            owner.setdefault(id(following), doc.resolve(project) or project.key)
+            continue
+        preceding = [q for q in parts if q.end <= project.start]
+        if preceding and id(preceding[-1]) not in owner:
+            owner[id(preceding[-1])] = doc.resolve(project) or project.key
+    if not owner:
+        return False  # "… 7,8 milliards dont 5,247 milliards sous forme de prêt": kinds of one funding, not parts
+    for part in parts:
+        # A part written with no project of its own is the total's project's, if the total went to one.
+        funded = owner.get(id(part)) or (event.funded if event.funded in doc.projects else None)
+        if funded is not None:
+            _add(doc, index, sentence, funder, funded, event.recipient, part, event.kind, f"event:part:{lex.code}")
+    return True
 
 
 def _figure_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
@@ -412,6 +463,11 @@ def _funder_like(doc: Doc, mention: Mention) -> bool:
     return code in states.donors()
 
 
+def _united_nations_body(doc: Doc, mention: Mention) -> bool:
+    entry = doc.gazetteer.get(mention.key)
+    return entry is not None and any(p.endswith("/organisation/un") for p in entry.parents)
+
+
 def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tuple[list[Mention], list[Mention]]:
     keys = agreement_parties(doc, sentence, act.end, lex, group=True)
     if len(keys) < 2:
@@ -429,6 +485,11 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
     parties = list(unique.values())
     funders = [m for m in parties if _funder_like(doc, m)]
     others = [m for m in parties if m not in funders]
+    if len(funders) > 1 and not others:
+        # "وقع الاتحاد الأوروبي ومنظمة الأمم المتحدة للطفولة اتفاق شراكة … بقيمة 3.6 ملايين يورو": between a
+        # donor and a United Nations agency, the agency carries the work out and receives.
+        others = [m for m in funders if _united_nations_body(doc, m)]
+        funders = [m for m in funders if m not in others]
     if not funders or not others:
         return [], []
     return funders[:1] if len(funders) > 1 and len(others) == 0 else funders, others
@@ -444,8 +505,8 @@ def _coordinated_before(doc: Doc, sentence: Sentence, lex: Locale, position: int
     group = [candidates[-1]]
     for m in reversed(candidates[:-1]):
         between = doc.text[m.end : group[0].start]
-        if m.key == group[0].key and re.fullmatch(r"\s*\(\s*", between):
-            group[0] = m  # "l'Union européenne (UE)": the name and its acronym are one party
+        if m.key == group[0].key and re.fullmatch(r"\s*[(«\"“]\s*", between):
+            group[0] = m  # "l'Union européenne (UE)", "منظمة الأمم المتحدة للطفولة «يونيسيف»": one party
             continue
         if m.end <= group[0].start and (glue.match(between) or (lex.code == "ar" and not between.strip())):
             group.insert(0, m)
@@ -503,8 +564,17 @@ def _recipient(
         other = next((m for m in group if m.key not in funder_keys), None)
         if other is not None:
             return other.key
+    signed = lex.pattern("fundings", "signed_with")
     for m in actors(doc, sentence):
-        if m.start < min(anchor, act.start) - 20 or m.start - anchor > _WINDOW:
+        # "KfW signed an agreement with the Malawi government to provide a €54 million grant": the funder's
+        # counterpart receives.
+        if m.end <= act.start and _stands_for_a_state(doc, m) and acting(doc, m).key not in funder_keys and \
+                signed.search(doc.text[max(sentence.start, m.start - 60) : m.start]):  # fmt: skip
+            return acting(doc, m).key
+    # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure.)
+    lower = min(anchor, act.start, money.start if money is not None else anchor) - 40
+    for m in actors(doc, sentence):
+        if m.start < lower or m.start - anchor > _WINDOW:
             continue
         if markers.search(doc.text[max(sentence.start, m.start - 40) : m.start]) or (
             lex.code == "ar" and doc.text[m.start] == "ل" and _stands_for_a_state(doc, m)
@@ -534,6 +604,11 @@ def _funded(
         if phrase is not None:
             return phrase
     mentions = doc.in_sentence(sentence, PROJECT)
+    # (A project written right after another figure of the sentence is that figure's: "21 millions … à des
+    # projets de villes vertes … et 17 millions pour …".)
+    others = [q.end for q in doc.money.get(index, []) if q.end != position]
+    mentions = [m for m in mentions
+                if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
@@ -576,7 +651,7 @@ def _funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: A
         return None
     start = chunk_start + head.start()
     phrase = trim_phrase(doc.text[start : act.start])
-    if not 2 <= len(tokenize(phrase)) <= 14:
+    if not 2 <= len(tokenize(phrase)) <= 14 or _counted(lex, phrase):
         return None
     return add_project(doc, index, sentence, start, start + len(phrase), None, "pattern:funded-phrase", 0.6).key
 
@@ -605,9 +680,14 @@ def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
     if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
         return None
     end = chunk_end(doc, sentence, start + head.end(), lex, limit=14) or start + head.end()
-    if len(tokenize(doc.text[start:end])) < 2:
+    if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _counted(lex: Locale, phrase: str) -> bool:
+    """ "financing of four projects", "plusieurs programmes": projects counted are no one project's name."""
+    return lex.pattern("projects", "counted").search(phrase) is not None
 
 
 def _kind(lex: Locale, doc: Doc, sentence: Sentence, act: Act, money: Quantity) -> str:
@@ -637,6 +717,8 @@ def _add(
     amount: Quantity | None, kind: str, method: str,
 ) -> None:  # fmt: skip
     funder = acting(doc, funder)
+    if funded is not None and _is_agreement(doc, funded) and recipient is not None:
+        funded = recipient  # the money of an agreement goes to its other party, not to the agreement
     if funded == funder.key:
         funded = None
     if recipient == funder.key:
@@ -660,7 +742,9 @@ def _refer_back(doc: Doc) -> None:
             if index > event.sentence and refer is None:
                 continue
             start = sentence.start + (refer.end() if refer else 0)
-            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+            named = [
+                m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start and not _is_agreement(doc, m.key)
+            ]
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
                 cue = (
@@ -673,9 +757,10 @@ def _refer_back(doc: Doc) -> None:
                     break
                 continue
             if named:
-                event.funded = doc.resolve(named[0])
                 if index > event.sentence:
                     event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                    _amount_refers_back(doc, event, index, refer)
+                event.funded = doc.resolve(named[0])
                 break
     only = _only_project(doc)
     for event in doc.fundings:
@@ -692,6 +777,23 @@ def _refer_back(doc: Doc) -> None:
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
             event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _is_agreement(doc: Doc, key: str) -> bool:
+    entity = doc.entities.get(key)
+    return entity is not None and entity.type == "PartnershipAgreement"
+
+
+def _amount_refers_back(doc: Doc, event: FundingEvent, index: int, refer: re.Match[str] | None) -> None:
+    """ "… signed three financing agreements. The agreements, worth Euro 15 million, …": the one figure of the
+    sentence that refers back is the money of the act."""
+    sentence = doc.sentences[index]
+    if event.amount is not None or refer is None or refer.start() > 40:
+        return
+    used = {e.amount.start for e in doc.fundings if e.amount is not None}
+    free = [q for q in doc.money.get(index, []) if q.start not in used]
+    if len(free) == 1 and free[0].start - (sentence.start + refer.end()) < 60:
+        event.amount = free[0]
 
 
 _NAMED = ("pattern:named-project", "pattern:quoted-project", "pattern:project-acronym", "pattern:described-project",
@@ -743,6 +845,35 @@ def _merge(doc: Doc) -> None:
         known = {(e.start, e.end) for e in twin.evidence}
         twin.evidence += [e for e in event.evidence if (e.start, e.end) not in known]
     doc.fundings = merged
+
+
+def _state_through_agency(doc: Doc) -> None:
+    """ "Le Mali et le Qatar ont signé un accord de 40 millions" and "le Fonds Qatari … 40 millions": the state
+    and its development agency paying the same sum are one funder, the agency; the state's other sums in the
+    document ("dont 24,5 millions sous forme de prêt") are the agency's too."""
+    through: dict[str, set[str]] = {}
+    for a in doc.fundings:
+        for b in doc.fundings:
+            code = _state_of(doc, a.funder)
+            if code and a.amount and b.amount and (a.amount.value, a.amount.currency) == (b.amount.value, b.amount.currency) \
+                    and _agency_country(doc, b.funder) == code:  # fmt: skip
+                through.setdefault(a.funder, set()).add(b.funder)
+    for event in doc.fundings:
+        agencies = through.get(event.funder, set())
+        if len(agencies) == 1:
+            event.funder = next(iter(agencies))
+
+
+def _state_of(doc: Doc, key: str) -> str | None:
+    entity = doc.entities.get(key)
+    if doc.is_state(key):
+        return key.rsplit("/", 1)[-1]
+    return entity.country if entity is not None else None
+
+
+def _agency_country(doc: Doc, key: str) -> str | None:
+    entry = doc.gazetteer.get(key)
+    return entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
 
 
 def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:

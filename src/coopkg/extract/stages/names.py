@@ -412,7 +412,8 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
             raw = before if heads.search(before) else after
         if not heads.search(raw):
             continue
-        for part_start, part in _split_coordinated(start, raw):
+        known = {m.start for m in doc.mentions if m.kind in (REGION, ORGANISATION)}
+        for part_start, part in _split_coordinated(start, raw, known):
             words = part.split()
             while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
                 part_start += len(words[0]) + 1
@@ -426,14 +427,15 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
                 _english_name(doc, index, sentence, part_start, name, nouns)
 
 
-def _split_coordinated(start: int, name: str) -> list[tuple[int, str]]:
+def _split_coordinated(start: int, name: str, known: set[int] = frozenset()) -> list[tuple[int, str]]:
     """ "Government of Canada and Aga Khan Foundation Canada" is two names: cut at "and" when both
-    sides have a head noun."""
+    sides have a head noun, or when a known place or organisation starts the right side ("KfW
+    Development Bank and South Africa's department")."""
     heads = re.compile(rf"\b(?:{_EN_HEADS}|Government)\b")
     for cut in re.finditer(r"\s+(?:and|&)\s+", name):
         left, right = name[: cut.start()], name[cut.end() :]
-        if heads.search(left) and heads.search(right):
-            return [(start, left), *_split_coordinated(start + cut.end(), right)]
+        if heads.search(left) and (heads.search(right) or start + cut.end() in known):
+            return [(start, left), *_split_coordinated(start + cut.end(), right, known)]
     return [(start, name)]
 
 

@@ -177,6 +177,8 @@ def _with_acronym(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str],
     else:
         return False
     end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
+    if doc.overlapping(start, end, (ORGANISATION,)):
+        return False  # "a support programme to the National Planning Commission (NPC)": the organisation's acronym
     add_project(doc, index, sentence, start, end, acronym, "pattern:project-acronym", 0.85)
     return True
 
@@ -371,6 +373,9 @@ def _aliases(doc: Doc) -> None:
             for index, sentence in enumerate(doc.sentences):
                 toks = sentence.tokens
                 for i in range(len(toks) - len(keys) + 1):
+                    # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
+                    if name[:1].isupper() and toks[i].text[:1].islower():
+                        continue
                     if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
                         start, end = toks[i].start, toks[i + len(keys) - 1].end
                         if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):

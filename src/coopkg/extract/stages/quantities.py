@@ -68,7 +68,9 @@ def _restates(gap: str, equivalence: re.Pattern[str]) -> bool:
     if _BRACKET_OPEN.match(gap):
         return True
     stripped = gap.strip(" ,(")
+    # "soit environ", "soit plus de", "i.e. about"
+    second = rf"(?:plus\s+de|près\s+de|more\s+than|{equivalence.pattern})"
     return bool(
         equivalence.fullmatch(stripped)
-        or re.fullmatch(rf"(?:{equivalence.pattern})\s*(?:plus\s+de|près\s+de|more\s+than)?", stripped, re.IGNORECASE)
+        or re.fullmatch(rf"(?:{equivalence.pattern})\s*{second}?", stripped, re.IGNORECASE)
     )
