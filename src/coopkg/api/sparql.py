@@ -18,7 +18,7 @@ from coopkg.api.transport import Reply
 from coopkg.describe import service_description as describe_service
 from coopkg.errors import BadInputError, CoopkgError
 from coopkg.queryexec import QueryRequest
-from coopkg.service import Services
+from coopkg.service import Services, parse_timeout
 from coopkg.store.sparql_text import query_form
 from coopkg.terms import PREFIXES
 
@@ -84,13 +84,7 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
 
 
 def _timeout(params: dict[str, list[str]]) -> float | None:
-    raw = _one(params, "timeout")
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except ValueError as error:
-        raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from error
+    return parse_timeout(_one(params, "timeout"))
 
 
 def _formats(accept: str | None, params: dict[str, list[str]], form: str) -> tuple[str, str]:
