@@ -36,6 +36,13 @@ class Named:
         return next(iter(self.labels.values()), local_name(self.id))
 
 
+def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
+    for key in (lang, "fr", "en", "ar", ""):
+        if key in by_lang:
+            return by_lang[key]
+    return next(iter(by_lang.values()), None)
+
+
 def _keys(text: str) -> tuple[str, ...]:
     return name_tokens(text)
 
@@ -204,19 +211,24 @@ class Catalogue:
                 item.labels[row["pref"].language or ""] = row["pref"].value
             if "code" in row:
                 item.extra["isoCode"] = row["code"].value
-            if "broader" in row:
-                item.extra.setdefault("broader", []).append(row["broader"].value)
+            if "broader" in row and row["broader"].value not in item.extra.setdefault("broader", []):
+                item.extra["broader"].append(row["broader"].value)
         return sorted(found.values(), key=lambda r: r.label().casefold())
 
     def indicators(self) -> list[dict[str, Any]]:
         out = []
-        for row in internal_query("indicators").run(self.repo).rows():
+        rows = list(internal_query("indicators").run(self.repo).rows())
+        labels: dict[str, dict[str, str]] = defaultdict(dict)  # indicator → its unit's labels by language
+        for row in rows:
+            if "unitLabel" in row:
+                labels[row["indicator"].value][row["unitLabel"].language or ""] = row["unitLabel"].value
+        for row in rows:
             value = row["value"].value
             out.append(
                 {
                     "id": row["indicator"].value,
                     "value": float(value) if "." in value else int(value),
-                    "unit": row["unitLabel"].value if "unitLabel" in row else local_name(row["unit"].value),
+                    "unit": _label(labels.get(row["indicator"].value, {})) or local_name(row["unit"].value),
                     "unitId": row["unit"].value,
                     "qualifier": row["qualifier"].value if "qualifier" in row else None,
                     "about": row["about"].value if "about" in row else None,
