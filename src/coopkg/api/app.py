@@ -31,6 +31,7 @@ from coopkg.api import (
 )
 from coopkg.api.errors import install_error_handlers
 from coopkg.api.methods import HeadAsGet, MethodTable
+from coopkg.api.headers import SecurityHeaders
 from coopkg.sandbox import deny_network
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, errors and 413s included
     return app
 
 

@@ -7,10 +7,13 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
+from pyoxigraph import NamedNode
 
 from coopkg.api.negotiate import choose
 from coopkg.catalogue import Catalogue, Named
 from coopkg.jsonld import Face
+from coopkg.errors import BadInputError
+from coopkg.iris import IriMinter
 
 T = TypeVar("T")
 
@@ -19,6 +22,14 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred language of labels (fr, en, ar).")]
 
 CONTEXT_PATH = "/api/context.jsonld"
+
+
+def entity_iri(minter: IriMinter, kind: str, key: str) -> str:
+    """The IRI a path names: an IRI itself, or a key under ``{base}id/{kind}/``; 400 if it is not one."""
+    try:
+        return (NamedNode(key) if key.startswith(("http://", "https://")) else minter.entity(kind, key)).value
+    except ValueError:
+        raise BadInputError(f"{key!r} is not a valid {kind} id or IRI") from None
 
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:

@@ -74,6 +74,8 @@ async def _read_document(request: Request) -> tuple[bytes, str | None, str | Non
     if content_type == "application/json":
         try:
             payload = DocumentIn.model_validate(json.loads(await request.body()))
+        except RecursionError:
+            raise BadInputError("invalid document JSON: nested too deeply") from None
         except (ValueError, TypeError) as error:
             raise BadInputError(f"invalid document JSON: {error}") from error
         return payload.text.encode("utf-8"), payload.source, payload.id, payload.html

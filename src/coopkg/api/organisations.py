@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
-from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
 from coopkg.funding_index import FundingQuery
@@ -46,7 +46,7 @@ async def list_organisations(
     "/organisations/{key:path}", summary="One organisation: fundings given and received, projects and roles, partners"
 )
 async def get_organisation(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
-    iri = key if key.startswith(("http://", "https://")) else services.minter.entity("organisation", key).value
+    iri = entity_iri(services.minter, "organisation", key)
 
     def answer() -> dict[str, Any]:
         catalogue = services.catalogue

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
 from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.headers import security_headers
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
 from coopkg.api.pages import render
 from coopkg.api.transport import Reply
@@ -65,7 +66,10 @@ async def _params(request: Request) -> tuple[dict[str, list[str]], str | None]:
             for key, values in query_params(body).items():
                 params.setdefault(key, []).extend(values)
         elif content_type in {"application/sparql-query", "application/sparql-update"}:
-            direct = body.decode("utf-8")
+            try:
+                direct = body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise BadInputError(f"the {content_type} body is not UTF-8: {error}") from None
         else:
             raise BadInputError(
                 f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
@@ -126,6 +130,7 @@ def run_query(services: Services, accept: str | None, text: str, params: dict[st
 async def sparql(request: Request, services: ServicesDep) -> Response:
     params, direct = await _params(request)
     text = direct if direct is not None else _one(params, "query")
+    _one(params, "version")  # SPARQL 1.2 Protocol: at most one version
     if "update" in params:
         raise BadInputError("updates go to /update")
     if not text:
@@ -171,6 +176,10 @@ async def _results_page(request: Request, services: Services, text: str, params:
     return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
 
 
+_SINGLE = ("format", "timeout", "version")  # given twice: the usual way answers 400
+_HEADERS = security_headers("/sparql")
+
+
 class DirectLookups:
     """``GET /sparql?query=…`` point lookups answered by the HTTP protocol itself (api/transport.py).
 
@@ -198,7 +207,7 @@ class DirectLookups:
                 return None
         params = query_params(query_string)
         text = params.get("query", [""])
-        if len(text) != 1 or not text[0] or "update" in params or len(params.get("format", ())) > 1:
+        if len(text) != 1 or not text[0] or "update" in params or any(len(params.get(n, ())) > 1 for n in _SINGLE):
             return None
         try:
             if _wants_page(accept, params):
@@ -211,7 +220,7 @@ class DirectLookups:
         media_type = answer.media_type.encode()
         if media_type.startswith(b"text/") and b"charset=" not in media_type:  # as a starlette Response does
             media_type += b"; charset=utf-8"
-        return 200, [(b"content-type", media_type), (b"vary", b"Accept")], answer.body
+        return 200, [(b"content-type", media_type), (b"vary", b"Accept"), *_HEADERS], answer.body
 
 
 async def description(request: Request, services: ServicesDep) -> Response:
@@ -235,6 +244,7 @@ async def description(request: Request, services: ServicesDep) -> Response:
 async def update(request: Request, services: ServicesDep) -> Response:
     params, direct = await _params(request)
     text = direct if direct is not None else _one(params, "update")
+    _one(params, "version")
     if not text:
         raise BadInputError("no update given (form field 'update' or an application/sparql-update body)")
     await run_in_threadpool(services.update, text)
