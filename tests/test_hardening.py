@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from tests.conftest import WRITE_TOKEN, CoopkgServer, Listener
 from tests.ssrf_corpus import corpus
 
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 COOPKG = "https://w3id.org/coopkg/ontology#"
 
 
@@ -224,3 +226,104 @@ def test_the_offset_self_join_never_blocks_a_worker(client: httpx.Client, server
     assert all(status == 200 for status, _ in probes)
     assert max(seconds for _, seconds in probes) < 1.0
     _settle(server)  # the OFFSET writes nothing until it is done: its workers retire
+
+
+# -- every input a 4xx ---------------------------------------------------------------------------------
+
+
+def test_bad_inputs_get_a_4xx_with_a_message(client: httpx.Client) -> None:
+    lookup = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    cases = [
+        client.post(
+            "/sparql", content=b"SELECT * WHERE { ?s ?p \xff }", headers={"Content-Type": "application/sparql-query"}
+        ),
+        client.post(
+            "/update",
+            content=b"INSERT DATA { <a:b> <a:c> '\xfe' }",
+            headers={**AUTH, "Content-Type": "application/sparql-update"},
+        ),
+        client.get("/sparql", params=[("query", lookup), ("version", "1.1"), ("version", "1.2")]),
+        client.post(
+            "/sparql", content=urlencode([("query", lookup), ("version", "1.1"), ("version", "1.2")]), headers=FORM
+        ),
+        client.post(
+            "/update",
+            content=urlencode(
+                [("update", "CLEAR SILENT GRAPH <http://example.org/g>"), ("version", "1.1"), ("version", "1.2")]
+            ),
+            headers={**AUTH, **FORM},
+        ),
+        client.get("/api/documents/x%0A"),
+        client.delete("/api/documents/x%0A", headers=AUTH),
+        client.post(
+            "/api/documents", params={"id": "x\n"}, content="Un texte.", headers={**AUTH, "Content-Type": "text/plain"}
+        ),
+        client.get("/api/organisations/a%20b"),
+        client.get("/api/projects/%01"),
+        client.get("/api/organisations/http%3A%2F%2Fx%2Fa%20b"),
+        client.post(
+            "/api/documents",
+            content="[" * 100_000 + "]" * 100_000,
+            headers={**AUTH, "Content-Type": "application/json"},
+        ),
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, (response.request.url, response.status_code, response.text[:200])
+        assert response.json()["message"], response.request.url
+
+
+def test_symbol_only_queries_and_lines_are_ordinary_text(client: httpx.Client) -> None:
+    for path in ("/api/organisations", "/api/projects"):
+        for q in ("-", "***", "'", "«»"):
+            response = client.get(path, params={"q": q})
+            assert response.status_code == 200 and response.json()["total"] == 0, (path, q, response.text[:200])
+    text = "Le projet Atlas est financé par la Banque mondiale.\n\n***\n--\n'\n-\n```\n| a | b |\n|---|---|\n```\n"
+    response = client.post("/api/documents", params={"id": "symbols-only-lines"}, content=text,
+                           headers={**AUTH, "Content-Type": "text/plain"})  # fmt: skip
+    assert response.status_code == 201, response.text
+    assert any("Banque" in o["label"] for o in response.json()["organisations"])
+
+
+# -- pages safe by default ---------------------------------------------------------------------------
+
+
+def test_only_http_and_relative_iris_become_links(client: httpx.Client, server: CoopkgServer) -> None:
+    page = {"Accept": "text/html"}
+    query = 'SELECT ?x ?y WHERE { BIND(IRI("javascript:alert(1)") AS ?x) BIND(<http://example.org/ok> AS ?y) }'
+    html = client.get("/sparql", params={"query": query}, headers=page).text
+    assert "javascript:alert(1)" in html  # shown as text
+    assert 'href="javascript' not in html and 'href="http://example.org/ok"' in html
+    subject = server.url + "/id/organisation/ofppt"
+    data = f"<{subject}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(2)> , <data:text/html,x> ."
+    graph = "http://example.org/stored-links"
+    stored = client.put(
+        "/graph", params={"graph": graph}, content=data, headers={**AUTH, "Content-Type": "text/turtle"}
+    )
+    assert stored.status_code in {201, 204}, stored.text
+    try:
+        html = client.get("/id/organisation/ofppt", headers=page).text
+        assert "javascript:alert(2)" in html and 'href="javascript' not in html and 'href="data:' not in html
+    finally:
+        client.delete("/graph", params={"graph": graph}, headers=AUTH)
+
+
+def test_every_response_has_the_security_headers(client: httpx.Client) -> None:
+    lookup = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/ontology#Funding> ?p ?o }"
+    responses = [
+        client.get("/sparql", params={"query": lookup}),  # answered by the HTTP protocol itself
+        client.post("/sparql", data={"query": lookup}),
+        client.get("/", headers={"Accept": "text/html"}),
+        client.get("/api/fundings"),
+        client.get("/static/site.css"),
+        client.get("/no/such/page"),
+        client.get("/sparql", params={"query": "SELECT"}),
+        client.post("/sparql", content="#" * 300_000, headers={"Content-Type": "application/sparql-query"}),  # 413
+        client.get("/docs"),
+    ]
+    for response in responses:
+        policy = response.headers.get("content-security-policy", "")
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy, response.request.url
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        if not response.request.url.path.startswith("/docs"):
+            assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "https:" not in policy

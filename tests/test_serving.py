@@ -113,6 +113,29 @@ def test_old_generations_are_collected_unless_leased(pair: tuple[Services, Servi
     assert not lease.exists()
 
 
+def test_dead_leases_and_stale_generations_are_collected_at_start_up(settings: Settings) -> None:
+    generations = Generations(settings.store)
+    assert generations.publish_if_stale() is True
+    current = generations.latest()
+    stale = generations.root / "gen-00000000"  # left by a writer killed before it published
+    stale.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lease = generations.root / "leases" / dead.stdout.strip()  # a worker that died holding a lease on it
+    lease.write_text("0")
+    assert generations.publish_if_stale() is False  # nothing to publish: the store did not change
+    assert not lease.exists() and not stale.exists()
+    assert (generations.root / f"gen-{current:08d}").exists()
+
+
+def test_rocksdb_info_logs_stay_bounded(pair: tuple[Services, Services], settings: Settings) -> None:
+    """Every write opens the store read-write, which starts a RocksDB info log (LOG.old.* pile up)."""
+    first, _ = pair
+    for number in range(12):
+        first.update(f"INSERT DATA {{ GRAPH <http://x/g> {{ <http://x/s> <http://x/p> {number} }} }}")
+    assert len(list(settings.store.glob("LOG.old.*"))) <= 2
+    assert (settings.store / "LOG").exists()
+
+
 def test_publish_if_stale_notices_writes_by_other_tools(settings: Settings) -> None:
     generations = Generations(settings.store)
     assert generations.publish_if_stale() is True  # no generation yet

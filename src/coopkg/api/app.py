@@ -30,8 +30,8 @@ from coopkg.api import (
     sparql,
 )
 from coopkg.api.errors import install_error_handlers
-from coopkg.api.methods import HeadAsGet, MethodTable
 from coopkg.api.headers import SecurityHeaders
+from coopkg.api.methods import HeadAsGet, MethodTable
 from coopkg.sandbox import deny_network
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings

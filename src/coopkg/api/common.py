@@ -11,9 +11,9 @@ from pyoxigraph import NamedNode
 
 from coopkg.api.negotiate import choose
 from coopkg.catalogue import Catalogue, Named
-from coopkg.jsonld import Face
 from coopkg.errors import BadInputError
 from coopkg.iris import IriMinter
+from coopkg.jsonld import Face
 
 T = TypeVar("T")
 
@@ -44,9 +44,9 @@ def sourced_page(
     id_of: Callable[[T], str],
     item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """One page of ``found``, each item with its sources (read in one query for the whole page)."""
+    """One page of ``found``, each item with its first sources (all of them at the item's own endpoint)."""
     chosen = found[offset : offset + limit]
-    sources = catalogue.sources_of([id_of(x) for x in chosen])
+    sources = catalogue.first_sources_of([id_of(x) for x in chosen])
     return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
 
 

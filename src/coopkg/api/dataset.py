@@ -29,7 +29,7 @@ router = APIRouter(tags=["Linked data"])
 
 async def _description(request: Request, services: Services, iri: str) -> Response:
     media_type = _media_type(request)
-    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, str(request.base_url))
+    triples = await services.read(lambda: dataset_description(services.repo, services.minter, str(request.base_url)))
     if not any(t.subject == NamedNode(iri) for t in triples):
         raise NotFoundError(f"the dataset description says nothing of <{iri}>")
     html = _page(request, iri, triples) if media_type == "text/html" else None

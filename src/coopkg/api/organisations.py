@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
@@ -39,7 +38,7 @@ async def list_organisations(
             services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))
 
 
 @router.get(
@@ -70,4 +69,4 @@ async def get_organisation(key: str, request: Request, services: ServicesDep, la
         ]
         return body
 
-    return respond(request, await run_in_threadpool(answer), jsonld.entity)
+    return respond(request, await services.read(answer), jsonld.entity)

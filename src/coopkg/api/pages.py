@@ -44,11 +44,12 @@ def render(template: str, request: Request, **context: Any) -> str:
         request=request,
         base=base,
         link=lambda i: local_link(i, base),
-        href=lambda i: _href(local_link(i, base)),
+        href=lambda i: href_of(i, base),
         **context,
     )
 
 
-def _href(link: str | None) -> Markup:
-    """`` href="…"`` for an anchor, or nothing: an ``<a>`` without href is text, not a link."""
+def href_of(iri: str, base: str) -> Markup:
+    """`` href="…"`` for an anchor to ``iri``, or nothing: an ``<a>`` without href is text, not a link."""
+    link = local_link(iri, base)
     return Markup("") if link is None else Markup(' href="{}"').format(link)

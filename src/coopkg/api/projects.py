@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
@@ -32,7 +31,7 @@ async def list_projects(
             services.catalogue, found, limit, offset, lambda p: p.id, lambda p, sources: named_item(p, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))
 
 
 @router.get("/projects/{key:path}", summary="One project with its funders, participants, places, period and indicators")
@@ -59,4 +58,4 @@ async def get_project(key: str, request: Request, services: ServicesDep, lang: L
         body["indicators"] = [i for i in catalogue.indicators() if i["about"] == iri]
         return body
 
-    return respond(request, await run_in_threadpool(answer), jsonld.entity)
+    return respond(request, await services.read(answer), jsonld.entity)
