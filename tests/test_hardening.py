@@ -327,3 +327,25 @@ def test_every_response_has_the_security_headers(client: httpx.Client) -> None:
         assert response.headers["referrer-policy"] == "no-referrer"
         if not response.request.url.path.startswith("/docs"):
             assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "https:" not in policy
+
+
+def test_search_answers_kept_per_snapshot_are_never_stale(client: httpx.Client, server: CoopkgServer) -> None:
+    """A repeated search is answered from the answers kept for the current snapshot; a write anywhere drops them."""
+    params = {"q": "zorglub"}
+    routed = {"Origin": "https://example.org"}  # with CORS on, an Origin takes the usual (routed) way
+    for _ in range(4):  # both workers see it, once routed, then kept
+        assert client.get("/api/organisations", params=params).json()["total"] == 0
+    org = f"<{server.url}/id/organisation/zorglub>"
+    insert = (f"INSERT DATA {{ GRAPH <http://example.org/zorglub> {{ {org} a <{COOPKG}Organisation> ; "
+              f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Zorglub"@fr }} }}')  # fmt: skip
+    assert client.post("/update", data={"update": insert}, headers=AUTH).status_code == 204
+    try:
+        for _ in range(4):
+            kept = client.get("/api/organisations", params=params)
+            assert kept.json()["total"] == 1
+        assert kept.content == client.get("/api/organisations", params=params, headers=routed).content
+    finally:
+        drop = "DROP GRAPH <http://example.org/zorglub>"
+        assert client.post("/update", data={"update": drop}, headers=AUTH).status_code == 204
+    for _ in range(4):
+        assert client.get("/api/organisations", params=params).json()["total"] == 0

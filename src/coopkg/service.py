@@ -97,6 +97,7 @@ class Services:
         self._sync_lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self.generation = 0
+        self._answers: dict[bytes, bytes] = {}  # search answers of this generation, by request target
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
@@ -167,7 +168,19 @@ class Services:
         """Whether a newer snapshot was published than the one this process follows (one ``stat``)."""
         return self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp
 
+    def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
+        """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile)."""
+        if generation == self.generation and len(body) < 200_000:
+            if len(self._answers) >= 4096:
+                self._answers.clear()
+            self._answers[target] = body
+
+    def kept_answer(self, target: bytes) -> bytes | None:
+        """A search answer of the current snapshot, or None (also when a newer snapshot exists)."""
+        return None if self._behind() else self._answers.get(target)
+
     def _apply(self, change: Change) -> None:
+        self._answers = {}
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:

@@ -14,6 +14,7 @@ from coopkg.catalogue import Catalogue, Named
 from coopkg.errors import BadInputError
 from coopkg.iris import IriMinter
 from coopkg.jsonld import Face
+from coopkg.service import Services
 
 T = TypeVar("T")
 
@@ -62,6 +63,21 @@ def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = 
     if sources is not None:
         item["sources"] = sources
     return item
+
+
+SEARCH_PATHS = ("/api/organisations", "/api/projects")  # their answers are kept per snapshot
+
+
+def respond_cached(
+    request: Request, services: Services, body: dict[str, Any], generation: int, face: Face | None = None
+) -> JSONResponse:
+    """:func:`respond`, keeping a plain JSON answer for :class:`coopkg.api.sparql.DirectLookups` to repeat."""
+    response = respond(request, body, face)
+    if response.media_type == "application/json":
+        query = request.scope["query_string"]
+        target = request.scope["raw_path"] + (b"?" + query if query else b"")
+        services.keep_answer(target, bytes(response.body), generation)
+    return response
 
 
 def respond(request: Request, body: dict[str, Any], face: Face | None = None) -> JSONResponse:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
-from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, respond_cached, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
 from coopkg.funding_index import FundingQuery
@@ -38,7 +38,8 @@ async def list_organisations(
             services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
         )
 
-    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))
+    generation = services.generation  # the snapshot the answer is computed on
+    return respond_cached(request, services, await services.read(answer), generation, jsonld.page(jsonld.entity))
 
 
 @router.get(

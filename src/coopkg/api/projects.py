@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
-from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, respond_cached, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import funding_item
 from coopkg.funding_index import FundingQuery
@@ -31,7 +31,8 @@ async def list_projects(
             services.catalogue, found, limit, offset, lambda p: p.id, lambda p, sources: named_item(p, lang, sources)
         )
 
-    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))
+    generation = services.generation  # the snapshot the answer is computed on
+    return respond_cached(request, services, await services.read(answer), generation, jsonld.page(jsonld.entity))
 
 
 @router.get("/projects/{key:path}", summary="One project with its funders, participants, places, period and indicators")

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
+from coopkg.api.common import SEARCH_PATHS
 from coopkg.api.deps import ServicesDep, WriterDep
 from coopkg.api.headers import security_headers
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
@@ -176,6 +177,7 @@ async def _results_page(request: Request, services: Services, text: str, params:
     return HTMLResponse(render("results.html", request, **page), headers={"Vary": "Accept"})
 
 
+_SEARCH_PATHS = {p.encode() for p in SEARCH_PATHS}
 _SINGLE = ("format", "timeout", "version")  # given twice: the usual way answers 400
 _HEADERS = security_headers("/sparql")
 
@@ -197,7 +199,11 @@ class DirectLookups:
     def __call__(self, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
         path, _, query_string = target.partition(b"?")
         services = self.services_of()
-        if path != b"/sparql" or services is None:
+        if services is None:
+            return None
+        if path in _SEARCH_PATHS:
+            return self._kept(services, target, headers)
+        if path != b"/sparql":
             return None
         accept = None
         for name, value in headers:
@@ -221,6 +227,18 @@ class DirectLookups:
         if media_type.startswith(b"text/") and b"charset=" not in media_type:  # as a starlette Response does
             media_type += b"; charset=utf-8"
         return 200, [(b"content-type", media_type), (b"vary", b"Accept"), *_HEADERS], answer.body
+
+    def _kept(self, services: Services, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
+        """A search answer already computed on this snapshot (JSON, not JSON-LD), sent again."""
+        for name, value in headers:
+            if name in {b"content-length", b"transfer-encoding"} or (self.cors and name == b"origin"):
+                return None
+            if name == b"accept" and b"ld+json" in value:
+                return None
+        body = services.kept_answer(target)
+        if body is None:
+            return None
+        return 200, [(b"content-type", b"application/json"), (b"vary", b"Accept"), *_HEADERS], body
 
 
 async def description(request: Request, services: ServicesDep) -> Response:
