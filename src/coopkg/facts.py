@@ -310,7 +310,14 @@ class GraphWriter:
         # description is influenced by it (Activity and Entity are disjoint).
         self.add(fact, PROV.wasInfluencedBy if activity else PROV.wasDerivedFrom, self.doc)
         text = self.x.document.text
+        # One evidence node per span: two rules that find the same fact in the same words would
+        # give one node two methods and two confidences; the surer one is kept.
+        by_span: dict[tuple[int, int], Evidence] = {}
         for item in items:
+            kept = by_span.get((item.start, item.end))
+            if kept is None or item.confidence > kept.confidence:
+                by_span[(item.start, item.end)] = item
+        for item in by_span.values():
             node = self.minter.evidence(self.x.document.id, fact.value, item.start, item.end)
             target = NamedNode(node.value + "#target")
             quote = NamedNode(node.value + "#quote")

@@ -114,6 +114,8 @@ class Ingestor:
             return Outcome(path.name, None, "failed", error.message)
         except OSError as error:
             return Outcome(path.name, None, "failed", f"{path}: cannot read: {error.strerror or error}")
+        except Exception as error:  # noqa: BLE001 - a bug on one document must not stop the batch: it is reported
+            return Outcome(path.name, None, "failed", f"internal error: {type(error).__name__}: {error}")
 
     def ingest(self, paths: Iterable[Path], on_done: Callable[[Outcome], None] | None = None) -> Iterator[Outcome]:
         self.ensure_ready()

@@ -6,29 +6,30 @@ The web layer parses requests, calls these, and negotiates formats; it holds no 
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from coopkg.catalogue import Catalogue
-from coopkg.errors import BadInputError, ForbiddenQueryError, NotFoundError, TooLargeError
+from coopkg.errors import BadInputError, NotFoundError, QueryTimeoutError, TooLargeError
 from coopkg.extract.pipeline import Extractor
 from coopkg.facts import Extraction
 from coopkg.facts_graph import extraction_json
 from coopkg.funding_index import FundingIndex
 from coopkg.ingest import Ingestor, Outcome
 from coopkg.iris import IriMinter
-from coopkg.queryexec import Answer, InlineQueryEngine, QueryRequest, keep_running, retire_process
+from coopkg.query_guard import Kind, TextLimits, check_size, refuse_outbound
+from coopkg.queryexec import Answer, DeepStackPool, InlineQueryEngine, QueryRequest, keep_running, retire_process
 from coopkg.reference import is_installed
 from coopkg.settings import Settings
 from coopkg.store import EmbeddedRepository, Repository, open_repository
 from coopkg.store.snapshots import Change, Generations
-from coopkg.store.sparql_text import uses_service
 from coopkg.validate import ValidationReport, document_context, validate_document
 
 
@@ -64,10 +65,21 @@ class RemoteQueryEngine:
         """Nothing to release."""
 
 
-def check_query_allowed(text: str, allow_service: bool) -> None:
-    # pyoxigraph evaluates SERVICE against any URL it is given: refuse it (no server-side request forgery).
-    if not allow_service and uses_service(text):
-        raise ForbiddenQueryError("SERVICE (federated query) is disabled on this endpoint")
+T = TypeVar("T")
+_updates = DeepStackPool(max_workers=1, thread_name_prefix="coopkg-update")  # writes are one at a time anyway
+
+
+def parse_timeout(raw: str | None) -> float | None:
+    """A client's ``timeout=`` in seconds: a finite positive number, or 400."""
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise BadInputError(f"timeout must be a positive, finite number of seconds, got {raw!r}")
+    return value
 
 
 @dataclass
@@ -85,6 +97,7 @@ class Services:
         self._sync_lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self.generation = 0
+        self._answers: dict[bytes, bytes] = {}  # search answers of this generation, by request target
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
@@ -99,8 +112,10 @@ class Services:
         engine = InlineQueryEngine(
             lambda: reader.store,
             threads=settings.query_threads,
+            limit=settings.query_timeout,
             on_overrun=retire_process if settings.supervised else keep_running,
             inline_lookups=settings.supervised,
+            min_lifetime=settings.min_worker_lifetime,
         )
         services = cls(settings, minter, reader, engine, snapshots)
         services.generation = first.number
@@ -153,7 +168,19 @@ class Services:
         """Whether a newer snapshot was published than the one this process follows (one ``stat``)."""
         return self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp
 
+    def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
+        """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile)."""
+        if generation == self.generation and len(body) < 200_000:
+            if len(self._answers) >= 4096:
+                self._answers.clear()
+            self._answers[target] = body
+
+    def kept_answer(self, target: bytes) -> bytes | None:
+        """A search answer of the current snapshot, or None (also when a newer snapshot exists)."""
+        return None if self._behind() else self._answers.get(target)
+
     def _apply(self, change: Change) -> None:
+        self._answers = {}
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:
@@ -181,32 +208,60 @@ class Services:
     # -- queries ------------------------------------------------------------------------------
 
     def _limit(self, timeout: float | None) -> float:
-        limit = self.settings.query_timeout if timeout is None else min(timeout, self.settings.query_timeout)
-        if limit <= 0:
-            raise BadInputError("timeout must be positive")
-        return limit
+        if timeout is None:
+            return self.settings.query_timeout
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise BadInputError("timeout must be a positive, finite number of seconds")
+        return min(timeout, self.settings.query_timeout)
+
+    @property
+    def text_limits(self) -> TextLimits:
+        return TextLimits(self.settings.max_query_bytes, self.settings.max_query_depth)
+
+    def check_text(self, text: str, kind: Kind) -> None:
+        """Size, nesting and (unless allowed) SERVICE/LOAD, before the engine sees the text."""
+        limits = self.text_limits
+        if kind == "update":
+            limits = TextLimits(self.settings.max_body_bytes, limits.max_depth)
+        check_size(text, kind, limits)
+        if not self.settings.allow_service:
+            refuse_outbound(text, kind)
 
     def query(self, request: QueryRequest, timeout: float | None = None) -> Answer:
-        check_query_allowed(request.query, self.settings.allow_service)
+        self.check_text(request.query, "query")
         self.sync()
         return self.engine.run(request, self._limit(timeout))
 
     def lookup_now(self, request: QueryRequest, timeout: float | None = None) -> Answer | None:
         """A lookup's answer at once, on the caller's thread; None when the query must take the
-        usual way (not a lookup, no inline engine, or a newer snapshot to open first)."""
-        if not isinstance(self.engine, InlineQueryEngine) or self._behind():
+        usual way (not a lookup, no inline engine, a newer snapshot to open first, or a text that
+        needs parsing to be checked)."""
+        if not isinstance(self.engine, InlineQueryEngine) or self._behind() or "service" in request.query.lower():
             return None
-        check_query_allowed(request.query, self.settings.allow_service)
+        self.check_text(request.query, "query")
         return self.engine.run_inline(request, self._limit(timeout))
 
     async def query_async(self, request: QueryRequest, timeout: float | None = None) -> Answer:
         """The same, awaited on the event loop (the evaluation itself runs in the engine's threads)."""
-        check_query_allowed(request.query, self.settings.allow_service)
+        limit = self._limit(timeout)
+        if "service" in request.query.lower() or len(request.query) > 100_000:
+            await asyncio.to_thread(self.check_text, request.query, "query")  # parsing takes milliseconds
+        else:
+            self.check_text(request.query, "query")
         if self._behind():
             await asyncio.to_thread(self.sync)  # opening a snapshot blocks: not on the loop
         if isinstance(self.engine, InlineQueryEngine):
-            return await self.engine.run_async(request, self._limit(timeout))
-        return await asyncio.to_thread(self.engine.run, request, self._limit(timeout))
+            return await self.engine.run_async(request, limit)
+        return await asyncio.to_thread(self.engine.run, request, limit)
+
+    async def read(self, work: Callable[[], T]) -> T:
+        """The core's own reads (the JSON API, pages) off the event loop, within the server's time limit."""
+        if isinstance(self.engine, InlineQueryEngine):
+            return await self.engine.call(work)
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(work), self.settings.query_timeout)
+        except TimeoutError:
+            raise QueryTimeoutError(f"the request ran longer than {self.settings.query_timeout:g} s") from None
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -243,9 +298,10 @@ class Services:
         return extraction_json(self.minter.document(doc_id).value, triples, context)
 
     def update(self, sparql: str) -> None:
-        check_query_allowed(sparql, self.settings.allow_service)
+        self.check_text(sparql, "update")
         with self._writing(Change(everything=True)) as writable:
-            writable.update(sparql)
+            # In a deep-stack thread: the engine's parser recurses on nesting.
+            _updates.submit(writable.update, sparql).result()
 
     def check_graph(self, triples: list[Triple]) -> ValidationReport:
         self.sync()

@@ -7,10 +7,14 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
+from pyoxigraph import NamedNode
 
 from coopkg.api.negotiate import choose
 from coopkg.catalogue import Catalogue, Named
+from coopkg.errors import BadInputError
+from coopkg.iris import IriMinter
 from coopkg.jsonld import Face
+from coopkg.service import Services
 
 T = TypeVar("T")
 
@@ -19,6 +23,14 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred language of labels (fr, en, ar).")]
 
 CONTEXT_PATH = "/api/context.jsonld"
+
+
+def entity_iri(minter: IriMinter, kind: str, key: str) -> str:
+    """The IRI a path names: an IRI itself, or a key under ``{base}id/{kind}/``; 400 if it is not one."""
+    try:
+        return (NamedNode(key) if key.startswith(("http://", "https://")) else minter.entity(kind, key)).value
+    except ValueError:
+        raise BadInputError(f"{key!r} is not a valid {kind} id or IRI") from None
 
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -33,9 +45,9 @@ def sourced_page(
     id_of: Callable[[T], str],
     item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """One page of ``found``, each item with its sources (read in one query for the whole page)."""
+    """One page of ``found``, each item with its first sources (all of them at the item's own endpoint)."""
     chosen = found[offset : offset + limit]
-    sources = catalogue.sources_of([id_of(x) for x in chosen])
+    sources = catalogue.first_sources_of([id_of(x) for x in chosen])
     return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
 
 
@@ -51,6 +63,21 @@ def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = 
     if sources is not None:
         item["sources"] = sources
     return item
+
+
+SEARCH_PATHS = ("/api/organisations", "/api/projects")  # their answers are kept per snapshot
+
+
+def respond_cached(
+    request: Request, services: Services, body: dict[str, Any], generation: int, face: Face | None = None
+) -> JSONResponse:
+    """:func:`respond`, keeping a plain JSON answer for :class:`coopkg.api.sparql.DirectLookups` to repeat."""
+    response = respond(request, body, face)
+    if response.media_type == "application/json":
+        query = request.scope["query_string"]
+        target = request.scope["raw_path"] + (b"?" + query if query else b"")
+        services.keep_answer(target, bytes(response.body), generation)
+    return response
 
 
 def respond(request: Request, body: dict[str, Any], face: Face | None = None) -> JSONResponse:

@@ -74,6 +74,8 @@ async def _read_document(request: Request) -> tuple[bytes, str | None, str | Non
     if content_type == "application/json":
         try:
             payload = DocumentIn.model_validate(json.loads(await request.body()))
+        except RecursionError:
+            raise BadInputError("invalid document JSON: nested too deeply") from None
         except (ValueError, TypeError) as error:
             raise BadInputError(f"invalid document JSON: {error}") from error
         return payload.text.encode("utf-8"), payload.source, payload.id, payload.html
@@ -119,14 +121,14 @@ async def list_documents(
         ]
         return page(items[offset : offset + limit], len(items), limit, offset)
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.document))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.document))
 
 
 @router.get("/{doc_id}", summary="A document's facts, in the `coopkg extract` JSON shape", name="get_document")
 async def get_document(doc_id: str, request: Request, services: ServicesDep) -> JSONResponse:
     if not valid_document_id(doc_id):
         raise BadInputError(f"invalid document id {doc_id!r}")
-    return respond(request, await run_in_threadpool(services.document_json, doc_id), jsonld.extraction)
+    return respond(request, await services.read(lambda: services.document_json(doc_id)), jsonld.extraction)
 
 
 @router.delete("/{doc_id}", summary="Drop a document's graph", dependencies=[WriterDep], status_code=204)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
@@ -80,7 +79,7 @@ async def list_fundings(
         sources = services.catalogue.sources_of([f.id for f in items])
         return page([funding_item(services, f, lang, sources) for f in items], total, limit, offset)
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.funding))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.funding))
 
 
 @router.get("/fundings/totals", summary="Total funding per funder and currency, over the whole graph")
@@ -94,4 +93,4 @@ async def totals(request: Request, services: ServicesDep, lang: Lang = "fr") -> 
         ]  # fmt: skip
         return page(items, len(items), len(items), 0)
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await services.read(answer))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from coopkg.api.common import CONTEXT_PATH
@@ -39,7 +38,7 @@ LINKS = {
 
 @router.get("/", summary="What the service holds, and where everything is")
 async def home(request: Request, services: ServicesDep) -> Response:
-    rows = await run_in_threadpool(store_stats, services.repo)
+    rows = await services.read(lambda: store_stats(services.repo))
     total = rows[-1]
     counts: dict[str, Any] = {
         k: total[k] for k in ("triples", "documents", "organisations", "projects", "fundings", "regions", "indicators")

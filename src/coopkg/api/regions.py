@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
@@ -34,4 +33,4 @@ async def list_regions(
 
         return sourced_page(services.catalogue, found, limit, offset, lambda r: r.id, item)
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))

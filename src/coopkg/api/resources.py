@@ -9,13 +9,12 @@ RDF/XML; ``?format=`` overrides the Accept header.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import GRAPH_TYPES, by_format_name, choose
-from coopkg.api.pages import environment, local_link, render
+from coopkg.api.pages import environment, href_of, render
 from coopkg.describe import describe
 from coopkg.errors import NotFoundError
 from coopkg.iris import iri_to_uri
@@ -126,12 +125,12 @@ def _page(request: Request, iri: str, triples: list[Triple]) -> str:
 async def resource(path: str, request: Request, services: ServicesDep) -> Response:
     iri = services.settings.base_iri + "id/" + path
     media_type = _media_type(request)
-    triples = await run_in_threadpool(describe, services.repo, iri)
+    triples = await services.read(lambda: describe(services.repo, iri))
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace").partition("/id/")[2].partition("?")[0]
     if not triples and raw and raw != path:
         # An IRI stored in its URI form (percent-escapes kept) is named by the path as it was sent.
         iri = services.settings.base_iri + "id/" + raw
-        triples = await run_in_threadpool(describe, services.repo, iri)
+        triples = await services.read(lambda: describe(services.repo, iri))
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
     html = _page(request, iri, triples) if media_type == "text/html" else None
@@ -189,7 +188,5 @@ def render_ontology(request: Request, triples: list[Triple]) -> str:
     return (
         environment()
         .get_template("ontology.html")
-        .render(
-            request=request, groups=groups, link=lambda i: local_link(i, request.app.state.services.settings.base_iri)
-        )
+        .render(request=request, groups=groups, href=lambda i: href_of(i, request.app.state.services.settings.base_iri))
     )

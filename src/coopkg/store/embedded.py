@@ -15,6 +15,20 @@ from coopkg.store.sparql_text import drop_graph_update, replace_graph_update
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
+KEPT_LOGS = 2  # RocksDB's old info logs kept in a store folder
+
+
+def prune_logs(store_path: Path, keep: int = KEPT_LOGS) -> None:
+    """Delete all but the newest ``keep`` of RocksDB's ``LOG.old.*`` info logs.
+
+    Every read-write open starts a new info log (about 135 KB) and keeps the old one; pyoxigraph
+    exposes no option to bound them, and a write opens the store, so they would pile up.
+    """
+    old = sorted(store_path.glob("LOG.old.*"), key=lambda p: p.name)  # the suffix is a timestamp
+    for log_file in old[: max(0, len(old) - keep)]:
+        log_file.unlink(missing_ok=True)
+
+
 class EmbeddedRepository(Repository):
     """A pyoxigraph :class:`Store`; ``path=None`` keeps it in memory."""
 
@@ -138,3 +152,5 @@ class EmbeddedRepository(Repository):
     def close(self) -> None:
         self.flush()
         del self.store
+        if self.path is not None:
+            prune_logs(self.path)

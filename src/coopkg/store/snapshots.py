@@ -11,7 +11,8 @@ process writes is undefined. So the service's worker processes never read the st
   checkpoint); before each request it compares ``CURRENT`` with the generation it holds (one
   ``stat``) and, when a newer one exists, opens it and replays the journal (which graphs were
   written or dropped) into its in-memory views;
-* a generation is deleted once it is neither current nor leased by a live worker.
+* a generation is deleted once it is neither current nor leased by a live worker (after each
+  write, and at start-up).
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ class Generations:
         with self._locked():
             number = self.latest()
             if number and self._folder(number).exists() and self._fingerprint_of(number) == self._fingerprint():
+                self._collect(number)  # generations and leases left by workers that died
                 return False
             with self._publishing(Change(everything=True)):
                 pass
@@ -152,7 +154,7 @@ class Generations:
             if change:
                 self._publish(repo.store, change)
         finally:
-            repo.close()
+            repo.close()  # which prunes RocksDB's old info logs
         self._save_fingerprint(self.latest())
 
     @contextlib.contextmanager
