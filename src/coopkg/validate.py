@@ -1,24 +1,34 @@
-"""SHACL validation of a document's graph (with its context) or of the whole store."""
+"""SHACL validation of a document's graph (with its context) or of the whole store.
+
+Documents are validated by the fast validator (:mod:`coopkg.shacl`), which gives pyshacl's
+verdicts in milliseconds; pyshacl stays the reference (:func:`validate_graph`), used for the
+whole store, for shapes the fast validator does not implement and for the rare data whose
+verdict only pyshacl can give exactly (a differential test holds the two to the same results).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 import rdflib
-from pyoxigraph import NamedNode, RdfFormat, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from coopkg.errors import ValidationFailed
 from coopkg.iris import IriMinter
 from coopkg.rdfconv import to_rdflib_graph
+from coopkg.reference import ontology_triples
 from coopkg.resources import ontology_file, shapes_files
+from coopkg.shacl import Fallback, FastValidator, Found, Unsupported, term_text
 from coopkg.store.base import Repository
 from coopkg.terms import RDF
 
 RDF_TYPE = RDF.type
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class ValidationResult:
     path: str | None
     message: str
     value: str | None = None
+    component: str | None = None  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
 
     def line(self) -> str:
         where = f" {self.path}" if self.path else ""
@@ -108,6 +119,7 @@ def _read_report(report: rdflib.Graph) -> ValidationReport:
         severity = report.value(node, SH.resultSeverity)
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
+        component = report.value(node, SH.sourceConstraintComponent)
         results.append(
             ValidationResult(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
@@ -115,9 +127,47 @@ def _read_report(report: rdflib.Graph) -> ValidationReport:
                 path=str(path) if isinstance(path, rdflib.URIRef) else (None if path is None else "(complex path)"),
                 message=str(report.value(node, SH.resultMessage) or "constraint not met"),
                 value=None if value is None else str(value),
+                component=None if component is None else str(component).rsplit("#", 1)[-1],
             )
         )
+    return _sorted(results)
+
+
+def _sorted(results: list[ValidationResult]) -> ValidationReport:
     return ValidationReport(sorted(results, key=lambda r: (r.severity, r.focus, r.path or "", r.message)))
+
+
+@cache
+def fast_validator() -> FastValidator | None:
+    """The shapes compiled for the fast validator, once per process; None if they use what it lacks."""
+    shapes = [q.triple for path in shapes_files() for q in parse(path=str(path), format=RdfFormat.TURTLE)]
+    try:
+        return FastValidator(shapes, ontology_triples())
+    except Unsupported as error:
+        log.warning("validating with pyshacl only: %s", error)
+        return None
+
+
+class FallbackCount:
+    """How many validations the fast validator handed to pyshacl in this process (benchmarks, tests)."""
+
+    count = 0
+
+
+def _from_found(found: list[Found]) -> ValidationReport:
+    return _sorted(
+        [
+            ValidationResult(
+                severity=f.shape.severity.rsplit("#", 1)[-1],
+                focus=term_text(f.focus),
+                path=f.shape.path.text() if f.shape.path is not None else None,
+                message=f.message_text(),
+                value=None if f.value is None else term_text(f.value),
+                component=f.component_iri().rsplit("#", 1)[-1],
+            )
+            for f in found
+        ]
+    )
 
 
 def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
@@ -145,6 +195,21 @@ def document_context(repo: Repository, minter: IriMinter, triples: list[Triple])
 
 def validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
     """Check the document's own nodes; the context (reference data) is there for links and types.
+
+    Only the document's own nodes are focus nodes: the cost follows the document, not the store.
+    """
+    validator = fast_validator()
+    if validator is not None:
+        try:
+            return _from_found(validator.validate(triples, context, own_only=True))
+        except Fallback as reason:
+            FallbackCount.count += 1
+            log.info("validating with pyshacl: %s", reason)
+    return reference_validate_document(triples, context)
+
+
+def reference_validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
+    """:func:`validate_document` by pyshacl, the reference.
 
     The whole graph is validated and the results about context nodes dropped afterwards:
     pyshacl's ``focus_nodes`` also filters the value nodes of nested checks (sh:or, sh:node),
