@@ -208,6 +208,14 @@ def validate_document(triples: list[Triple], context: list[Triple]) -> Validatio
     return reference_validate_document(triples, context)
 
 
+def fast_validate(triples: list[Triple], context: Iterable[Triple] = (), *, own_only: bool = True) -> ValidationReport:
+    """The fast validator alone (no pyshacl fallback): raises Fallback or Unsupported instead."""
+    validator = fast_validator()
+    if validator is None:
+        raise Unsupported("the shapes use what the fast validator does not implement")
+    return _from_found(validator.validate(triples, context, own_only=own_only))
+
+
 def reference_validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
     """:func:`validate_document` by pyshacl, the reference.
 

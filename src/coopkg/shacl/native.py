@@ -39,6 +39,7 @@ _INTEGER_TYPES = frozenset(
     )
 )  # fmt: skip
 _NUMERIC_TYPES = _INTEGER_TYPES | {XSD + "decimal", XSD + "float", XSD + "double"}
+_DURATIONS = frozenset(XSD + name for name in ("duration", "dayTimeDuration", "yearMonthDuration"))
 
 _SPACE = re.compile(r"\s+")
 
@@ -65,29 +66,42 @@ _ERROR = object()  # the expression is a SPARQL error: the FILTER is false, no r
 
 def _offset(term: Term) -> object:
     """An offset as rdflib's arithmetic reads it: an int, or _ERROR for a non-numeric term."""
-    if type(term) is not Literal or term.language is not None or term.datatype.value not in _NUMERIC_TYPES:
+    if type(term) is not Literal or term.language is not None:
+        return _ERROR
+    datatype = term.datatype.value
+    if datatype in _DURATIONS:
+        raise Fallback(f"offset {term}: rdflib's date arithmetic")
+    if datatype not in _NUMERIC_TYPES:
         return _ERROR
     view = typed_view(term)
-    if term.datatype.value in _INTEGER_TYPES and not view.ill_typed and type(view.value) is int:
+    if datatype in _INTEGER_TYPES and not view.ill_typed and type(view.value) is int:
         return view.value
-    raise Fallback(f"offset {term}: rdflib would slice the text with a non-integer")
+    raise Fallback(f"offset {term}: rdflib stops the query on a non-integer offset")
 
 
-def _text(term: Term) -> str | None:
+def _text(term: Term) -> Literal | None:
     """The text SUBSTR works on, or None when SUBSTR is a SPARQL error (not a string literal)."""
     if type(term) is not Literal:
         return None
-    if term.language is not None:
-        raise Fallback(f"text {term}: a language-tagged text")
-    return term.value if term.datatype == XSD_STRING else None
+    return term if term.language is not None or term.datatype == XSD_STRING else None
+
+
+def _differs(text: Literal, start: int, end: int, value: Term) -> bool:
+    """rdflib's ``SUBSTR(text, start + 1, end - start) != value``: not the same string in the same language."""
+    if type(value) is not Literal:
+        return True
+    if value.language != text.language or (value.language is None and value.datatype != XSD_STRING):
+        return True
+    return text.value[start:end] != value.value
 
 
 def quotes_off_their_offsets(run: Run, document: Term) -> list[Term]:
     """The quotes (oa:exact) of the selectors pointing at ``document`` that are not its text at their offsets.
 
     As rdflib evaluates the constraint: SUBSTR(text, start + 1, end - start) is Python's
-    ``text[start:end]`` (code points, negative offsets counted from the end), a row whose
-    expression is an error is no result, and pyshacl keeps each distinct quote once.
+    ``text[start:end]`` (code points, negative offsets counted from the end) and keeps the
+    text's language, a row whose expression is an error is no result, and pyshacl keeps each
+    distinct quote once.
     """
     graph = run.graph
     texts = [t for t in map(_text, graph.objects(document, TEXT)) if t is not None]
@@ -96,23 +110,18 @@ def quotes_off_their_offsets(run: Run, document: Term) -> list[Term]:
     found: dict[Term, None] = {}
     for target in graph.subjects(HAS_SOURCE, document):
         selectors = list(graph.objects(target, HAS_SELECTOR))
-        spans = []
+        spans: list[tuple[int, int]] = []
         for selector in selectors:
             for first in graph.objects(selector, START):
                 for last in graph.objects(selector, END):
                     start, end = _offset(first), _offset(last)
                     if start is not _ERROR and end is not _ERROR:
-                        spans.append((start, end))
+                        spans.append((start, end))  # type: ignore[arg-type]
         if not spans:
             continue
         for selector in selectors:
             for value in graph.objects(selector, EXACT):
-                if value in found:
-                    continue
-                if type(value) is not Literal or value.language is not None or value.datatype != XSD_STRING:
-                    raise Fallback(f"quote {value}: not a plain string")
-                exact = value.value
-                if any(text[start:end] != exact for text in texts for start, end in spans):  # type: ignore[misc]
+                if value not in found and any(_differs(t, s, e, value) for t in texts for s, e in spans):
                     found[value] = None
     return list(found)
 
