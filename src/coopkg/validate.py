@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 import rdflib
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
@@ -73,14 +74,15 @@ class ValidationReport:
             "results": [r.__dict__ for r in self.results],
         }
 
+    def failure(self, what: str) -> str:
+        """One line saying that ``what`` does not conform, and why first."""
+        count = len(self.violations)
+        first = self.violations[0].line()
+        return f"{what} does not conform to the shapes ({count} violation{'s' * (count > 1)}; first: {first})"
+
     def raise_for_violations(self, what: str) -> None:
         if not self.conforms:
-            count = len(self.violations)
-            first = self.violations[0].line()
-            raise ValidationFailed(
-                f"{what} does not conform to the shapes ({count} violation{'s' * (count > 1)}; first: {first})",
-                details=self.to_dict(),
-            )
+            raise ValidationFailed(self.failure(what), details=self.to_dict())
 
 
 @cache
@@ -172,23 +174,48 @@ def _from_found(found: list[Found]) -> ValidationReport:
 
 def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
     """IRIs a graph points to (objects) and speaks about (subjects)."""
-    seen: dict[str, NamedNode] = {}
+    seen: dict[NamedNode, None] = {}
     for t in triples:
-        for term in (t.subject, t.object):
-            if isinstance(term, NamedNode):
-                seen.setdefault(term.value, term)
-    return list(seen.values())
+        subject, obj = t.subject, t.object
+        if type(subject) is NamedNode:
+            seen[subject] = None
+        if type(obj) is NamedNode:
+            seen[obj] = None
+    return list(seen)
 
 
-def document_context(repo: Repository, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
+class Describes(Protocol):
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]: ...
+
+
+class ReferenceIndex:
+    """A reference graph in memory, by subject: documents' context without reading the store (ingest workers)."""
+
+    def __init__(self, graph: NamedNode, triples: Iterable[Triple]) -> None:
+        self.graph = graph
+        self._by_subject: dict[object, list[Triple]] = {}
+        for t in triples:
+            self._by_subject.setdefault(t.subject, []).append(t)
+
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        if graph != self.graph:
+            raise ValueError(f"this index holds {self.graph}, not {graph}")
+        found: list[Triple] = []
+        for subject in subjects:
+            found.extend(self._by_subject.get(subject, ()))
+        return found
+
+
+def document_context(repo: Describes, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
     """Reference data about what the document mentions, and the types of what that points to.
 
     Bounded by the document, not by the store: the cost of validating one document does not
     grow with the number of documents already stored.
     """
     first = repo.describe(referenced_iris(triples), minter.reference_graph)
-    known = {t.subject.value for t in first} | {t.subject.value for t in triples}
-    further = [n for n in referenced_iris(first) if n.value not in known]
+    known = {t.subject for t in first}
+    known.update(t.subject for t in triples)
+    further = [n for n in referenced_iris(first) if n not in known]
     types = [t for t in repo.describe(further, minter.reference_graph) if t.predicate == RDF_TYPE]
     return first + types
 

@@ -65,6 +65,7 @@ class Path:
 class Shape:
     node: Term
     index: int = 0  # position in the compiled shapes (a cheap key for memos)
+    memo: bool = False  # other shapes check against it (sh:node, sh:or, qualified): keep its verdicts
     path: Path | None = None
     severity: str = VIOLATION
     messages: list[str] = field(default_factory=list)
@@ -201,7 +202,7 @@ class _Compiler:
         if lists := self.all(node, "or"):
             found.append(c.OrConstraint([self._unique_shapes(self.g.items(items)) for items in lists]))
         if nodes := self.all(node, "node"):
-            found.append(c.NodeConstraint([self.shape(n) for n in nodes]))
+            found.append(c.NodeConstraint([self._nested(n) for n in nodes]))
         if properties := self.all(node, "property"):
             found.append(c.PropertyConstraint([self.shape(p) for p in properties]))
         if (qualified := self.one(node, "qualifiedValueShape")) is not None:
@@ -209,7 +210,7 @@ class _Compiler:
             if disjoint is not None and python_value(disjoint) is not False:  # type: ignore[arg-type]
                 raise Unsupported(f"{node}: sh:qualifiedValueShapesDisjoint")
             low, high = self._integer(node, "qualifiedMinCount"), self._integer(node, "qualifiedMaxCount")
-            found.append(c.QualifiedConstraint(self.shape(qualified), low, high))
+            found.append(c.QualifiedConstraint(self._nested(qualified), low, high))
         if others := self.all(node, "lessThan"):
             found.append(c.LessThanConstraint([self._iri(o) for o in others]))
         for constraint in self.all(node, "sparql"):
@@ -219,7 +220,12 @@ class _Compiler:
         return found
 
     def _unique_shapes(self, nodes: list[Term]) -> list[Shape]:
-        return [self.shape(n) for n in dict.fromkeys(nodes)]
+        return [self._nested(n) for n in dict.fromkeys(nodes)]
+
+    def _nested(self, node: Term) -> Shape:
+        shape = self.shape(node)
+        shape.memo = True
+        return shape
 
     def _literal(self, node: Term) -> Literal:
         if not isinstance(node, Literal):
@@ -282,7 +288,8 @@ def compile_shapes(triples: Iterable[Triple]) -> CompiledShapes:
     for name in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode"):
         candidates.update(dict.fromkeys(sorted(graph.subjects_of(sh(name)), key=str)))
     shapes = [compiler.shape(node) for node in candidates]
-    roots = [shape for shape in shapes if shape.has_targets]
+    # Shapes that others check against first: their full results then answer those checks.
+    roots = sorted((shape for shape in shapes if shape.has_targets), key=lambda shape: not shape.memo)
     if not roots:
         raise Unsupported("no shape has a target")
     return CompiledShapes(roots, len(compiler.shapes))

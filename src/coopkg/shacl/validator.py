@@ -15,12 +15,14 @@ from coopkg.shacl.shapes import ALLOWED_SEVERITIES, Shape, compile_shapes
 class Run:
     """One validation: the data graph and what is known so far about shapes at nodes."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, shapes: int) -> None:
         self.graph = graph
-        self._results: dict[int, dict[Term, list[Found]]] = {}
-        self._clean: dict[tuple[int, bool], dict[Term, bool]] = {}
+        # Memos only for the shapes nested checks ask about again and again (a selector's shape…).
+        self._results: list[dict[Term, list[Found]]] = [{} for _ in range(shapes)]
+        self._clean: dict[bool, list[dict[Term, bool]]] = {True: [{} for _ in range(shapes)], False: []}
+        self._clean[False] = [{} for _ in range(shapes)]
 
-    def values(self, shape: Shape, focus: Term) -> Sequence[Term]:
+    def _values(self, shape: Shape, focus: Term) -> Sequence[Term]:
         path = shape.path
         if path is None:
             return (focus,)
@@ -30,16 +32,18 @@ class Run:
 
     def results(self, shape: Shape, focus: Term) -> list[Found]:
         """Every result of ``shape`` at ``focus`` (nested property shapes included)."""
-        memo = self._results.get(shape.index)
-        if memo is None:
-            memo = self._results[shape.index] = {}
-        found = memo.get(focus)
-        if found is None:
+        if shape.memo:
+            memo = self._results[shape.index]
+            found = memo.get(focus)
+            if found is not None:
+                return found
             found = memo[focus] = []
-            if not shape.deactivated:
-                values = self.values(shape, focus)
-                for constraint in shape.constraints:
-                    constraint.check(self, shape, focus, values, found)
+        else:
+            found = []
+        if not shape.deactivated:
+            values = self._values(shape, focus)
+            for constraint in shape.constraints:
+                constraint.check(self, shape, focus, values, found)
         return found
 
     def clean(self, shape: Shape, focus: Term, *, warnings_allowed: bool) -> bool:
@@ -47,13 +51,12 @@ class Run:
 
         Stops at the first such result: nested shapes (sh:or, sh:node, qualified shapes) only need the verdict.
         """
-        full = self._results.get(shape.index)
-        if full is not None and focus in full:
-            return not any(not warnings_allowed or f.shape.severity not in ALLOWED_SEVERITIES for f in full[focus])
-        key = (shape.index, warnings_allowed)
-        memo = self._clean.get(key)
-        if memo is None:
-            memo = self._clean[key] = {}
+        if not shape.memo:
+            return self._scan(shape, focus, warnings_allowed)
+        full = self._results[shape.index].get(focus)
+        if full is not None:
+            return not any(not warnings_allowed or f.shape.severity not in ALLOWED_SEVERITIES for f in full)
+        memo = self._clean[warnings_allowed][shape.index]
         verdict = memo.get(focus)
         if verdict is None:
             verdict = memo[focus] = self._scan(shape, focus, warnings_allowed)
@@ -62,10 +65,10 @@ class Run:
     def _scan(self, shape: Shape, focus: Term, warnings_allowed: bool) -> bool:
         if shape.deactivated:
             return True
-        values = self.values(shape, focus)
+        values = self._values(shape, focus)
         own_results_count = not warnings_allowed or shape.severity not in ALLOWED_SEVERITIES
         for constraint in shape.constraints:
-            if isinstance(constraint, PropertyConstraint):
+            if type(constraint) is PropertyConstraint:
                 for member in constraint.shapes:
                     for value in values:
                         if not self.clean(member, value, warnings_allowed=warnings_allowed):
@@ -99,7 +102,7 @@ class FastValidator:
         when the data holds a case whose verdict only pyshacl can give exactly.
         """
         graph = Graph(triples, context, base=self.ontology)
-        run = Run(graph)
+        run = Run(graph, self.shapes.count)
         found: list[Found] = []
         for shape in self.shapes.roots:
             nodes = shape.focus_nodes(graph)

@@ -21,13 +21,14 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Store
 
 from coopkg.errors import StoreError
+from coopkg.store.base import Repository
 from coopkg.store.embedded import EmbeddedRepository
 
 
@@ -46,6 +47,19 @@ class Change:
         self.written = [g for g in self.written if g not in other.dropped] + other.written
         self.dropped = [g for g in self.dropped if g not in other.written] + other.dropped
         self.everything = self.everything or other.everything
+
+
+class WriteSession:
+    """A store held for a sequence of commits; ``commit`` makes what was written visible to readers."""
+
+    def __init__(self, repo: EmbeddedRepository | Repository, publish: Callable[[Change], None] | None = None) -> None:
+        self.repo = repo
+        self._publish = publish
+
+    def commit(self, change: Change) -> None:
+        """Publish a generation with ``change`` (nothing to do for a store without snapshots)."""
+        if self._publish is not None and change:
+            self._publish(change)
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,17 @@ class Generations:
         """The store, read-write and locked against other writers; publishes a generation on success."""
         with self._locked(), self._publishing(change) as repo:
             yield repo
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[WriteSession]:
+        """The store locked and read-write for several commits, each published as a generation (a bulk ingest)."""
+        with self._locked():
+            repo = EmbeddedRepository(self.store_path)
+            try:
+                yield WriteSession(repo, lambda change: self._publish(repo.store, change))
+            finally:
+                repo.close()
+            self._save_fingerprint(self.latest())
 
     def publish_if_stale(self) -> bool:
         """Start-up: publish a fresh generation if there is none or the store changed since the last."""
