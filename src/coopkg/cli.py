@@ -111,11 +111,15 @@ def load(
     fmt: Annotated[str | None, typer.Option("--format", help="turtle, trig, ntriples, nquads, jsonld, rdfxml.")] = None,
     replace: Annotated[bool, typer.Option(help="Replace the graph atomically instead of adding to it.")] = False,
     validate: Annotated[bool, typer.Option(help="Check the data against the shapes before writing.")] = True,
+    progress_every: Annotated[
+        float, typer.Option(help="Seconds between progress lines when standard error is not a terminal.")
+    ] = 10.0,
 ) -> None:
-    """Load an RDF file into a named graph (bulk load; --replace swaps the graph atomically)."""
+    """Load an RDF file (bulk load; --replace swaps the graph atomically); each graph is validated first."""
     from pyoxigraph import parse
 
-    from coopkg.validate import document_context, validate_document
+    from coopkg.loading import check_file
+    from coopkg.reference import install, is_installed
 
     settings = get_settings()
     minter = IriMinter(settings.base_iri)
@@ -123,27 +127,32 @@ def load(
     target = NamedNode(graph) if graph else None
     if target is None and not rdf.supports_datasets:
         raise BadInputError(f"{rdf.name} holds triples only: give --graph IRI")
+    if target is None and replace:
+        raise BadInputError("--replace needs --graph")
     started = time.perf_counter()
-    with _repository(settings) as repo:
-        if validate or replace:
-            try:
-                quads = list(parse(path=str(file), format=rdf, base_iri=settings.base_iri))
-            except SyntaxError as error:
-                raise BadInputError(f"cannot parse {file} as {rdf.name}: {error}") from error
-            if target is None and replace:
-                raise BadInputError("--replace needs --graph")
-            triples = [q.triple for q in quads]
-            if validate:
-                report = validate_document(triples, document_context(repo, minter, triples))
-                report.raise_for_violations(str(file))
+    with _write_session(settings) as session:
+        repo = session.repo
+        if not is_installed(repo, minter):
+            # The data points at the reference data (funders, places, units): it must be there first.
+            install(repo, minter)
+            session.commit(Change(everything=True))
+            err.print("empty store: loaded the ontology and the reference data first")
+        if validate:
+            with ProgressDisplay(err, file.stat().st_size, f"validating {file.name}", "bytes", progress_every) as bar:
+                check = check_file(repo, minter, file, rdf, target=target, base_iri=settings.base_iri,
+                                   on_read=bar.advance)  # fmt: skip
+            warnings = f", {_plural(check.warnings, 'warning')}" if check.warnings else ""
+            err.print(f"{file.name}: {_plural(check.graphs, 'graph')} conform ({check.triples:,} triples{warnings})")
+        with ProgressDisplay(err, None, f"loading {file.name}", "triples", progress_every):
             if replace and target is not None:
+                try:
+                    triples = [q.triple for q in parse(path=str(file), format=rdf, base_iri=settings.base_iri)]
+                except SyntaxError as error:
+                    raise BadInputError(f"cannot parse {file} as {rdf.name}: {error}") from error
                 count = repo.replace_graph(target, triples)
             else:
                 count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
-        else:
-            with _progress() as progress:
-                progress.add_task(f"loading {file.name}", total=None)
-                count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
+        session.commit(Change(everything=True))
     elapsed = time.perf_counter() - started
     out.print(f"loaded {count:,} triples into {graph or 'the graphs of the file'} in {elapsed:.1f} s")
 

@@ -13,6 +13,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     ProgressColumn,
@@ -21,6 +22,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
+    TransferSpeedColumn,
 )
 from rich.text import Text
 
@@ -46,8 +48,15 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def _megabytes(amount: float) -> str:
+    return f"{amount / 1e6:,.1f}"
+
+
 class ProgressDisplay:
-    """``advance`` as work gets done; ``total`` None when the amount is not known in advance."""
+    """``advance`` as work gets done; ``total`` None when the amount is not known in advance.
+
+    ``unit="bytes"`` counts bytes and shows megabytes.
+    """
 
     def __init__(self, console: Console, total: int | None, what: str, unit: str, every: float = 10.0) -> None:
         self.console = console
@@ -63,10 +72,13 @@ class ProgressDisplay:
 
     def __enter__(self) -> ProgressDisplay:
         if self.console.is_terminal:
+            amount: list[ProgressColumn] = (
+                [DownloadColumn(), TransferSpeedColumn()] if self.unit == "bytes" else
+                [MofNCompleteColumn(), _Rate(self.unit)]
+            )  # fmt: skip
             self._bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                _Rate(self.unit), TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(),
-                console=self.console, transient=True,
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), *amount,
+                TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(), console=self.console, transient=True,
             )  # fmt: skip
             self._bar.__enter__()
             self._task = self._bar.add_task(self.what, total=self.total)
@@ -93,10 +105,12 @@ class ProgressDisplay:
         """The progress as one line of text."""
         elapsed = (now or time.monotonic()) - self._started
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        text = f"{self.what}: {self.done:,}"
+        show, unit = (_megabytes, "MB") if self.unit == "bytes" else ((lambda n: f"{n:,}"), self.unit)
+        text = f"{self.what}: {show(self.done)}"
         if self.total is not None:
-            text += f"/{self.total:,}"
-        text += f" {self.unit}, {rate:,.1f} {self.unit}/s"
+            text += f"/{show(self.total)}"
+        rate_text = _megabytes(rate) if self.unit == "bytes" else f"{rate:,.1f}"
+        text += f" {unit}, {rate_text} {unit}/s"
         if self.total is not None and rate > 0:
             text += f", about {duration((self.total - self.done) / rate)} left"
         return text
