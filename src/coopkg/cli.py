@@ -596,10 +596,18 @@ def serve(
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
+    from coopkg.store.writer import WriterService, socket_path_for
+
     settings = get_settings()
     allocator = _allocator(settings.allocator)
+    writer = None
     if settings.backend == "embedded":
-        Generations(settings.store).publish_if_stale()  # once here, rather than racing in every worker
+        generations = Generations(settings.store)
+        generations.publish_if_stale()  # once here, rather than racing in every worker
+        # One writer for all workers, in this process: it holds the store while writes come.
+        writer = WriterService(settings.store, socket_path_for(generations.root))
+        writer.start()
+        os.environ["COOPKG_WRITER_SOCKET"] = str(writer.socket_path)
     # The workers are spawned and read their settings from the environment: tell them a supervisor
     # replaces a worker that exits, so one whose query overran may exit to stop it.
     os.environ["COOPKG_SUPERVISED"] = "1"
@@ -617,7 +625,11 @@ def serve(
         timeout_graceful_shutdown=2,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    try:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    finally:
+        if writer is not None:
+            writer.stop()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         description="Set by `coopkg serve` for its workers: a worker whose query overran its limit exits (freeing "
         "the CPU) and the supervisor replaces it. Unset, the query runs on after its 503.",
     )
+    writer_socket: Path | None = Field(
+        None,
+        description="Set by `coopkg serve` for its workers: the Unix socket of the writer that holds the store "
+        "read-write and commits their writes (unset: each write opens the store itself).",
+    )
     allocator: str = Field(
         "auto",
         description="Memory allocator of `coopkg serve`'s workers: `auto` (jemalloc if installed, e.g. Debian's "

@@ -12,6 +12,7 @@ from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
 from coopkg.store.sparql_text import drop_graph_update, replace_graph_update, replace_graphs_update, term_text
 
+BULK_BYTES = 2_000_000  # new graphs past this size (about 20 documents) go through the bulk loader
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -86,12 +87,15 @@ class EmbeddedRepository(Repository):
         if any(self.store.contains_named_graph(g) for g in latest):
             self.update(replace_graphs_update(list(latest.items())))  # drops and inserts: one transaction
             return
-        # New graphs only: the bulk loader, which writes sorted files and ingests them all at once
-        # (atomic since pyoxigraph 0.5), costs half a transactional insert.
         data = b"".join(term_text(g).encode() + b" {\n" + ntriples + b"}\n" for g, ntriples in latest.items())
         try:
-            # lenient: the engine wrote these terms, no need to check them again.
-            self.store.bulk_load(data, format=RdfFormat.TRIG, lenient=True)
+            if len(data) >= BULK_BYTES:
+                # The bulk loader writes sorted files and ingests them all at once (atomic since pyoxigraph
+                # 0.5): half the CPU of a transaction, but a fixed cost that only large batches amortise.
+                # lenient: the engine wrote these terms, no need to check them again.
+                self.store.bulk_load(data, format=RdfFormat.TRIG, lenient=True)
+            else:
+                self.store.load(data, format=RdfFormat.TRIG)  # one transaction
         except SyntaxError as error:
             raise BadInputError(f"cannot parse the graphs to write: {error}") from error
         except OSError as error:

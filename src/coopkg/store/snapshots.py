@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,8 @@ class Generations:
         self._current = self.root / "CURRENT"
         self._current_name = str(self._current)
         self._journal = self.root / "journal.jsonl"
+        self._pending = self.root / "PENDING"
+        self._pending_name = str(self._pending)
         self._lock_path = self.root / "write.lock"
 
     @staticmethod
@@ -106,6 +109,44 @@ class Generations:
         except FileNotFoundError:
             return None
         return (info.st_mtime_ns, info.st_ino)
+
+    # -- writes committed ahead of their snapshot (the service's writer) ---------------------------
+
+    def mark_pending(self, generation: int, *, beyond_documents: bool) -> None:
+        """Writes are committed and will be in ``generation``: readers wait for it (read-your-writes).
+
+        ``beyond_documents``: they may have changed more than documents' graphs (the reference data…).
+        """
+        temporary = self.root / "PENDING.tmp"
+        temporary.write_text(f"{generation} {'all' if beyond_documents else 'documents'}")
+        temporary.replace(self._pending)
+
+    def pending(self) -> tuple[int, bool]:
+        """The generation committed writes await (0: none), and whether they changed more than documents."""
+        try:
+            number, _, kind = self._pending.read_text().strip().partition(" ")
+            return int(number or 0), kind != "documents"
+        except (FileNotFoundError, ValueError):
+            return 0, False
+
+    def pending_stamp(self) -> tuple[int, int] | None:
+        """Identifies the state of ``PENDING`` with one ``stat``: it differs after every write the writer commits."""
+        try:
+            info = os.stat(self._pending_name)  # noqa: PTH116 - on every request: no Path overhead
+        except FileNotFoundError:
+            return None
+        return (info.st_mtime_ns, info.st_ino)
+
+    def wait_for(self, generation: int, timeout: float) -> bool:
+        """Wait until ``generation`` is published; False if it is not within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        while self.latest() < generation:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+        return True
 
     def open_latest(self) -> Generation:
         """Open the newest generation read-only, leased to this process until it opens another."""
