@@ -74,7 +74,9 @@ def main() -> None:
             with httpx.Client(timeout=60) as client:
                 for i, text in enumerate(texts):
                     started = time.perf_counter()
-                    answer = client.post(base + "api/documents", json={"text": text, "id": f"bench-{i}"}, headers=headers)
+                    answer = client.post(
+                        base + "api/documents", json={"text": text, "id": f"bench-{i}"}, headers=headers
+                    )
                     posts.append(time.perf_counter() - started)
                     assert answer.status_code == 201, answer.text[:300]
                     started = time.perf_counter()
@@ -93,7 +95,9 @@ def main() -> None:
     size = statistics.mean(len(t.encode()) for t in texts) / 1000
     print(f"{len(texts)} POST /api/documents of corpus-like articles (mean {size:.1f} KB), one after another:")
     for name, values in (("POST", posts), ("GET right after", gets), ("extraction alone", extraction)):
-        print(f"  {name:18s} p50 {percentile(values, 0.5) * 1000:6.1f} ms   p90 {percentile(values, 0.9) * 1000:6.1f} ms")
+        print(
+            f"  {name:18s} p50 {percentile(values, 0.5) * 1000:6.1f} ms   p90 {percentile(values, 0.9) * 1000:6.1f} ms"
+        )
 
 
 if __name__ == "__main__":
