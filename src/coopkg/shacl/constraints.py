@@ -346,9 +346,19 @@ class PropertyConstraint(Constraint):
         self.shapes = shapes
 
     def check(self, run: Run, shape: Shape, focus: Term, values: Sequence[Term], out: list[Found]) -> None:
+        graph = run.graph
         for member in self.shapes:
+            path = member.path
+            if member.memo or member.deactivated or path is None:
+                for value in values:
+                    out.extend(run.results(member, value))
+                continue
+            # The common case, inline: a property shape nothing else asks about, along a plain path.
+            predicate = path.predicate
             for value in values:
-                out.extend(run.results(member, value))
+                found = graph.subjects(predicate, value) if path.inverse else graph.objects(value, predicate)
+                for constraint in member.constraints:
+                    constraint.check(run, member, value, found, out)  # type: ignore[arg-type]
 
 
 class QualifiedConstraint(Constraint):

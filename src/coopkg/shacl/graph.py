@@ -156,7 +156,16 @@ class Graph:
         """Whether ``node`` has a type that is ``cls`` or one of its subclasses (SHACL instance)."""
         if type(node) is Literal:
             return False
-        return any(cls in self.superclasses(t) for t in self.objects(node, RDF_TYPE))
+        hierarchy = self.base if self._defers_hierarchy() else self
+        assert hierarchy is not None
+        known = hierarchy._superclasses
+        for kind in self.objects(node, RDF_TYPE):
+            supers = known.get(kind)
+            if supers is None:
+                supers = hierarchy.superclasses(kind)
+            if cls in supers:
+                return True
+        return False
 
     def instances(self, cls: Term) -> set[Term]:
         found: set[Term] = set()

@@ -27,8 +27,8 @@ class Run:
         if path is None:
             return (focus,)
         if path.inverse:
-            return list(self.graph.subjects(path.predicate, focus))
-        return list(self.graph.objects(focus, path.predicate))
+            return self.graph.subjects(path.predicate, focus)  # type: ignore[return-value]
+        return self.graph.objects(focus, path.predicate)  # type: ignore[return-value]
 
     def results(self, shape: Shape, focus: Term) -> list[Found]:
         """Every result of ``shape`` at ``focus`` (nested property shapes included)."""
