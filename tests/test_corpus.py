@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -14,14 +15,17 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+from rich.console import Console
 
 from coopkg.corpus import CorpusIngest, Settings, preparer, reference_settings
 from coopkg.ingest import Prepared
 from coopkg.iris import IriMinter
+from coopkg.progress import ProgressDisplay
 from coopkg.reference import install
 from coopkg.store import EmbeddedRepository
 from coopkg.store.snapshots import Generations, WriteSession
 from coopkg.terms import RDF
+from tests.conftest import OxigraphServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "corpus").glob("*.txt")) + sorted((ROOT / "tests" / "docs").glob("*.txt"))
@@ -161,6 +165,7 @@ import sys
 from pathlib import Path
 from coopkg.corpus import CorpusIngest, reference_settings
 from coopkg.iris import IriMinter
+from coopkg.progress import ProgressDisplay
 from coopkg.store import EmbeddedRepository
 from coopkg.store.snapshots import WriteSession
 
@@ -193,3 +198,35 @@ def test_a_killed_ingest_leaves_each_document_whole_or_absent(delay: float, tmp_
         counts = {s.graph: s.triples for s in repo.graph_stats() if "/graph/document/" in s.graph}
     assert counts, "killed before the first batch: nothing to check"
     assert {graph: expected[graph] for graph in counts} == counts
+
+
+def test_the_progress_bar_shows_rate_and_time_left() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=140)
+    with ProgressDisplay(console, 10, "ingesting", "documents") as progress:
+        for _ in range(4):
+            progress.advance()
+            time.sleep(0.05)
+        progress._bar.refresh()  # type: ignore[union-attr]  # what a terminal would show now
+    shown = screen.getvalue()
+    assert "ingesting" in shown and "4/10" in shown
+    assert "documents/s" in shown and "eta" in shown
+    assert progress.line().startswith("ingesting: 4/10 documents, ") and "left" in progress.line()
+
+
+@pytest.mark.remote
+def test_a_remote_store_gets_the_same_batches(
+    oxigraph_server: OxigraphServer, tmp_path: Path, minter: IriMinter
+) -> None:
+    repo = oxigraph_server.repository()
+    repo.update("DROP ALL")
+    install(repo, minter)
+    files = [p for p in corpus(tmp_path / "docs", copies=1) if p.name.startswith("c0-0")]
+    settings = reference_settings(repo, minter, 200_000)
+    summary = CorpusIngest(WriteSession(repo), minter, settings, workers=1, batch_size=2, batch_seconds=600).run(files)
+    assert summary.written == len(files) and summary.batches == -(-len(files) // 2)
+    expected = expected_graphs(files, settings)
+    for prepared in expected.values():
+        stored = repo.graph_triples(minter.document_graph(prepared.doc_id or ""))
+        assert len(stored) == prepared.triples
+    repo.close()
