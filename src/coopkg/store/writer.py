@@ -165,7 +165,7 @@ class WriterService:
             with self._lock:
                 try:
                     self._publish()
-                except CoopkgError:
+                except Exception:  # the loop must go on: readers wait for what it publishes
                     log.exception("publishing a generation failed; the next write retries")
                 if self._session is not None and time.monotonic() - self._last_write >= self.idle:
                     self._close()  # let the CLI (or another tool) take the store
