@@ -150,8 +150,8 @@ class WriterService:
 
     def _publish(self) -> None:
         if self._session is not None and self._unpublished:
-            change, self._unpublished = self._unpublished, Change()
-            self._session.commit(change)
+            self._session.commit(self._unpublished)  # on failure it stays, for the next attempt
+            self._unpublished = Change()
 
     def _close(self) -> None:
         if self._holder is not None:
