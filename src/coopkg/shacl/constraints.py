@@ -161,6 +161,28 @@ class NodeKindConstraint(Constraint):
         return f"Value is not of Node Kind {_name(NamedNode(self.kind))}"
 
 
+class CountConstraint(Constraint):
+    """sh:minCount and sh:maxCount of one shape in one check (each result keeps its own component)."""
+
+    component = SH + "MinCountConstraintComponent"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+
+    def check(self, run: Run, shape: Shape, focus: Term, values: Sequence[Term], out: list[Found]) -> None:
+        count = len(values)
+        if self.low and count < self.low:
+            out.append(Found(shape, focus, self, message=_own_message(shape, f"Less than {self.low} values")))
+        elif count > self.high:
+            out.append(Found(shape, focus, self, message=_own_message(shape, f"More than {self.high} values"),
+                             component=SH + "MaxCountConstraintComponent"))  # fmt: skip
+
+
+def _own_message(shape: Shape, otherwise: str) -> str:
+    return shape.messages[0] if shape.messages else otherwise
+
+
 class MinCountConstraint(Constraint):
     component = SH + "MinCountConstraintComponent"
 

@@ -179,9 +179,12 @@ class _Compiler:
             found.append(c.DatatypeConstraint(datatype))
         if (kind := self.one(node, "nodeKind")) is not None:
             found.append(c.NodeKindConstraint(kind))
-        if (low := self._integer(node, "minCount")) is not None:
+        low, high = self._integer(node, "minCount"), self._integer(node, "maxCount")
+        if low is not None and high is not None and low <= high:
+            found.append(c.CountConstraint(low, high))
+        elif low is not None:
             found.append(c.MinCountConstraint(low))
-        if (high := self._integer(node, "maxCount")) is not None:
+        if high is not None and (low is None or low > high):
             found.append(c.MaxCountConstraint(high))
         if bounds := self.all(node, "minInclusive"):
             found.append(c.min_inclusive([self._literal(b) for b in bounds]))
