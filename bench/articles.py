@@ -1,9 +1,8 @@
 """Corpus-like articles for the ingest benchmarks: about 3 KB each, all different, deterministic.
 
 Each article is made of paragraphs of the seed articles of one language (the corpus, the test
-documents and, when present beside the repository, the shared development set), drawn at
-random until it reaches about 3 KB: the sentences the extractor meets are real ones, and no
-two articles are the same text.
+documents and the real articles of eval/real), drawn at random until it reaches about 3 KB:
+the sentences the extractor meets are real ones, and no two articles are the same text.
 Usage: python bench/articles.py COUNT FOLDER [--seed S]
 """
 
@@ -16,7 +15,7 @@ from pathlib import Path
 from coopkg.extract.reader import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = (ROOT / "data" / "corpus", ROOT / "tests" / "docs", ROOT.parent / "shared" / "extraction" / "dev" / "docs")
+SEEDS = (ROOT / "data" / "corpus", ROOT / "tests" / "docs", *sorted((ROOT / "eval" / "real").glob("*/docs")))
 TARGET = 3_000
 
 
