@@ -224,6 +224,7 @@ class CorpusIngest:
         """Each file prepared, in input order; at most a few per worker in flight (bounded memory)."""
         if self.workers <= 1:
             prepare_one = preparer(self.settings)
+            gc.freeze()  # as in a worker: the extractor lives as long as the ingest
             for path in files:
                 yield _guarded(prepare_one, path)
             return

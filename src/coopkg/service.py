@@ -6,6 +6,7 @@ The web layer parses requests, calls these, and negotiates formats; it holds no 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -116,7 +117,11 @@ class Services:
 
     @cached_property
     def extractor(self) -> Extractor:
-        return Extractor.from_reference(self.minter)
+        extractor = Extractor.from_reference(self.minter)
+        # Its lexicons and gazetteer live as long as the worker: out of the garbage collector's scans,
+        # which would otherwise stall a write now and then for a full collection.
+        gc.freeze()
+        return extractor
 
     @cached_property
     def ingestor(self) -> Ingestor:
