@@ -104,12 +104,65 @@ def extraction_only(count: int, workers: int) -> float:
         return count / (time.perf_counter() - started)
 
 
+def costs(count: int) -> None:
+    """CPU time per document of each step, in one process (what sets the rate on idle cores)."""
+    import gc
+
+    from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+
+    from coopkg.extract.pipeline import Extractor
+    from coopkg.extract.reader import read_path
+    from coopkg.iris import IriMinter
+    from coopkg.reference import install
+    from coopkg.store import EmbeddedRepository
+    from coopkg.validate import ReferenceIndex, document_context, validate_document
+
+    minter = IriMinter("http://127.0.0.1:8000/")
+    extractor = Extractor.from_reference(minter)
+    repo = EmbeddedRepository(None)
+    install(repo, minter)
+    context_source = ReferenceIndex(minter.reference_graph, repo.graph_triples(minter.reference_graph))
+    gc.freeze()
+    steps = {"extraction": 0.0, "graph (to_triples)": 0.0, "context": 0.0, "validation": 0.0, "N-Triples": 0.0}
+    graphs = []
+    paths = write_articles(count, OUT / f"articles-{count}")
+    for path in paths:
+        clock = time.process_time()
+        extraction = extractor.extract_text(read_path(path, 10_000_000).text, source=path.name, doc_id=path.stem)
+        steps["extraction"] -= clock - (clock := time.process_time())
+        triples = extraction.to_triples(minter)
+        steps["graph (to_triples)"] -= clock - (clock := time.process_time())
+        context = document_context(context_source, minter, triples)
+        steps["context"] -= clock - (clock := time.process_time())
+        validate_document(triples, context)
+        steps["validation"] -= clock - (clock := time.process_time())
+        graphs.append((minter.document_graph(path.stem), serialize(triples, format=RdfFormat.N_TRIPLES)))
+        steps["N-Triples"] -= clock - (clock := time.process_time())
+    with tempfile.TemporaryDirectory() as folder:
+        store = EmbeddedRepository(Path(folder) / "store")
+        clock = time.process_time()
+        for start in range(0, len(graphs), 256):
+            store.replace_graphs(graphs[start : start + 256])
+        steps["write (batches of 256)"] = time.process_time() - clock
+        store.close()
+    total = sum(steps.values())
+    print(f"CPU per document, {count} articles, one process:")
+    for name, seconds in steps.items():
+        print(f"  {name:24s} {seconds / count * 1000:6.1f} ms")
+    print(f"  {'all':24s} {total / count * 1000:6.1f} ms: {2 / (total / count):.0f} documents/s on 2 idle cores")
+    del Store, NamedNode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--extraction-only", action="store_true", help="Also time the extraction alone.")
+    parser.add_argument("--costs", type=int, default=0, help="Only: CPU per document of each step, on N articles.")
     args = parser.parse_args()
+    if args.costs:
+        costs(args.costs)
+        return
     print(f"{'documents':>9} {'written':>8} {'docs/s':>7} {'wall s':>7} {'docs/s (wall)':>13} "
           f"{'writer MB':>9} {'worker MB':>9} {'total MB':>8}")  # fmt: skip
     for count in args.counts:
