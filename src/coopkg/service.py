@@ -32,7 +32,7 @@ from coopkg.store import EmbeddedRepository, Repository, open_repository
 from coopkg.store.snapshots import Change, Generations
 from coopkg.store.sparql_text import uses_service
 from coopkg.store.writer import WriterClient
-from coopkg.validate import ValidationReport, document_context, validate_document
+from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
 
 log = logging.getLogger(__name__)
 PENDING_WAIT = 10.0  # seconds a request waits for the snapshot of a write answered before it
@@ -92,6 +92,7 @@ class Services:
         self._sync_lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._pending_stamp: tuple[int, int] | None = None
+        self._reference: ReferenceIndex | None = None
         self.generation = 0
 
     @classmethod
@@ -125,7 +126,21 @@ class Services:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        ingestor = Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        if self.snapshots is not None:
+            ingestor.context_source = self._reference_index
+        return ingestor
+
+    def _reference_index(self) -> ReferenceIndex:
+        """The snapshot's reference data in memory: a document's context without a store read per IRI.
+
+        Rebuilt after any change that may have touched it (not after document writes).
+        """
+        index = self._reference
+        if index is None:
+            graph = self.minter.reference_graph
+            index = self._reference = ReferenceIndex(graph, self.repo.graph_triples(graph))
+        return index
 
     @cached_property
     def fundings(self) -> FundingIndex:
@@ -185,6 +200,8 @@ class Services:
         )
 
     def _apply(self, change: Change) -> None:
+        if change.everything:
+            self._reference = None
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:
