@@ -6,6 +6,8 @@ The web layer parses requests, calls these, and negotiates formats; it holds no 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +32,11 @@ from coopkg.reference import is_installed
 from coopkg.settings import Settings
 from coopkg.store import EmbeddedRepository, Repository, open_repository
 from coopkg.store.snapshots import Change, Generations
-from coopkg.validate import ValidationReport, document_context, validate_document
+from coopkg.store.writer import WriterClient
+from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
+
+log = logging.getLogger(__name__)
+PENDING_WAIT = 10.0  # seconds a request waits for the snapshot of a write answered before it
 
 
 class QueryEngine(Protocol):
@@ -91,11 +97,14 @@ class Services:
     repo: Repository  # embedded: a read-only view of the newest snapshot, following new ones
     engine: QueryEngine
     snapshots: Generations | None = None
+    writer: WriterClient | None = None  # the writer of `coopkg serve`, when there is one
 
     def __post_init__(self) -> None:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._pending_stamp: tuple[int, int] | None = None
+        self._reference: ReferenceIndex | None = None
         self.generation = 0
         self._answers: dict[bytes, bytes] = {}  # search answers of this generation, by request target
 
@@ -117,17 +126,36 @@ class Services:
             inline_lookups=settings.supervised,
             min_lifetime=settings.min_worker_lifetime,
         )
-        services = cls(settings, minter, reader, engine, snapshots)
+        writer = WriterClient(settings.writer_socket) if settings.writer_socket else None
+        services = cls(settings, minter, reader, engine, snapshots, writer)
         services.generation = first.number
         return services
 
     @cached_property
     def extractor(self) -> Extractor:
-        return Extractor.from_reference(self.minter)
+        extractor = Extractor.from_reference(self.minter)
+        # Its lexicons and gazetteer live as long as the worker: out of the garbage collector's scans,
+        # which would otherwise stall a write now and then for a full collection.
+        gc.freeze()
+        return extractor
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        ingestor = Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        if self.snapshots is not None:
+            ingestor.context_source = self._reference_index
+        return ingestor
+
+    def _reference_index(self) -> ReferenceIndex:
+        """The snapshot's reference data in memory: a document's context without a store read per IRI.
+
+        Rebuilt after any change that may have touched it (not after document writes).
+        """
+        index = self._reference
+        if index is None:
+            graph = self.minter.reference_graph
+            index = self._reference = ReferenceIndex(graph, self.repo.graph_triples(graph))
+        return index
 
     @cached_property
     def fundings(self) -> FundingIndex:
@@ -146,14 +174,30 @@ class Services:
 
     # -- keeping up with writes (of this process or of another) --------------------------------
 
-    def sync(self) -> None:
-        """Follow the newest snapshot: one ``stat`` when nothing changed."""
+    def sync(self, *, writing_documents: bool = False) -> None:
+        """Follow the newest snapshot, and wait for one that committed writes await: two ``stat`` when nothing changed.
+
+        ``writing_documents``: for a document about to be written, which is validated with the reference
+        data only, no need to wait for the snapshot of other documents written just before.
+        """
         if self.snapshots is None:
             return
         stamp = self.snapshots.pointer_stamp()
-        if stamp == self._stamp:
+        pending = self.snapshots.pending_stamp()
+        if stamp == self._stamp and pending == self._pending_stamp:
             return
         with self._sync_lock:
+            if pending != self._pending_stamp:
+                # Writes were answered before their snapshot: a request that comes after them sees them.
+                awaited, beyond_documents = self.snapshots.pending()
+                if awaited <= self.snapshots.latest():
+                    self._pending_stamp = pending
+                elif beyond_documents or not writing_documents:
+                    if not self.snapshots.wait_for(awaited, PENDING_WAIT):
+                        log.warning("generation %d was not published within %.0f s; answering from %d",
+                                    awaited, PENDING_WAIT, self.snapshots.latest())  # fmt: skip
+                    self._pending_stamp = pending
+                stamp = self.snapshots.pointer_stamp()
             if stamp == self._stamp:
                 return
             if self.snapshots.latest() != self.generation:
@@ -165,8 +209,10 @@ class Services:
             self._stamp = stamp
 
     def _behind(self) -> bool:
-        """Whether a newer snapshot was published than the one this process follows (one ``stat``)."""
-        return self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp
+        """Whether a newer snapshot was published, or a write awaits one (two ``stat``)."""
+        return self.snapshots is not None and (
+            self.snapshots.pointer_stamp() != self._stamp or self.snapshots.pending_stamp() != self._pending_stamp
+        )
 
     def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
         """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile)."""
@@ -181,6 +227,8 @@ class Services:
 
     def _apply(self, change: Change) -> None:
         self._answers = {}
+        if change.everything:
+            self._reference = None
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:
@@ -196,6 +244,11 @@ class Services:
     @contextmanager
     def _writing(self, change: Change) -> Iterator[Repository]:
         """The repository to write to; on success every worker's views follow the change."""
+        if self.writer is not None:
+            # Committed by the writer at once; the next request (in any worker) waits for the snapshot.
+            with self.writer.writing(change) as writable:
+                yield writable  # type: ignore[misc]
+            return
         with self._write_lock:
             if self.snapshots is None:
                 yield self.repo
@@ -269,13 +322,12 @@ class Services:
         """Install the ontology and reference data into an empty store."""
         if is_installed(self.repo, self.minter):
             return False
-        change = Change()
+        change = Change(everything=True)
         with self._writing(change) as writable:
-            change.everything = Ingestor(writable, self.minter, self.extractor).ensure_ready()
-        return change.everything
+            return Ingestor(writable, self.minter, self.extractor).ensure_ready()
 
     def write_document(self, extraction: Extraction) -> Outcome:
-        self.sync()
+        self.sync(writing_documents=True)
         graph = self.minter.document_graph(extraction.document.id)
         with self._writing(Change(written=[graph.value])) as writable:
             return self.ingestor.write(extraction, into=writable)

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Seconds a supervised worker serves before a query past the server's limit may make it exit "
         "(so that no client can make the workers cycle faster).",
     )
+    writer_socket: Path | None = Field(
+        None,
+        description="Set by `coopkg serve` for its workers: the Unix socket of the writer that holds the store "
+        "read-write and commits their writes (unset: each write opens the store itself).",
+    )
     allocator: str = Field(
         "auto",
         description="Memory allocator of `coopkg serve`'s workers: `auto` (jemalloc if installed, e.g. Debian's "

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from coopkg import jsonld
 from coopkg.api.common import Limit, Offset, page, respond
-from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.deps import DocumentWriterDep, ServicesDep, WriterDep
 from coopkg.errors import BadInputError
 from coopkg.iris import valid_document_id
 from coopkg.queries import saved_query
@@ -48,7 +48,7 @@ class DocumentIn(BaseModel):
         "text/plain": {"schema": {"type": "string"}},
     }}},
 )  # fmt: skip
-async def create_document(request: Request, services: ServicesDep) -> JSONResponse:
+async def create_document(request: Request, services: DocumentWriterDep) -> JSONResponse:
     data, source, doc_id, is_html = await _read_document(request)
     if doc_id is not None and not valid_document_id(doc_id):
         raise BadInputError(f"invalid document id {doc_id!r}")

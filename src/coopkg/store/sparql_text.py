@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
@@ -115,6 +115,17 @@ def replace_graph_update(graph: NamedNode, triples: list[Triple]) -> str:
     """One update (one transaction) that empties ``graph`` and fills it again."""
     drop = "DROP SILENT GRAPH " + term_text(graph)
     return drop + (" ;\n" + insert_data(graph, triples) if triples else "")
+
+
+def replace_graphs_update(graphs: Sequence[tuple[NamedNode, bytes]]) -> str:
+    """One update (one transaction) replacing each graph by its N-Triples (written by the engine)."""
+    operations = []
+    for graph, ntriples in graphs:
+        name = term_text(graph)
+        operations.append("DROP SILENT GRAPH " + name)
+        if ntriples:
+            operations.append("INSERT DATA { GRAPH " + name + " {\n" + ntriples.decode("utf-8") + "} }")
+    return " ;\n".join(operations)
 
 
 def drop_graph_update(graph: NamedNode) -> str:
