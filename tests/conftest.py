@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -81,21 +82,68 @@ class OxigraphServer(ServerProcess):
 WRITE_TOKEN = "test-token"
 
 
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives (and answers none)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(128)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return  # closed
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    running = Listener()
+    yield running
+    running.close()
+
+
 class CoopkgServer(ServerProcess):
     """A real `coopkg serve` (supervisor and workers) over the corpus, with a write token."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **extra_env: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
         env.update(COOPKG_STORE=str(tmp / "store"), COOPKG_BASE_IRI=self.url + "/", COOPKG_WRITE_TOKEN=WRITE_TOKEN,
-                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org")  # fmt: skip
+                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org",
+                   COOPKG_MIN_WORKER_LIFETIME="5")  # fmt: skip
+        env.update(extra_env)
         self.env = env
         done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
                               env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stderr
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
                     lambda: httpx.get(self.url + "/", timeout=1).status_code == 200, env=env)  # fmt: skip
+
+    def workers(self) -> set[int]:
+        """The supervisor's worker processes (not multiprocessing's resource tracker)."""
+        pid = self.process.pid
+        children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+        return {c for c in children if b"spawn_main" in _cmdline(c)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 @pytest.fixture(scope="session")

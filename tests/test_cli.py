@@ -172,3 +172,20 @@ def test_serve_refuses_a_base_iri_it_does_not_answer_at(cli_env: dict[str, str])
 ])  # fmt: skip
 def test_base_mismatch(base: str, host: str, port: int, refused: bool) -> None:
     assert (base_mismatch(base, host, port) is not None) == refused
+
+
+def test_a_failing_document_is_reported_and_the_batch_goes_on(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Symbol-only lines once crashed the extractor and stopped the batch; fr_03 was once rejected."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a_symbols.md").write_text("Le projet Atlas.\n\n***\n--\n'\n-\n```\n| a | b |\n```\n", encoding="utf-8")
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c_binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "d_fr_03.txt").write_bytes((ROOT / "tests" / "docs" / "fr_03_banquemondiale_tunisie.txt").read_bytes())
+    (folder / "e_corpus.txt").write_bytes((CORPUS / "000_e86e91a3fc1bd0f6.txt").read_bytes())
+    done = coopkg(cli_env, "ingest", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "3 of 5 documents written" in done.stdout + done.stderr
+    stats = json.loads(coopkg(cli_env, "stats", "--json").stdout)
+    written = {row["graph"].rsplit("/", 1)[-1] for row in stats if "/graph/document/" in row["graph"]}
+    assert written == {"a_symbols", "d_fr_03", "e_corpus"}

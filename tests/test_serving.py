@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from coopkg import lookups
 from coopkg.errors import NotFoundError
 from coopkg.funding_index import FundingQuery
 from coopkg.queryexec import QueryRequest
@@ -22,7 +23,6 @@ from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 from coopkg.store import EmbeddedRepository
 from coopkg.store.snapshots import Generations
-from coopkg.store.sparql_text import is_lookup
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "data" / "corpus").glob("*.txt"))
@@ -113,6 +113,29 @@ def test_old_generations_are_collected_unless_leased(pair: tuple[Services, Servi
     assert not lease.exists()
 
 
+def test_dead_leases_and_stale_generations_are_collected_at_start_up(settings: Settings) -> None:
+    generations = Generations(settings.store)
+    assert generations.publish_if_stale() is True
+    current = generations.latest()
+    stale = generations.root / "gen-00000000"  # left by a writer killed before it published
+    stale.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lease = generations.root / "leases" / dead.stdout.strip()  # a worker that died holding a lease on it
+    lease.write_text("0")
+    assert generations.publish_if_stale() is False  # nothing to publish: the store did not change
+    assert not lease.exists() and not stale.exists()
+    assert (generations.root / f"gen-{current:08d}").exists()
+
+
+def test_rocksdb_info_logs_stay_bounded(pair: tuple[Services, Services], settings: Settings) -> None:
+    """Every write opens the store read-write, which starts a RocksDB info log (LOG.old.* pile up)."""
+    first, _ = pair
+    for number in range(12):
+        first.update(f"INSERT DATA {{ GRAPH <http://x/g> {{ <http://x/s> <http://x/p> {number} }} }}")
+    assert len(list(settings.store.glob("LOG.old.*"))) <= 2
+    assert (settings.store / "LOG").exists()
+
+
 def test_publish_if_stale_notices_writes_by_other_tools(settings: Settings) -> None:
     generations = Generations(settings.store)
     assert generations.publish_if_stale() is True  # no generation yet
@@ -147,23 +170,44 @@ def test_leases_name_live_processes(pair: tuple[Services, Services], settings: S
         ("SELECT ?p ?o WHERE { <http://x/a> ?p ?o }", True),
         ("PREFIX c: <http://c#> SELECT ?l WHERE { c:x <http://l> ?l FILTER(lang(?l) = 'fr') } LIMIT 3", True),
         ("SELECT ?o WHERE { <http://x/a> <p> ?o ; <q> ?r , ?s . OPTIONAL { <http://x/b> <p> ?z } }", True),
-        ("DESCRIBE <http://x/a>", True),
+        ("DESCRIBE <http://x/a>", False),
         ("ASK { <a> <b> <c> }", True),
         ("SELECT ?o WHERE { <a> ?p ?o } ORDER BY ?o", True),
         ("DESCRIBE ?x WHERE { ?x ?p ?o }", False),
         ("SELECT ?s WHERE { ?s ?p ?o }", False),
         ("SELECT (COUNT(*) AS ?n) WHERE { <a> ?p ?o }", False),
         ("SELECT ?o WHERE { <a> <p>* ?o }", False),
-        ("SELECT ?o WHERE { <a> ?p ?o . <a> ?q ?r . <a> ?s ?t }", False),
+        ("SELECT ?o WHERE { <a> ?p ?o . <a> ?q ?r . <a> ?s ?t }", True),  # shaped like one: counted per request
         ("SELECT ?o WHERE { <a> ?p ?o . ?o ?q ?r }", False),
         ("SELECT ?o WHERE { { SELECT ?o WHERE { ?a ?b ?o } } }", False),
         ("SELECT ?o WHERE { <a> <p> ?o . FILTER EXISTS { ?o ?q ?r } }", False),
         ("CONSTRUCT { <a> <p> ?o } WHERE { ?s <p> ?o }", False),
         ("SELECT * WHERE { <a> <p> ?o } # } ?s ?p ?o", True),
+        ("SELECT * WHERE { <a> <p> ?o } #\r ?s ?p ?o }", False),  # a comment ends at a carriage return
+        ("SELECT * WHERE { <a> <p> ?o . GRAPH ?g { <a> ?p ?x } }", False),
+        ("SELECT * WHERE { <a> <p> ?o . BIND(1 AS ?x) }", False),
+        ("SELECT * FROM <http://g> WHERE { <a> <p> ?o }", False),
     ],
 )
 def test_lookups_are_recognised_conservatively(query: str, lookup: bool) -> None:
-    assert is_lookup(query) is lookup
+    assert (lookups.plan(query) is not None) is lookup
+
+
+def test_a_lookup_is_bounded_by_its_answer_not_its_shape() -> None:
+    """The same shape is a lookup over a small neighbourhood and not over a large one."""
+    store = Store()
+    ex = "http://x/"
+    for i in range(12):
+        store.add(Quad(NamedNode(ex + "big"), NamedNode(ex + "p"), Literal(str(i)), NamedNode(ex + "g1")))
+        store.add(Quad(NamedNode(ex + "big"), NamedNode(ex + "p"), Literal(str(i)), NamedNode(ex + "g2")))
+    store.add(Quad(NamedNode(ex + "small"), NamedNode(ex + "p"), Literal("1"), NamedNode(ex + "g1")))
+    for subject, small in [("small", True), ("big", False)]:
+        query = " . ".join(f"<{ex}{subject}> <{ex}p> ?o{i}" for i in range(4))
+        query = f"SELECT * WHERE {{ {query} }} OFFSET 100000000000"
+        patterns = lookups.plan(query)
+        assert patterns is not None and len(patterns) == 4
+        bound = lookups.solutions_bound(store, query, patterns)
+        assert (bound <= lookups.MAX_SOLUTIONS) is small  # 24^4 = 331,776 solutions over "big"
 
 
 def test_the_cli_writing_while_a_service_runs_is_seen_at_once(tmp_path: Path) -> None:

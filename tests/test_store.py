@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results, serialize
 
 from coopkg.errors import BadInputError, QuerySyntaxError
 from coopkg.store import Repository
@@ -31,6 +31,28 @@ def test_replace_graph_swaps_content(repo: Repository) -> None:
     repo.replace_graph(G1, numbered(3, "new"))
     subjects = {tr.subject.value for tr in repo.graph_triples(G1)}
     assert subjects == {f"{EX}new/{i}" for i in range(3)}
+
+
+def _nt(triples: list[Triple]) -> bytes:
+    return serialize(triples, format=RdfFormat.N_TRIPLES)
+
+
+def test_replace_graphs_writes_a_batch_of_new_graphs(repo: Repository) -> None:
+    repo.replace_graphs([(G1, _nt(numbered(4, "a"))), (G2, _nt(numbered(2, "b")))])
+    assert {s.graph: s.triples for s in repo.graph_stats()} == {G1.value: 4, G2.value: 2}
+
+
+def test_replace_graphs_replaces_existing_ones_and_keeps_the_last_of_a_name(repo: Repository) -> None:
+    repo.replace_graph(G1, numbered(5, "old"))
+    repo.replace_graphs([(G1, _nt(numbered(1, "first"))), (G2, _nt(numbered(2, "b"))), (G1, _nt(numbered(3, "new")))])
+    assert {tr.subject.value for tr in repo.graph_triples(G1)} == {f"{EX}new/{i}" for i in range(3)}
+    assert len(repo.graph_triples(G2)) == 2
+
+
+def test_replace_graphs_keeps_literals_exactly(repo: Repository) -> None:
+    odd = [t("a", "p", Literal('tab\t quote" newline\n }')), t("a", "q", Literal("مرحبا", language="ar"))]
+    repo.replace_graphs([(G1, _nt(odd))])
+    assert sorted(map(str, repo.graph_triples(G1))) == sorted(map(str, odd))
 
 
 def test_graphs_are_separate_and_default_graph_is_union(repo: Repository) -> None:

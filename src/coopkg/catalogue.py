@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopkg.errors import NotFoundError
-from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
 from coopkg.funding_index import FundingIndex
 from coopkg.queries import internal_query
+from coopkg.search import NameIndex
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
 
@@ -36,50 +36,30 @@ class Named:
         return next(iter(self.labels.values()), local_name(self.id))
 
 
-def _keys(text: str) -> tuple[str, ...]:
-    return name_tokens(text)
+def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
+    for key in (lang, "fr", "en", "ar", ""):
+        if key in by_lang:
+            return by_lang[key]
+    return next(iter(by_lang.values()), None)
 
 
-def _first_forms(text: str) -> set[str]:
-    tokens = tokenize(text)
-    if not tokens:
-        return set()
-    return set(match_forms(tokens[0].text))
+LIST_SOURCES = 5  # sources per item in a list; an item's own endpoint has them all
 
 
-def score(query: str, names: list[tuple[str, bool]]) -> int:
-    """How well ``query`` matches one of ``names`` (text, is preferred label); 0 if not at all."""
-    q = _keys(query)
-    if not q:
-        return 0
-    q_first = _first_forms(query) if is_arabic(query) else set()
-    best = 0
-    for name, preferred in names:
-        keys = _keys(name)
-        if not keys:
-            continue
-        tail_equal = keys[1:] == q[1:] and len(keys) == len(q)
-        if keys == q or (tail_equal and (keys[0] in q_first or q[0] in _first_forms(name))):
-            best = max(best, 100 if preferred else 95)
-        elif keys[: len(q)] == q:
-            best = max(best, 80)
-        elif all(any(k.startswith(part) for k in keys) for part in q):
-            best = max(best, 60)
-        elif " ".join(q) in " ".join(keys):
-            best = max(best, 40)
-    return best
+class Searchable:
+    """Items in label order, and their name index (built once per snapshot)."""
 
+    def __init__(self, items: list[Named]) -> None:
+        self.items = sorted(items, key=lambda item: item.label().casefold())
+        self.index = NameIndex(
+            [[(label, True) for label in i.labels.values()] + [(alt, False) for alt in i.alt] for i in self.items]
+        )
 
-def _ranked(items: list[Named], q: str | None) -> list[Named]:
-    """Best matches of ``q`` first (by label when there is no query)."""
-    if not q:
-        return sorted(items, key=lambda item: item.label().casefold())
-    scored = []
-    for item in items:
-        s = score(q, [(label, True) for label in item.labels.values()] + [(alt, False) for alt in item.alt])
-        if s:
-            scored.append((-s, item.label().casefold(), item))
-    return [item for *_, item in sorted(scored, key=lambda t: (t[0], t[1]))]
+    def ranked(self, q: str | None) -> list[Named]:
+        """Best matches of ``q`` first, then by label (every item, by label, without a query)."""
+        if not q:
+            return self.items
+        return [self.items[i] for i, _ in sorted(self.index.search(q), key=lambda hit: (-hit[1], hit[0]))]
 
 
 class Catalogue:
@@ -97,6 +77,8 @@ class Catalogue:
         self._mentioned: dict[str, int] | None = None
         self._mentioned_orgs: set[str] | None = None
         self._indicators: list[dict[str, Any]] | None = None
+        self._searchable: dict[str, Searchable] = {}
+        self._first_sources: dict[str, list[dict[str, Any]]] = {}
 
     def invalidate(self) -> None:
         with self._lock:
@@ -109,6 +91,8 @@ class Catalogue:
             self._mentioned = None
             self._mentioned_orgs = None
             self._indicators = None
+            self._searchable = {}
+            self._first_sources = {}
 
     # -- indexes -----------------------------------------------------------------------------------
 
@@ -228,11 +212,19 @@ class Catalogue:
 
     # -- organisations --------------------------------------------------------------------------
 
+    def _search(self, kind: str) -> Searchable:
+        found = self._searchable.get(kind)
+        if found is None:
+            index = self.organisations_index() if kind == "organisations" else self.projects_index()
+            with self._lock:
+                found = self._searchable.setdefault(kind, Searchable(list(index.values())))
+        return found
+
     def search_organisations(self, q: str | None, type_: str | None) -> list[Named]:
-        items = list(self.organisations_index().values())
+        found = self._search("organisations").ranked(q)
         if type_:
-            items = [o for o in items if o.type.lower() == type_.lower()]
-        return _ranked(items, q)
+            found = [o for o in found if o.type.lower() == type_.lower()]
+        return found
 
     def organisation(self, iri: str) -> Named:
         org = self.organisations_index().get(iri)
@@ -260,7 +252,7 @@ class Catalogue:
     # -- projects -------------------------------------------------------------------------------
 
     def search_projects(self, q: str | None) -> list[Named]:
-        return _ranked(list(self.projects_index().values()), q)
+        return self._search("projects").ranked(q)
 
     def project(self, iri: str) -> Named:
         project = self.projects_index().get(iri)
@@ -312,16 +304,18 @@ class Catalogue:
 
     def _read_indicators(self) -> list[dict[str, Any]]:
         out = []
-        units: dict[str, dict[str, str]] = defaultdict(dict)
-        for row in internal_query("indicators").run(self.repo).rows():
-            value = row["value"].value
+        rows = list(internal_query("indicators").run(self.repo).rows())
+        units: dict[str, dict[str, str]] = defaultdict(dict)  # indicator → its unit's labels by language
+        for row in rows:
             if "unitLabel" in row:
                 units[row["indicator"].value][row["unitLabel"].language or ""] = row["unitLabel"].value
+        for row in rows:
+            value = row["value"].value
             out.append(
                 {
                     "id": row["indicator"].value,
                     "value": float(value) if "." in value else int(value),
-                    "unit": row["unitLabel"].value if "unitLabel" in row else local_name(row["unit"].value),
+                    "unit": _label(units.get(row["indicator"].value, {})) or local_name(row["unit"].value),
                     "unitId": row["unit"].value,
                     "qualifier": row["qualifier"].value if "qualifier" in row else None,
                     "about": row["about"].value if "about" in row else None,
@@ -331,22 +325,48 @@ class Catalogue:
         unique = {i["id"]: i for i in out}
         for i in unique.values():
             i["unitLabels"] = units.get(i["id"], {})
-            i["unit"] = next((i["unitLabels"][k] for k in ("fr", "en", "ar", "") if k in i["unitLabels"]), i["unit"])
         return sorted(unique.values(), key=lambda i: (-i["value"], i["id"]))
 
     def sources(self, fact: str) -> list[dict[str, Any]]:
         """The documents that state ``fact``, each with its evidence quotes."""
         return self.sources_of([fact]).get(fact, [])
 
+    def first_sources_of(self, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Up to :data:`LIST_SOURCES` sources of each fact (lists: an organisation may be cited
+        in thousands of documents), each read once per snapshot."""
+        missing = [f for f in facts if f not in self._first_sources]
+        if missing:
+            if len(self._first_sources) > 20_000:
+                self._first_sources.clear()
+            rows = [
+                r for fact in missing for r in internal_query("sources-first").run(self.repo, {"fact": fact}).rows()
+            ]
+            found = self._group_sources(rows)
+            for fact in missing:
+                self._first_sources[fact] = found.get(fact, [])[:LIST_SOURCES]
+        return {fact: self._first_sources[fact] for fact in facts}
+
     def sources_of(self, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Sources of several facts in one query (a page of a list)."""
         if not facts:
             return {}
+        return self._group_sources(list(internal_query("sources-of").run_for_each(self.repo, "fact", facts).rows()))
+
+    def _group_sources(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for row in internal_query("sources-of").run_for_each(self.repo, "fact", facts).rows():
+        documents = sorted({row["document"].value for row in rows})
+        origin = {
+            r["document"].value: r["source"].value
+            for r in (
+                internal_query("document-sources").run_for_each(self.repo, "document", documents).rows()
+                if documents
+                else ()
+            )
+        }
+        for row in rows:
             doc = row["document"].value
             entry = found[row["fact"].value].setdefault(
-                doc, {"document": doc, "source": row["source"].value if "source" in row else None, "evidence": []}
+                doc, {"document": doc, "source": origin.get(doc), "evidence": []}
             )
             entry["evidence"].append(
                 {

@@ -6,9 +6,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import click
@@ -18,13 +19,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coopkg.errors import EXIT_CODES, BadInputError, CoopkgError, NotFoundError
+from coopkg.errors import EXIT_CODES, BadInputError, CoopkgError, NotFoundError, StoreError
 from coopkg.iris import IriMinter, valid_document_id
+from coopkg.progress import ProgressDisplay
 from coopkg.settings import Settings, get_settings
 from coopkg.store import open_repository, rdf_format, rdf_format_for_path
 from coopkg.store.base import RESULT_FORMATS, QueryResult
-from coopkg.store.snapshots import Change, Generations
+from coopkg.store.snapshots import Change, Generations, WriteSession
 from coopkg.terms import PREFIXES
+
+if TYPE_CHECKING:
+    from coopkg.corpus import Summary
+    from coopkg.ingest import Prepared
 
 app = typer.Typer(
     name="coopkg",
@@ -106,11 +112,15 @@ def load(
     fmt: Annotated[str | None, typer.Option("--format", help="turtle, trig, ntriples, nquads, jsonld, rdfxml.")] = None,
     replace: Annotated[bool, typer.Option(help="Replace the graph atomically instead of adding to it.")] = False,
     validate: Annotated[bool, typer.Option(help="Check the data against the shapes before writing.")] = True,
+    progress_every: Annotated[
+        float, typer.Option(help="Seconds between progress lines when standard error is not a terminal.")
+    ] = 10.0,
 ) -> None:
-    """Load an RDF file into a named graph (bulk load; --replace swaps the graph atomically)."""
+    """Load an RDF file (bulk load; --replace swaps the graph atomically); each graph is validated first."""
     from pyoxigraph import parse
 
-    from coopkg.validate import document_context, validate_document
+    from coopkg.loading import check_file
+    from coopkg.reference import install, is_installed
 
     settings = get_settings()
     minter = IriMinter(settings.base_iri)
@@ -118,27 +128,32 @@ def load(
     target = NamedNode(graph) if graph else None
     if target is None and not rdf.supports_datasets:
         raise BadInputError(f"{rdf.name} holds triples only: give --graph IRI")
+    if target is None and replace:
+        raise BadInputError("--replace needs --graph")
     started = time.perf_counter()
-    with _repository(settings) as repo:
-        if validate or replace:
-            try:
-                quads = list(parse(path=str(file), format=rdf, base_iri=settings.base_iri))
-            except SyntaxError as error:
-                raise BadInputError(f"cannot parse {file} as {rdf.name}: {error}") from error
-            if target is None and replace:
-                raise BadInputError("--replace needs --graph")
-            triples = [q.triple for q in quads]
-            if validate:
-                report = validate_document(triples, document_context(repo, minter, triples))
-                report.raise_for_violations(str(file))
+    with _write_session(settings) as session:
+        repo = session.repo
+        if not is_installed(repo, minter):
+            # The data points at the reference data (funders, places, units): it must be there first.
+            install(repo, minter)
+            session.commit(Change(everything=True))
+            err.print("empty store: loaded the ontology and the reference data first")
+        if validate:
+            with ProgressDisplay(err, file.stat().st_size, f"validating {file.name}", "bytes", progress_every) as bar:
+                check = check_file(repo, minter, file, rdf, target=target, base_iri=settings.base_iri,
+                                   on_read=bar.advance)  # fmt: skip
+            warnings = f", {_plural(check.warnings, 'warning')}" if check.warnings else ""
+            err.print(f"{file.name}: {_plural(check.graphs, 'graph')} conform ({check.triples:,} triples{warnings})")
+        with ProgressDisplay(err, None, f"loading {file.name}", "triples", progress_every):
             if replace and target is not None:
+                try:
+                    triples = [q.triple for q in parse(path=str(file), format=rdf, base_iri=settings.base_iri)]
+                except SyntaxError as error:
+                    raise BadInputError(f"cannot parse {file} as {rdf.name}: {error}") from error
                 count = repo.replace_graph(target, triples)
             else:
                 count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
-        else:
-            with _progress() as progress:
-                progress.add_task(f"loading {file.name}", total=None)
-                count = repo.load_file(file, target, fmt=rdf, base_iri=settings.base_iri)
+        session.commit(Change(everything=True))
     elapsed = time.perf_counter() - started
     out.print(f"loaded {count:,} triples into {graph or 'the graphs of the file'} in {elapsed:.1f} s")
 
@@ -365,23 +380,54 @@ def extract(
         sys.stdout.write(serialize(extraction.to_triples(minter), format=rdf, prefixes=PREFIXES).decode("utf-8"))
 
 
+@contextmanager
+def _write_session(settings: Settings) -> Iterator[WriteSession]:
+    """The store held for a sequence of commits; with a service's snapshots, each commit is published."""
+    if settings.backend == "embedded" and Generations.exist_for(settings.store):
+        with Generations(settings.store).session() as session:
+            yield session
+        return
+    repo = open_repository(settings)
+    try:
+        yield WriteSession(repo)
+    finally:
+        repo.close()
+
+
+SMALL_INGEST = 16  # fewer documents than this are prepared in process: starting workers would cost more
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html documents.")],
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing if the store already holds documents.")
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes extracting and validating (default: one per core).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents written per transaction (at most).")] = 256,
+    report: Annotated[Path | None, typer.Option(help="Write one JSON line per document to this file.")] = None,
+    progress_every: Annotated[
+        float, typer.Option(help="Seconds between progress lines when standard error is not a terminal.")
+    ] = 10.0,
 ) -> None:
     """Extract, validate and write one named graph per document; bad documents are reported and skipped."""
-    from coopkg.extract.pipeline import Extractor
-    from coopkg.ingest import Ingestor, document_files
+    from coopkg.corpus import CorpusIngest, default_workers, reference_settings
+    from coopkg.ingest import document_files
+    from coopkg.reference import install, is_installed
 
     settings = get_settings()
     minter = IriMinter(settings.base_iri)
     files = document_files(paths)
     if not files:
         raise BadInputError("no .txt, .md or .html documents found in " + ", ".join(map(str, paths)))
-    with _repository(settings) as repo:
+    if workers is None:
+        workers = 1 if len(files) < SMALL_INGEST else default_workers()
+    if workers < 1:
+        raise BadInputError("--workers must be at least 1")
+    with _write_session(settings) as session, _report_file(report) as lines:
+        repo = session.repo
         if if_empty:
             held = sum(minter.document_id_of_graph(g.value) is not None for g in repo.named_graphs())
             if held:
@@ -389,21 +435,76 @@ def ingest(
                     f"the store already holds {held} documents: nothing to do (remove {settings.store} to rebuild)"
                 )
                 return
-        ingestor = Ingestor(repo, minter, Extractor.from_reference(minter), max_bytes=settings.max_document_bytes)
-        if ingestor.ensure_ready():
+        if not is_installed(repo, minter):
+            install(repo, minter)
+            session.commit(Change(everything=True))
             err.print("empty store: loaded the ontology and the reference data")
-        outcomes = []
-        with _progress() as progress:
-            task = progress.add_task("ingesting", total=len(files))
-            for outcome in ingestor.ingest(files, on_done=lambda _: progress.advance(task)):
-                outcomes.append(outcome)
+        with ProgressDisplay(err, len(files), "ingesting", "documents", progress_every) as progress:
+
+            def done(prepared: Prepared, status: str) -> None:
+                progress.advance()
+                if lines is not None:
+                    lines.write(json.dumps(_report_line(prepared, status), ensure_ascii=False) + "\n")
+
+            runner = CorpusIngest(
+                session, minter, reference_settings(repo, minter, settings.max_document_bytes),
+                workers=workers, batch_size=batch_size, on_done=done,
+            )  # fmt: skip
+            summary = runner.run(files)
+    _print_summary(summary)
+    if summary.aborted:
+        raise StoreError(f"ingest stopped: {summary.aborted}")
+    if summary.written == 0:
+        raise CoopkgError("no document could be ingested")
+
+
+@contextmanager
+def _report_file(path: Path | None) -> Iterator[IO[str] | None]:
+    if path is None:
+        yield None
+        return
+    try:
+        stream = path.open("w", encoding="utf-8")
+    except OSError as error:
+        raise BadInputError(f"cannot write the report to {path}: {error.strerror or error}") from error
+    with stream:
+        yield stream
+
+
+def _report_line(prepared: Prepared, status: str) -> dict[str, object]:
+    return {"source": prepared.source, "id": prepared.doc_id, "status": status, "message": prepared.message,
+            "triples": prepared.triples, "counts": prepared.counts, "warnings": prepared.warnings,
+            "violations": prepared.violations}  # fmt: skip
+
+
+def _print_summary(summary: Summary) -> None:
+    if summary.total <= len(summary.outcomes) and summary.total <= 20:
+        _print_documents(summary.outcomes)
+    else:
+        table = Table("status", "documents", "reason", "examples", header_style="bold")
+        table.add_row("written", f"{summary.written:,}",
+                      f"{summary.empty:,} without cooperation facts, {summary.warnings:,} with warnings", "")  # fmt: skip
+        for (status, reason), count in summary.reason_counts.most_common():
+            style = "yellow" if status == "rejected" else "red"
+            examples = ", ".join(summary.reasons[(status, reason)])
+            table.add_row(status, f"{count:,}", reason, examples, style=style)
+        out.print(table)
+    rate = f"{summary.rate():.1f} documents/s" if summary.elapsed > 0 else ""
+    out.print(
+        f"{summary.written:,} of {summary.total:,} documents written ({summary.rejected:,} rejected, "
+        f"{summary.failed:,} failed) in {summary.elapsed:.1f} s: {rate}, {_plural(summary.workers, 'worker')}, "
+        f"{summary.batches:,} batch{'es' * (summary.batches != 1)}"
+    )
+
+
+def _print_documents(outcomes: list[Prepared]) -> None:
     table = Table(
         "document", "status", "orgs", "projects", "fundings", "regions", "indicators", "note", header_style="bold"
     )
     for o in outcomes:
         c = o.counts
-        note = o.message or (_plural(len(o.report.warnings), "warning") if o.report and o.report.warnings else "")
-        if o.extraction is not None and o.extraction.is_empty():
+        note = o.message or (_plural(len(o.warnings), "warning") if o.warnings else "")
+        if o.status == "written" and o.empty:
             note = "no cooperation facts found"
         style = {"written": None, "rejected": "yellow", "failed": "red"}[o.status]
         table.add_row(
@@ -414,10 +515,6 @@ def ingest(
             style=style,
         )
     out.print(table)
-    written = sum(o.status == "written" for o in outcomes)
-    out.print(f"{written} of {len(outcomes)} documents written")
-    if written == 0:
-        raise CoopkgError("no document could be ingested")
 
 
 @app.command()
@@ -503,6 +600,9 @@ def serve(
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
+    from coopkg.sandbox import deny_network
+    from coopkg.store.writer import WriterService, socket_path_for
+
     settings = get_settings()
     problem = base_mismatch(settings.base_iri, host, port)
     if problem and not any_base:
@@ -510,8 +610,14 @@ def serve(
     if problem or not _is_local(urlsplit(settings.base_iri).hostname or ""):
         err.print(f"[yellow]note:[/yellow] {problem or _proxied_note(settings.base_iri, host, port)}", highlight=False)
     allocator = _allocator(settings.allocator)
+    writer = None
     if settings.backend == "embedded":
-        Generations(settings.store).publish_if_stale()  # once here, rather than racing in every worker
+        generations = Generations(settings.store)
+        generations.publish_if_stale()  # once here, rather than racing in every worker
+        # One writer for all workers, in this process: it holds the store while writes come.
+        writer = WriterService(settings.store, socket_path_for(generations.root))
+        writer.start()
+        os.environ["COOPKG_WRITER_SOCKET"] = str(writer.socket_path)
     # The workers are spawned and read their settings from the environment: tell them a supervisor
     # replaces a worker that exits, so one whose query overran may exit to stop it.
     os.environ["COOPKG_SUPERVISED"] = "1"
@@ -529,7 +635,19 @@ def serve(
         timeout_graceful_shutdown=2,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    try:
+        sockets = [config.bind_socket()]
+        if writer is not None and settings.network_sandbox:
+            # The writer evaluates updates in this process: once the one socket it needs is bound,
+            # this process is shut out of the network like the workers (who inherit the filter).
+            why = deny_network()
+            if why is not None:
+                err.print(f"[yellow]note:[/yellow] no network sandbox for the writer ({why}): the query guard "
+                          "alone applies", highlight=False)  # fmt: skip
+        Multiprocess(config, sockets=sockets).run()
+    finally:
+        if writer is not None:
+            writer.stop()
 
 
 _LOCAL = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}

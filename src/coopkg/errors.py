@@ -106,6 +106,19 @@ class NotAcceptableError(CoopkgError):
     exit_code = 2
 
 
+def error_from_code(code: str, message: str) -> CoopkgError:
+    """The error of a stable ``code`` (errors that crossed a process boundary, e.g. from the service's writer)."""
+    kinds: list[type[CoopkgError]] = [CoopkgError]
+    found: type[CoopkgError] = CoopkgError
+    while kinds:
+        kind = kinds.pop()
+        if kind.code == code:
+            found = kind
+            break
+        kinds.extend(kind.__subclasses__())
+    return found(message)
+
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "internal error (a bug: please report it)",

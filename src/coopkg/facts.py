@@ -7,6 +7,7 @@ store, so the two never disagree.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -57,12 +58,18 @@ class Fact:
     evidence: list[Evidence] = field(default_factory=list)
 
     def add_evidence(self, *items: Evidence) -> None:
-        known = {(e.start, e.end) for e in self.evidence}
-        for item in items:
-            if (item.start, item.end) not in known:
-                self.evidence.append(item)
-                known.add((item.start, item.end))
-        self.evidence.sort()
+        self.evidence = one_per_span([*self.evidence, *items])
+
+
+def one_per_span(items: Iterable[Evidence]) -> list[Evidence]:
+    """One piece of evidence per span: two rules that find a fact in the same words give one, the surer
+    (an evidence node has one method and one confidence)."""
+    kept: dict[tuple[int, int], Evidence] = {}
+    for item in items:
+        best = kept.get((item.start, item.end))
+        if best is None or item.confidence > best.confidence:
+            kept[(item.start, item.end)] = item
+    return sorted(kept.values())
 
 
 @dataclass
@@ -115,9 +122,9 @@ class Project(Entity):
     def add_participant(self, organisation: str, role: str, evidence: list[Evidence]) -> None:
         for p in self.participants:
             if p.organisation == organisation and p.role == role:
-                p.evidence = sorted(set(p.evidence) | set(evidence))
+                p.evidence = one_per_span([*p.evidence, *evidence])
                 return
-        self.participants.append(Participant(organisation, role, sorted(set(evidence))))
+        self.participants.append(Participant(organisation, role, one_per_span(evidence)))
 
     def to_json(self) -> dict[str, Any]:
         body = _entity_json(self)
@@ -310,7 +317,14 @@ class GraphWriter:
         # description is influenced by it (Activity and Entity are disjoint).
         self.add(fact, PROV.wasInfluencedBy if activity else PROV.wasDerivedFrom, self.doc)
         text = self.x.document.text
+        # One evidence node per span: two rules that find the same fact in the same words would
+        # give one node two methods and two confidences; the surer one is kept.
+        by_span: dict[tuple[int, int], Evidence] = {}
         for item in items:
+            kept = by_span.get((item.start, item.end))
+            if kept is None or item.confidence > kept.confidence:
+                by_span[(item.start, item.end)] = item
+        for item in by_span.values():
             node = self.minter.evidence(self.x.document.id, fact.value, item.start, item.end)
             target = NamedNode(node.value + "#target")
             quote = NamedNode(node.value + "#quote")

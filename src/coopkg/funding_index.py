@@ -106,34 +106,43 @@ class FundingIndex:
         self, graph: NamedNode | None
     ) -> tuple[dict[str, IndexedFunding], dict[str, dict[str, str]], dict[str, set[str]]]:
         bindings = {"g": graph.value} if graph is not None else {}
-        fundings: dict[str, IndexedFunding] = {}
-        for row in internal_query("funding-index").run(self.repo, bindings).rows():
-            fid = row["funding"].value
-            existing = fundings.get(fid)
-            if existing is not None:
-                existing.graphs.add(row["g"].value)
-                continue
-            date = row.get("start") or row.get("projectStart")
-            fundings[fid] = IndexedFunding(
-                id=fid,
-                funder=row["funder"].value,
-                funded=row["funded"].value,
-                amount=Decimal(row["amount"].value) if "amount" in row else None,
-                currency=row["currency"].value if "currency" in row else None,
-                amount_id=row["money"].value if isinstance(row.get("money"), NamedNode) else None,
-                kind=row["kind"].value if "kind" in row else "unspecified",
-                year=int(date.value[:4]) if date is not None and date.value[:4].isdigit() else None,
-                date=date.value if date is not None else None,
-                graphs={row["g"].value},
-            )
+        rows = list(internal_query("funding-index").run(self.repo, bindings).rows())
+        notations = {r["concept"].value: r["notation"].value for r in internal_query("notations").run(self.repo).rows()}
+        entities = {row[key].value for row in rows for key in ("funder", "funded")}
         labels: dict[str, dict[str, str]] = defaultdict(dict)
         regions: dict[str, set[str]] = defaultdict(set)
-        for row in internal_query("funding-index-labels").run(self.repo, bindings).rows():
+        starts: dict[str, str] = {}
+        details = internal_query("funding-index-labels")
+        found = details.run(self.repo) if graph is None else details.run_for_each(self.repo, "entity", sorted(entities))
+        for row in found.rows() if entities else ():
             entity = row["entity"].value
             if "label" in row:
                 labels[entity][row["label"].language or ""] = row["label"].value
             if "region" in row:
                 regions[entity].add(row["region"].value)
+            if "start" in row:
+                starts[entity] = row["start"].value
+        fundings: dict[str, IndexedFunding] = {}
+        for row in rows:
+            fid = row["funding"].value
+            existing = fundings.get(fid)
+            if existing is not None:
+                existing.graphs.add(row["g"].value)
+                continue
+            funded = row["funded"].value
+            date = row["start"].value if "start" in row else starts.get(funded)
+            fundings[fid] = IndexedFunding(
+                id=fid,
+                funder=row["funder"].value,
+                funded=funded,
+                amount=Decimal(row["amount"].value) if "amount" in row else None,
+                currency=row["currency"].value if "currency" in row else None,
+                amount_id=row["money"].value if isinstance(row.get("money"), NamedNode) else None,
+                kind=notations.get(row["kind"].value, "unspecified") if "kind" in row else "unspecified",
+                year=int(date[:4]) if date is not None and date[:4].isdigit() else None,
+                date=date,
+                graphs={row["g"].value},
+            )
         return fundings, labels, regions
 
     # -- reading ----------------------------------------------------------------------------

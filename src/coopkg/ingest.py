@@ -1,4 +1,9 @@
-"""Documents into the store: extract, validate against the shapes, write one named graph each."""
+"""Documents into the store: extract, validate against the shapes, write one named graph each.
+
+One document goes through :func:`prepare` (read, extract, validate: no store write) and is then
+written; :class:`Ingestor` does both in process (the service, small ingests), and
+:mod:`coopkg.corpus` runs :func:`prepare` in worker processes and writes batches.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.errors import CoopkgError, DocumentError, NotFoundError, ValidationFailed
 from coopkg.extract.pipeline import Extractor
@@ -15,7 +20,7 @@ from coopkg.facts import Extraction
 from coopkg.iris import IriMinter, document_id_for, valid_document_id
 from coopkg.reference import install, is_installed
 from coopkg.store.base import Repository
-from coopkg.validate import ValidationReport, document_context, validate_document
+from coopkg.validate import Describes, ValidationReport, ValidationResult, document_context, validate_document
 
 
 @dataclass
@@ -32,6 +37,26 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Prepared:
+    """One document read, extracted and validated: its graph ready to write, or why it cannot be.
+
+    Small and picklable: worker processes send it to the writer.
+    """
+
+    source: str
+    doc_id: str | None
+    status: str  # "ready", "rejected" (the shapes) or "failed" (unreadable, a bad document)
+    message: str = ""
+    ntriples: bytes = b""  # the document's graph, written by the engine
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)  # the first few, for reports
+    empty: bool = False  # no cooperation facts found
+    reason: str = ""  # what the message says without the document's name: for grouping in summaries
+
+
 def document_files(paths: Iterable[Path]) -> list[Path]:
     """The supported files named, or found under the folders named, in a stable order."""
     found: list[Path] = []
@@ -45,6 +70,52 @@ def document_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def extract_bytes(
+    extractor: Extractor, data: bytes, *, source: str, doc_id: str | None = None, is_html: bool = False,
+    max_bytes: int = 5_000_000,
+) -> Extraction:  # fmt: skip
+    doc_id = doc_id or document_id_for(source)
+    if not valid_document_id(doc_id):
+        raise DocumentError(f"invalid document id {doc_id!r}: use letters, digits, '.', '_' and '-'")
+    text = read_bytes(data, is_html=is_html, name=source, max_bytes=max_bytes)
+    return extractor.extract_text(text.text, source=source, doc_id=doc_id, title=text.title)
+
+
+def prepare(path: Path, extractor: Extractor, minter: IriMinter, context: Describes, max_bytes: int) -> Prepared:
+    """Read, extract and validate one file; ``context`` gives the reference data it points to."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"{path.name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
+        extraction = extract_bytes(
+            extractor, path.read_bytes(), source=path.name, is_html=path.suffix.lower() in {".html", ".htm"},
+            max_bytes=max_bytes,
+        )  # fmt: skip
+    except CoopkgError as error:
+        return Prepared(path.name, None, "failed", error.message, reason=_without_name(error.message, path.name))
+    except OSError as error:
+        message = f"{path}: cannot read: {error.strerror or error}"
+        return Prepared(path.name, None, "failed", message, reason=f"cannot read: {error.strerror or error}")
+    triples = extraction.to_triples(minter)
+    report = validate_document(triples, document_context(context, minter, triples))
+    prepared = Prepared(
+        path.name, extraction.document.id, "ready", counts=extraction.summary(), triples=len(triples),
+        empty=extraction.is_empty(), warnings=[r.line() for r in report.warnings],
+    )  # fmt: skip
+    if not report.conforms:
+        prepared.status = "rejected"
+        prepared.message = report.failure(f"document {prepared.doc_id}")
+        prepared.violations = [r.line() for r in report.violations[:20]]
+        prepared.reason = report.violations[0].message
+    else:
+        prepared.ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
+    return prepared
+
+
+def _without_name(message: str, name: str) -> str:
+    return message[len(name) + 2 :] if message.startswith(name + ": ") else message
+
+
 class Ingestor:
     """Writes documents' graphs; the store is made ready (ontology, reference data) on first use."""
 
@@ -55,6 +126,8 @@ class Ingestor:
         self.minter = minter
         self.extractor = extractor
         self.max_bytes = max_bytes
+        # Where documents' context comes from: the repository, unless given a faster equivalent.
+        self.context_source: Callable[[], Describes] = lambda: self.repo
 
     def ensure_ready(self) -> bool:
         """Load the ontology and the reference data into an empty store; True if it did."""
@@ -66,16 +139,14 @@ class Ingestor:
     def extract_bytes(
         self, data: bytes, *, source: str, doc_id: str | None = None, is_html: bool = False
     ) -> Extraction:
-        doc_id = doc_id or document_id_for(source)
-        if not valid_document_id(doc_id):
-            raise DocumentError(f"invalid document id {doc_id!r}: use letters, digits, '.', '_' and '-'")
-        text = read_bytes(data, is_html=is_html, name=source, max_bytes=self.max_bytes)
-        return self.extractor.extract_text(text.text, source=source, doc_id=doc_id, title=text.title)
+        return extract_bytes(
+            self.extractor, data, source=source, doc_id=doc_id, is_html=is_html, max_bytes=self.max_bytes
+        )
 
     def check(self, extraction: Extraction) -> tuple[list[Triple], ValidationReport]:
         """The document's triples and their validation report (with the reference data they point to)."""
         triples = extraction.to_triples(self.minter)
-        report = validate_document(triples, document_context(self.repo, self.minter, triples))
+        report = validate_document(triples, document_context(self.context_source(), self.minter, triples))
         return triples, report
 
     def write(self, extraction: Extraction, *, into: Repository | None = None) -> Outcome:
@@ -114,6 +185,8 @@ class Ingestor:
             return Outcome(path.name, None, "failed", error.message)
         except OSError as error:
             return Outcome(path.name, None, "failed", f"{path}: cannot read: {error.strerror or error}")
+        except Exception as error:  # noqa: BLE001 - a bug on one document must not stop the batch: it is reported
+            return Outcome(path.name, None, "failed", f"internal error: {type(error).__name__}: {error}")
 
     def ingest(self, paths: Iterable[Path], on_done: Callable[[Outcome], None] | None = None) -> Iterator[Outcome]:
         self.ensure_ready()
@@ -132,8 +205,6 @@ class Ingestor:
 
 
 def _report_of(error: ValidationFailed) -> ValidationReport | None:
-    from coopkg.validate import ValidationResult
-
     details = error.details if isinstance(error.details, dict) else None
     if not details:
         return None

@@ -104,7 +104,7 @@ _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def valid_document_id(doc_id: str) -> bool:
-    return bool(_DOC_ID.match(doc_id))
+    return bool(_DOC_ID.fullmatch(doc_id))  # fullmatch: "$" would accept a final line feed
 
 
 def document_id_for(name: str) -> str:

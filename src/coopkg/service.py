@@ -6,30 +6,37 @@ The web layer parses requests, calls these, and negotiates formats; it holds no 
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
+import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from coopkg.catalogue import Catalogue
-from coopkg.errors import BadInputError, ForbiddenQueryError, NotFoundError, TooLargeError
+from coopkg.errors import BadInputError, NotFoundError, QueryTimeoutError, TooLargeError
 from coopkg.extract.pipeline import Extractor
 from coopkg.facts import Extraction
 from coopkg.facts_graph import extraction_json
 from coopkg.funding_index import FundingIndex
 from coopkg.ingest import Ingestor, Outcome
 from coopkg.iris import IriMinter
-from coopkg.queryexec import Answer, InlineQueryEngine, QueryRequest, keep_running, retire_process
+from coopkg.query_guard import Kind, TextLimits, check_size, refuse_outbound
+from coopkg.queryexec import Answer, DeepStackPool, InlineQueryEngine, QueryRequest, keep_running, retire_process
 from coopkg.reference import is_installed
 from coopkg.settings import Settings
 from coopkg.store import EmbeddedRepository, Repository, open_repository
 from coopkg.store.snapshots import Change, Generations
-from coopkg.store.sparql_text import uses_service
-from coopkg.validate import ValidationReport, document_context, validate_document
+from coopkg.store.writer import WriterClient
+from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
+
+log = logging.getLogger(__name__)
+PENDING_WAIT = 10.0  # seconds a request waits for the snapshot of a write answered before it
 
 
 class QueryEngine(Protocol):
@@ -64,10 +71,21 @@ class RemoteQueryEngine:
         """Nothing to release."""
 
 
-def check_query_allowed(text: str, allow_service: bool) -> None:
-    # pyoxigraph evaluates SERVICE against any URL it is given: refuse it (no server-side request forgery).
-    if not allow_service and uses_service(text):
-        raise ForbiddenQueryError("SERVICE (federated query) is disabled on this endpoint")
+T = TypeVar("T")
+_updates = DeepStackPool(max_workers=1, thread_name_prefix="coopkg-update")  # writes are one at a time anyway
+
+
+def parse_timeout(raw: str | None) -> float | None:
+    """A client's ``timeout=`` in seconds: a finite positive number, or 400."""
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise BadInputError(f"timeout must be a positive, finite number of seconds, got {raw!r}")
+    return value
 
 
 @dataclass
@@ -79,12 +97,16 @@ class Services:
     repo: Repository  # embedded: a read-only view of the newest snapshot, following new ones
     engine: QueryEngine
     snapshots: Generations | None = None
+    writer: WriterClient | None = None  # the writer of `coopkg serve`, when there is one
 
     def __post_init__(self) -> None:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._pending_stamp: tuple[int, int] | None = None
+        self._reference: ReferenceIndex | None = None
         self.generation = 0
+        self._answers: dict[bytes, bytes] = {}  # search answers of this generation, by request target
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
@@ -99,20 +121,41 @@ class Services:
         engine = InlineQueryEngine(
             lambda: reader.store,
             threads=settings.query_threads,
+            limit=settings.query_timeout,
             on_overrun=retire_process if settings.supervised else keep_running,
             inline_lookups=settings.supervised,
+            min_lifetime=settings.min_worker_lifetime,
         )
-        services = cls(settings, minter, reader, engine, snapshots)
+        writer = WriterClient(settings.writer_socket) if settings.writer_socket else None
+        services = cls(settings, minter, reader, engine, snapshots, writer)
         services.generation = first.number
         return services
 
     @cached_property
     def extractor(self) -> Extractor:
-        return Extractor.from_reference(self.minter)
+        extractor = Extractor.from_reference(self.minter)
+        # Its lexicons and gazetteer live as long as the worker: out of the garbage collector's scans,
+        # which would otherwise stall a write now and then for a full collection.
+        gc.freeze()
+        return extractor
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        ingestor = Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
+        if self.snapshots is not None:
+            ingestor.context_source = self._reference_index
+        return ingestor
+
+    def _reference_index(self) -> ReferenceIndex:
+        """The snapshot's reference data in memory: a document's context without a store read per IRI.
+
+        Rebuilt after any change that may have touched it (not after document writes).
+        """
+        index = self._reference
+        if index is None:
+            graph = self.minter.reference_graph
+            index = self._reference = ReferenceIndex(graph, self.repo.graph_triples(graph))
+        return index
 
     @cached_property
     def fundings(self) -> FundingIndex:
@@ -131,14 +174,30 @@ class Services:
 
     # -- keeping up with writes (of this process or of another) --------------------------------
 
-    def sync(self) -> None:
-        """Follow the newest snapshot: one ``stat`` when nothing changed."""
+    def sync(self, *, writing_documents: bool = False) -> None:
+        """Follow the newest snapshot, and wait for one that committed writes await: two ``stat`` when nothing changed.
+
+        ``writing_documents``: for a document about to be written, which is validated with the reference
+        data only, no need to wait for the snapshot of other documents written just before.
+        """
         if self.snapshots is None:
             return
         stamp = self.snapshots.pointer_stamp()
-        if stamp == self._stamp:
+        pending = self.snapshots.pending_stamp()
+        if stamp == self._stamp and pending == self._pending_stamp:
             return
         with self._sync_lock:
+            if pending != self._pending_stamp:
+                # Writes were answered before their snapshot: a request that comes after them sees them.
+                awaited, beyond_documents = self.snapshots.pending()
+                if awaited <= self.snapshots.latest():
+                    self._pending_stamp = pending
+                elif beyond_documents or not writing_documents:
+                    if not self.snapshots.wait_for(awaited, PENDING_WAIT):
+                        log.warning("generation %d was not published within %.0f s; answering from %d",
+                                    awaited, PENDING_WAIT, self.snapshots.latest())  # fmt: skip
+                    self._pending_stamp = pending
+                stamp = self.snapshots.pointer_stamp()
             if stamp == self._stamp:
                 return
             if self.snapshots.latest() != self.generation:
@@ -150,10 +209,26 @@ class Services:
             self._stamp = stamp
 
     def _behind(self) -> bool:
-        """Whether a newer snapshot was published than the one this process follows (one ``stat``)."""
-        return self.snapshots is not None and self.snapshots.pointer_stamp() != self._stamp
+        """Whether a newer snapshot was published, or a write awaits one (two ``stat``)."""
+        return self.snapshots is not None and (
+            self.snapshots.pointer_stamp() != self._stamp or self.snapshots.pending_stamp() != self._pending_stamp
+        )
+
+    def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
+        """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile)."""
+        if generation == self.generation and len(body) < 200_000:
+            if len(self._answers) >= 4096:
+                self._answers.clear()
+            self._answers[target] = body
+
+    def kept_answer(self, target: bytes) -> bytes | None:
+        """A search answer of the current snapshot, or None (also when a newer snapshot exists)."""
+        return None if self._behind() else self._answers.get(target)
 
     def _apply(self, change: Change) -> None:
+        self._answers = {}
+        if change.everything:
+            self._reference = None
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
         if "fundings" not in self.__dict__:
@@ -169,6 +244,11 @@ class Services:
     @contextmanager
     def _writing(self, change: Change) -> Iterator[Repository]:
         """The repository to write to; on success every worker's views follow the change."""
+        if self.writer is not None:
+            # Committed by the writer at once; the next request (in any worker) waits for the snapshot.
+            with self.writer.writing(change) as writable:
+                yield writable  # type: ignore[misc]
+            return
         with self._write_lock:
             if self.snapshots is None:
                 yield self.repo
@@ -181,32 +261,60 @@ class Services:
     # -- queries ------------------------------------------------------------------------------
 
     def _limit(self, timeout: float | None) -> float:
-        limit = self.settings.query_timeout if timeout is None else min(timeout, self.settings.query_timeout)
-        if limit <= 0:
-            raise BadInputError("timeout must be positive")
-        return limit
+        if timeout is None:
+            return self.settings.query_timeout
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise BadInputError("timeout must be a positive, finite number of seconds")
+        return min(timeout, self.settings.query_timeout)
+
+    @property
+    def text_limits(self) -> TextLimits:
+        return TextLimits(self.settings.max_query_bytes, self.settings.max_query_depth)
+
+    def check_text(self, text: str, kind: Kind) -> None:
+        """Size, nesting and (unless allowed) SERVICE/LOAD, before the engine sees the text."""
+        limits = self.text_limits
+        if kind == "update":
+            limits = TextLimits(self.settings.max_body_bytes, limits.max_depth)
+        check_size(text, kind, limits)
+        if not self.settings.allow_service:
+            refuse_outbound(text, kind)
 
     def query(self, request: QueryRequest, timeout: float | None = None) -> Answer:
-        check_query_allowed(request.query, self.settings.allow_service)
+        self.check_text(request.query, "query")
         self.sync()
         return self.engine.run(request, self._limit(timeout))
 
     def lookup_now(self, request: QueryRequest, timeout: float | None = None) -> Answer | None:
         """A lookup's answer at once, on the caller's thread; None when the query must take the
-        usual way (not a lookup, no inline engine, or a newer snapshot to open first)."""
-        if not isinstance(self.engine, InlineQueryEngine) or self._behind():
+        usual way (not a lookup, no inline engine, a newer snapshot to open first, or a text that
+        needs parsing to be checked)."""
+        if not isinstance(self.engine, InlineQueryEngine) or self._behind() or "service" in request.query.lower():
             return None
-        check_query_allowed(request.query, self.settings.allow_service)
+        self.check_text(request.query, "query")
         return self.engine.run_inline(request, self._limit(timeout))
 
     async def query_async(self, request: QueryRequest, timeout: float | None = None) -> Answer:
         """The same, awaited on the event loop (the evaluation itself runs in the engine's threads)."""
-        check_query_allowed(request.query, self.settings.allow_service)
+        limit = self._limit(timeout)
+        if "service" in request.query.lower() or len(request.query) > 100_000:
+            await asyncio.to_thread(self.check_text, request.query, "query")  # parsing takes milliseconds
+        else:
+            self.check_text(request.query, "query")
         if self._behind():
             await asyncio.to_thread(self.sync)  # opening a snapshot blocks: not on the loop
         if isinstance(self.engine, InlineQueryEngine):
-            return await self.engine.run_async(request, self._limit(timeout))
-        return await asyncio.to_thread(self.engine.run, request, self._limit(timeout))
+            return await self.engine.run_async(request, limit)
+        return await asyncio.to_thread(self.engine.run, request, limit)
+
+    async def read(self, work: Callable[[], T]) -> T:
+        """The core's own reads (the JSON API, pages) off the event loop, within the server's time limit."""
+        if isinstance(self.engine, InlineQueryEngine):
+            return await self.engine.call(work)
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(work), self.settings.query_timeout)
+        except TimeoutError:
+            raise QueryTimeoutError(f"the request ran longer than {self.settings.query_timeout:g} s") from None
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -214,13 +322,12 @@ class Services:
         """Install the ontology and reference data into an empty store."""
         if is_installed(self.repo, self.minter):
             return False
-        change = Change()
+        change = Change(everything=True)
         with self._writing(change) as writable:
-            change.everything = Ingestor(writable, self.minter, self.extractor).ensure_ready()
-        return change.everything
+            return Ingestor(writable, self.minter, self.extractor).ensure_ready()
 
     def write_document(self, extraction: Extraction) -> Outcome:
-        self.sync()
+        self.sync(writing_documents=True)
         graph = self.minter.document_graph(extraction.document.id)
         with self._writing(Change(written=[graph.value])) as writable:
             return self.ingestor.write(extraction, into=writable)
@@ -243,9 +350,10 @@ class Services:
         return extraction_json(self.minter.document(doc_id).value, triples, context)
 
     def update(self, sparql: str) -> None:
-        check_query_allowed(sparql, self.settings.allow_service)
+        self.check_text(sparql, "update")
         with self._writing(Change(everything=True)) as writable:
-            writable.update(sparql)
+            # In a deep-stack thread: the engine's parser recurses on nesting.
+            _updates.submit(writable.update, sparql).result()
 
     def check_graph(self, triples: list[Triple]) -> ValidationReport:
         self.sync()

@@ -33,11 +33,29 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(5_000_000, description="Largest document the extractor accepts, in bytes.")
     max_body_bytes: int = Field(10_000_000, description="Largest HTTP request body, in bytes (413 past it).")
     max_result_bytes: int = Field(50_000_000, description="Largest query result, in bytes (413 past it).")
+    max_query_bytes: int = Field(1_000_000, description="Longest SPARQL query, in bytes (413 past it).")
+    max_query_depth: int = Field(
+        100, description="Deepest nesting of brackets, braces and parentheses in a query or update (400 past it)."
+    )
+    network_sandbox: bool = Field(
+        True,
+        description="`coopkg serve` workers over the embedded store cannot open network sockets (seccomp, Linux).",
+    )
     query_threads: int = Field(4, description="Queries one worker process evaluates at once (embedded store).")
     supervised: bool = Field(
         False,
         description="Set by `coopkg serve` for its workers: a worker whose query overran its limit exits (freeing "
         "the CPU) and the supervisor replaces it. Unset, the query runs on after its 503.",
+    )
+    min_worker_lifetime: float = Field(
+        20.0,
+        description="Seconds a supervised worker serves before a query past the server's limit may make it exit "
+        "(so that no client can make the workers cycle faster).",
+    )
+    writer_socket: Path | None = Field(
+        None,
+        description="Set by `coopkg serve` for its workers: the Unix socket of the writer that holds the store "
+        "read-write and commits their writes (unset: each write opens the store itself).",
     )
     allocator: str = Field(
         "auto",
@@ -47,7 +65,9 @@ class Settings(BaseSettings):
     telemetry: bool = Field(
         False, description="FastAPI's OpenTelemetry tracing, metrics and logs (off: they cost ~25 µs per request)."
     )
-    allow_service: bool = Field(False, description="Allow SPARQL SERVICE calls to other endpoints (off: no SSRF).")
+    allow_service: bool = Field(
+        False, description="Allow SPARQL SERVICE and LOAD, which fetch URLs (off: the service never fetches one)."
+    )
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS ('*' for any); empty = no CORS.")
     corpus: Path = Field(Path("data/corpus"), description="Folder `make run` ingests.")
 

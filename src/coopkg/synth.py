@@ -30,6 +30,7 @@ from coopkg.facts import (
 )
 from coopkg.iris import IriMinter
 from coopkg.reference import reference_triples
+from coopkg.store.base import Repository
 
 _CURRENCIES = (("EUR", "euros"), ("MAD", "dirhams"), ("USD", "dollars"))
 _FUNDER_TYPES = {"DevelopmentAgency", "DevelopmentBank", "InternationalOrganisation"}
@@ -198,3 +199,28 @@ def _document(
     found.regions = list(places.values())
     found.units = list(unit_nodes.values())
     return found
+
+
+def copies_of_documents(repo: Repository, minter: IriMinter, copies: int, scratch: Path) -> int:
+    """Write ``copies`` more graphs for each document graph of ``repo``, under new document ids.
+
+    The same facts stated in many documents, as when several articles report the same money:
+    facts keep their IRIs, each copy has its own document, evidence and graph. They go in by one
+    bulk load of an N-Quads file written to ``scratch``. Returns the number of graphs written.
+    """
+    written = 0
+    with scratch.open("w", encoding="utf-8") as out:
+        for graph in [g for g in repo.named_graphs() if minter.document_id_of_graph(g.value)]:
+            doc_id = minter.document_id_of_graph(graph.value) or ""
+            old = minter.document(doc_id).value
+            text = serialize(repo.graph_triples(graph), format=RdfFormat.N_TRIPLES).decode("utf-8")
+            for copy in range(1, copies + 1):
+                new_id = f"{doc_id}-copy{copy}"
+                new = minter.document(new_id).value
+                moved = text.replace(f"<{old}>", f"<{new}>").replace(f"<{old}/", f"<{new}/")
+                moved = moved.replace(f'"{doc_id}"', f'"{new_id}"')
+                name = f" <{minter.document_graph(new_id).value}> .\n"
+                out.writelines(line[: line.rindex(" .")] + name for line in moved.splitlines() if line)
+                written += 1
+    repo.load_file(scratch, None, fmt=RdfFormat.N_QUADS)
+    return written

@@ -23,7 +23,10 @@ class Vocabulary:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.term(name)
+        node = self.term(name)
+        # Kept as an attribute: the next access is a plain lookup (graphs are written term by term).
+        setattr(self, name, node)
+        return node
 
     def term(self, name: str) -> NamedNode:
         self.ns_used.add(name)

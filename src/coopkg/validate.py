@@ -1,24 +1,35 @@
-"""SHACL validation of a document's graph (with its context) or of the whole store."""
+"""SHACL validation of a document's graph (with its context) or of the whole store.
+
+Documents are validated by the fast validator (:mod:`coopkg.shacl`), which gives pyshacl's
+verdicts in milliseconds; pyshacl stays the reference (:func:`validate_graph`), used for the
+whole store, for shapes the fast validator does not implement and for the rare data whose
+verdict only pyshacl can give exactly (a differential test holds the two to the same results).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 import rdflib
-from pyoxigraph import NamedNode, RdfFormat, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from coopkg.errors import ValidationFailed
 from coopkg.iris import IriMinter
 from coopkg.rdfconv import to_rdflib_graph
+from coopkg.reference import ontology_triples
 from coopkg.resources import ontology_file, shapes_files
+from coopkg.shacl import Fallback, FastValidator, Found, Unsupported, term_text
 from coopkg.store.base import Repository
 from coopkg.terms import RDF
 
 RDF_TYPE = RDF.type
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class ValidationResult:
     path: str | None
     message: str
     value: str | None = None
+    component: str | None = None  # the SHACL constraint component, e.g. "MinCountConstraintComponent"
 
     def line(self) -> str:
         where = f" {self.path}" if self.path else ""
@@ -62,14 +74,15 @@ class ValidationReport:
             "results": [r.__dict__ for r in self.results],
         }
 
+    def failure(self, what: str) -> str:
+        """One line saying that ``what`` does not conform, and why first."""
+        count = len(self.violations)
+        first = self.violations[0].line()
+        return f"{what} does not conform to the shapes ({count} violation{'s' * (count > 1)}; first: {first})"
+
     def raise_for_violations(self, what: str) -> None:
         if not self.conforms:
-            count = len(self.violations)
-            first = self.violations[0].line()
-            raise ValidationFailed(
-                f"{what} does not conform to the shapes ({count} violation{'s' * (count > 1)}; first: {first})",
-                details=self.to_dict(),
-            )
+            raise ValidationFailed(self.failure(what), details=self.to_dict())
 
 
 @cache
@@ -108,6 +121,7 @@ def _read_report(report: rdflib.Graph) -> ValidationReport:
         severity = report.value(node, SH.resultSeverity)
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
+        component = report.value(node, SH.sourceConstraintComponent)
         results.append(
             ValidationResult(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
@@ -115,36 +129,122 @@ def _read_report(report: rdflib.Graph) -> ValidationReport:
                 path=str(path) if isinstance(path, rdflib.URIRef) else (None if path is None else "(complex path)"),
                 message=str(report.value(node, SH.resultMessage) or "constraint not met"),
                 value=None if value is None else str(value),
+                component=None if component is None else str(component).rsplit("#", 1)[-1],
             )
         )
+    return _sorted(results)
+
+
+def _sorted(results: list[ValidationResult]) -> ValidationReport:
     return ValidationReport(sorted(results, key=lambda r: (r.severity, r.focus, r.path or "", r.message)))
+
+
+@cache
+def fast_validator() -> FastValidator | None:
+    """The shapes compiled for the fast validator, once per process; None if they use what it lacks."""
+    shapes = [q.triple for path in shapes_files() for q in parse(path=str(path), format=RdfFormat.TURTLE)]
+    try:
+        return FastValidator(shapes, ontology_triples())
+    except Unsupported as error:
+        log.warning("validating with pyshacl only: %s", error)
+        return None
+
+
+class FallbackCount:
+    """How many validations the fast validator handed to pyshacl in this process (benchmarks, tests)."""
+
+    count = 0
+
+
+def _from_found(found: list[Found]) -> ValidationReport:
+    return _sorted(
+        [
+            ValidationResult(
+                severity=f.shape.severity.rsplit("#", 1)[-1],
+                focus=term_text(f.focus),
+                path=f.shape.path.text() if f.shape.path is not None else None,
+                message=f.message_text(),
+                value=None if f.value is None else term_text(f.value),
+                component=f.component_iri().rsplit("#", 1)[-1],
+            )
+            for f in found
+        ]
+    )
 
 
 def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
     """IRIs a graph points to (objects) and speaks about (subjects)."""
-    seen: dict[str, NamedNode] = {}
+    seen: dict[NamedNode, None] = {}
     for t in triples:
-        for term in (t.subject, t.object):
-            if isinstance(term, NamedNode):
-                seen.setdefault(term.value, term)
-    return list(seen.values())
+        subject, obj = t.subject, t.object
+        if type(subject) is NamedNode:
+            seen[subject] = None
+        if type(obj) is NamedNode:
+            seen[obj] = None
+    return list(seen)
 
 
-def document_context(repo: Repository, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
+class Describes(Protocol):
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]: ...
+
+
+class ReferenceIndex:
+    """A reference graph in memory, by subject: documents' context without reading the store (ingest workers)."""
+
+    def __init__(self, graph: NamedNode, triples: Iterable[Triple]) -> None:
+        self.graph = graph
+        self._by_subject: dict[object, list[Triple]] = {}
+        for t in triples:
+            self._by_subject.setdefault(t.subject, []).append(t)
+
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        if graph != self.graph:
+            raise ValueError(f"this index holds {self.graph}, not {graph}")
+        found: list[Triple] = []
+        for subject in subjects:
+            found.extend(self._by_subject.get(subject, ()))
+        return found
+
+
+def document_context(repo: Describes, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
     """Reference data about what the document mentions, and the types of what that points to.
 
     Bounded by the document, not by the store: the cost of validating one document does not
     grow with the number of documents already stored.
     """
     first = repo.describe(referenced_iris(triples), minter.reference_graph)
-    known = {t.subject.value for t in first} | {t.subject.value for t in triples}
-    further = [n for n in referenced_iris(first) if n.value not in known]
+    known = {t.subject for t in first}
+    known.update(t.subject for t in triples)
+    further = [n for n in referenced_iris(first) if n not in known]
     types = [t for t in repo.describe(further, minter.reference_graph) if t.predicate == RDF_TYPE]
     return first + types
 
 
 def validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
     """Check the document's own nodes; the context (reference data) is there for links and types.
+
+    Only the document's own nodes are focus nodes: the cost follows the document, not the store.
+    """
+    validator = fast_validator()
+    if validator is not None:
+        try:
+            return _from_found(validator.validate(triples, context, own_only=True))
+        except Fallback as reason:
+            FallbackCount.count += 1
+            log.info("validating with pyshacl: %s", reason)
+    return reference_validate_document(triples, context)
+
+
+def fast_validate(triples: list[Triple], context: Iterable[Triple] = (), *, own_only: bool = True) -> ValidationReport:
+    """The fast validator alone (no pyshacl fallback): raises Fallback or Unsupported instead."""
+    validator = fast_validator()
+    if validator is None:
+        raise Unsupported("the shapes use what the fast validator does not implement")
+    return _from_found(validator.validate(triples, context, own_only=own_only))
+
+
+def reference_validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
+    """:func:`validate_document` by pyshacl, the reference.
 
     The whole graph is validated and the results about context nodes dropped afterwards:
     pyshacl's ``focus_nodes`` also filters the value nodes of nested checks (sh:or, sh:node),

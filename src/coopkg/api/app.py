@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,11 +29,15 @@ from coopkg.api import (
     sparql,
 )
 from coopkg.api.errors import install_error_handlers
+from coopkg.api.headers import SecurityHeaders
 from coopkg.api.methods import HeadAsGet, MethodTable
+from coopkg.sandbox import deny_network
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 from coopkg.web import STATIC
 from coopkg.web import routes as pages
+
+log = logging.getLogger("coopkg.api")
 
 DESCRIPTION = """
 coopkg serves a knowledge graph of development-cooperation facts (who funds what), each
@@ -138,9 +144,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, errors and 413s included
     return app
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn (`coopkg serve`): settings read from the environment at start-up."""
-    return create_app(get_settings())
+    """Factory for uvicorn (`coopkg serve`'s workers): settings read from the environment at start-up.
+
+    Over the embedded store a worker needs no network socket: it shuts itself out of the network
+    before it serves anything (:mod:`coopkg.sandbox`).
+    """
+    settings = get_settings()
+    if settings.backend == "embedded" and settings.network_sandbox:
+        why = deny_network()
+        if why is None:
+            log.info("worker %d: no network sockets (seccomp filter installed)", os.getpid())
+        else:
+            log.warning("worker %d: the network sandbox is not available (%s); the query guard alone applies",
+                        os.getpid(), why)  # fmt: skip
+    return create_app(settings)

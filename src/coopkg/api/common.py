@@ -7,10 +7,14 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
+from pyoxigraph import NamedNode
 
 from coopkg.api.negotiate import choose
 from coopkg.catalogue import Catalogue
+from coopkg.errors import BadInputError
+from coopkg.iris import IriMinter
 from coopkg.jsonld import Face
+from coopkg.service import Services
 from coopkg.views import named_item
 
 T = TypeVar("T")
@@ -21,6 +25,14 @@ Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred langu
 
 CONTEXT_PATH = "/api/context.jsonld"
 __all__ = ["named_item"]
+
+
+def entity_iri(minter: IriMinter, kind: str, key: str) -> str:
+    """The IRI a path names: an IRI itself, or a key under ``{base}id/{kind}/``; 400 if it is not one."""
+    try:
+        return (NamedNode(key) if key.startswith(("http://", "https://")) else minter.entity(kind, key)).value
+    except ValueError:
+        raise BadInputError(f"{key!r} is not a valid {kind} id or IRI") from None
 
 
 def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -35,10 +47,25 @@ def sourced_page(
     id_of: Callable[[T], str],
     item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """One page of ``found``, each item with its sources (read in one query for the whole page)."""
+    """One page of ``found``, each item with its first sources (all of them at the item's own endpoint)."""
     chosen = found[offset : offset + limit]
-    sources = catalogue.sources_of([id_of(x) for x in chosen])
+    sources = catalogue.first_sources_of([id_of(x) for x in chosen])
     return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
+
+
+SEARCH_PATHS = ("/api/organisations", "/api/projects")  # their answers are kept per snapshot
+
+
+def respond_cached(
+    request: Request, services: Services, body: dict[str, Any], generation: int, face: Face | None = None
+) -> JSONResponse:
+    """:func:`respond`, keeping a plain JSON answer for :class:`coopkg.api.sparql.DirectLookups` to repeat."""
+    response = respond(request, body, face)
+    if response.media_type == "application/json":
+        query = request.scope["query_string"]
+        target = request.scope["raw_path"] + (b"?" + query if query else b"")
+        services.keep_answer(target, bytes(response.body), generation)
+    return response
 
 
 def respond(request: Request, body: dict[str, Any], face: Face | None = None) -> JSONResponse:

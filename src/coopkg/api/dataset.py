@@ -15,7 +15,7 @@ from typing import IO
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import RdfFormat
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import choose_encoding
@@ -29,8 +29,8 @@ router = APIRouter(tags=["Linked data"])
 
 async def _description(request: Request, services: Services, iri: str) -> Response:
     media_type = _media_type(request)
-    triples = await run_in_threadpool(dataset_description, services.repo, services.minter, str(request.base_url))
-    if not any(t.subject == NamedNode(iri) for t in triples):
+    triples = await services.read(lambda: dataset_description(services.repo, services.minter, str(request.base_url)))
+    if not any(t.subject.value == iri for t in triples):  # a string: a path may hold what no IRI can
         raise NotFoundError(f"the dataset description says nothing of <{iri}>")
     html = description_page(request, iri, triples) if media_type == "text/html" else None
     return rdf_response(request, triples, media_type, html=html)

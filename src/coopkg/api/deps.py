@@ -21,8 +21,19 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def require_writer(request: Request, services: ServicesDep) -> None:
+def get_document_writer(request: Request) -> Services:
+    # A document is validated with the reference data only: no need to wait for other documents' snapshots.
+    services: Services = request.app.state.services
+    services.sync(writing_documents=True)
+    return services
+
+
+DocumentWriterDep = Annotated[Services, Depends(get_document_writer)]
+
+
+def require_writer(request: Request) -> None:
     """Writes need ``Authorization: Bearer <COOPKG_WRITE_TOKEN>``; with no token configured they are off."""
+    services: Services = request.app.state.services  # the settings only: no snapshot to follow for that
     token = services.settings.write_token
     if not token:
         raise UnauthorizedError("writes are disabled: the server has no COOPKG_WRITE_TOKEN")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from coopkg import jsonld, views
 from coopkg.api.common import Limit, Offset, page, respond
-from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.deps import DocumentWriterDep, ServicesDep, WriterDep
 from coopkg.errors import BadInputError
 from coopkg.iris import valid_document_id
 
@@ -47,7 +47,7 @@ class DocumentIn(BaseModel):
         "text/plain": {"schema": {"type": "string"}},
     }}},
 )  # fmt: skip
-async def create_document(request: Request, services: ServicesDep) -> JSONResponse:
+async def create_document(request: Request, services: DocumentWriterDep) -> JSONResponse:
     data, source, doc_id, is_html = await _read_document(request)
     if doc_id is not None and not valid_document_id(doc_id):
         raise BadInputError(f"invalid document id {doc_id!r}")
@@ -73,6 +73,8 @@ async def _read_document(request: Request) -> tuple[bytes, str | None, str | Non
     if content_type == "application/json":
         try:
             payload = DocumentIn.model_validate(json.loads(await request.body()))
+        except RecursionError:
+            raise BadInputError("invalid document JSON: nested too deeply") from None
         except (ValueError, TypeError) as error:
             raise BadInputError(f"invalid document JSON: {error}") from error
         return payload.text.encode("utf-8"), payload.source, payload.id, payload.html
@@ -108,14 +110,14 @@ async def list_documents(
         ]
         return page(items[offset : offset + limit], len(items), limit, offset)
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.document))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.document))
 
 
 @router.get("/{doc_id}", summary="A document's facts, in the `coopkg extract` JSON shape", name="get_document")
 async def get_document(doc_id: str, request: Request, services: ServicesDep) -> JSONResponse:
     if not valid_document_id(doc_id):
         raise BadInputError(f"invalid document id {doc_id!r}")
-    return respond(request, await run_in_threadpool(services.document_json, doc_id), jsonld.extraction)
+    return respond(request, await services.read(lambda: services.document_json(doc_id)), jsonld.extraction)
 
 
 @router.delete("/{doc_id}", summary="Drop a document's graph", dependencies=[WriterDep], status_code=204)

@@ -7,7 +7,6 @@ import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from coopkg import jsonld
@@ -83,7 +82,7 @@ async def list_fundings(
     format: Annotated[Literal["json", "csv"] | None, Query(description="json (default) or csv")] = None,
     lang: Lang = "fr",
 ) -> Response:
-    body = await run_in_threadpool(explore, services, flt, lang, facets=facets and format != "csv")
+    body = await services.read(lambda: explore(services, flt, lang, facets=facets and format != "csv"))
     if format == "csv":
         return Response(_csv(body["items"]), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="fundings.csv"'})  # fmt: skip
@@ -94,7 +93,7 @@ async def list_fundings(
 async def funding_network(request: Request, services: ServicesDep, flt: FilterDep, lang: Lang = "fr") -> JSONResponse:
     """Nodes (`group`: funder, project, beneficiary, participant) and links (`kind`: funds, or the
     participant's role) of the page of fundings that the same parameters of `/api/fundings` give."""
-    return respond(request, await run_in_threadpool(network, services, flt, lang))
+    return respond(request, await services.read(lambda: network(services, flt, lang)))
 
 
 def _csv(items: list[dict[str, Any]]) -> str:
@@ -124,4 +123,4 @@ async def totals(request: Request, services: ServicesDep, lang: Lang = "fr") -> 
         ]  # fmt: skip
         return page(items, len(items), len(items), 0)
 
-    return respond(request, await run_in_threadpool(answer))
+    return respond(request, await services.read(answer))

@@ -47,13 +47,11 @@ async def get_graph(request: Request, services: ServicesDep) -> Response:
     graph = _target(request)
     media_type = choose(request.headers.get("accept"), [t for t in RDF_OFFER if t != "text/html"])
     if graph is None:
-        triples = await run_in_threadpool(
-            lambda: services.repo.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph()
-        )
+        triples = await services.read(lambda: services.repo.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph())
     else:
-        if not await run_in_threadpool(services.repo.has_graph, graph):
+        if not await services.read(lambda: services.repo.has_graph(graph)):
             raise NotFoundError(f"no graph {graph.value}")
-        triples = await run_in_threadpool(services.repo.graph_triples, graph)
+        triples = await services.read(lambda: services.repo.graph_triples(graph))
     return rdf_response(request, triples, media_type)
 
 

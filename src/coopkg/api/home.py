@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from pyoxigraph import NamedNode
 
 from coopkg import views
 from coopkg.api.common import CONTEXT_PATH, Lang, page, respond
@@ -48,7 +48,7 @@ LINKS = {
 async def home(request: Request, services: ServicesDep, flt: FilterDep) -> Response:
     if prefers_html(request.headers.get("accept")):
         return await explorer_page(request, services, flt)
-    rows = await run_in_threadpool(store_stats, services.repo)
+    rows = await services.read(lambda: store_stats(services.repo))
     total = rows[-1]
     counts: dict[str, Any] = {
         k: total[k] for k in ("triples", "documents", "organisations", "projects", "fundings", "regions", "indicators")
@@ -70,7 +70,15 @@ async def labels(
 ) -> JSONResponse:
     if len(iri) > 500:
         raise BadInputError(f"at most 500 IRIs at once, got {len(iri)}")
-    if bad := [i for i in iri if not i.startswith(("http://", "https://", "urn:"))]:
+    if bad := [i for i in iri if not i.startswith(("http://", "https://", "urn:")) or not _is_iri(i)]:
         raise BadInputError(f"not an absolute IRI: {bad[0][:100]!r}")
-    items = await run_in_threadpool(views.labels, services, list(dict.fromkeys(iri)), lang)
+    items = await services.read(lambda: views.labels(services, list(dict.fromkeys(iri)), lang))
     return respond(request, page(items, len(items), len(items), 0))
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True

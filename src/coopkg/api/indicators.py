@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld
@@ -31,4 +30,4 @@ async def list_indicators(
             lambda i, sources: {**i, "label": f"{i['value']} {i['unit']}", "labels": {}, "sources": sources},
         )  # fmt: skip
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.indicator))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.indicator))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld, views
-from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, respond_cached, sourced_page
 from coopkg.api.deps import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
@@ -37,13 +36,13 @@ async def list_organisations(
             services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
         )
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
+    generation = services.generation  # the snapshot the answer is computed on
+    return respond_cached(request, services, await services.read(answer), generation, jsonld.page(jsonld.entity))
 
 
 @router.get(
     "/organisations/{key:path}", summary="One organisation: fundings given and received, projects and roles, partners"
 )
 async def get_organisation(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
-    iri = key if key.startswith(("http://", "https://")) else services.minter.entity("organisation", key).value
-
-    return respond(request, await run_in_threadpool(views.organisation, services, iri, lang), jsonld.entity)
+    iri = entity_iri(services.minter, "organisation", key)
+    return respond(request, await services.read(lambda: views.organisation(services, iri, lang)), jsonld.entity)

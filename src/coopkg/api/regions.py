@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld, views
-from coopkg.api.common import Lang, Limit, Offset, named_item, respond, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, sourced_page
 from coopkg.api.deps import ServicesDep
 from coopkg.catalogue import Named
 
@@ -34,10 +33,10 @@ async def list_regions(
 
         return sourced_page(services.catalogue, found, limit, offset, lambda r: r.id, item)
 
-    return respond(request, await run_in_threadpool(answer), jsonld.page(jsonld.entity))
+    return respond(request, await services.read(answer), jsonld.page(jsonld.entity))
 
 
 @router.get("/regions/{key:path}", summary="One place: what lies in it, the fundings and projects there")
 async def get_region(key: str, request: Request, services: ServicesDep, lang: Lang = "fr") -> JSONResponse:
-    iri = key if key.startswith(("http://", "https://")) else services.minter.region(key).value
-    return respond(request, await run_in_threadpool(views.region, services, iri, lang), jsonld.entity)
+    iri = entity_iri(services.minter, "region", key)
+    return respond(request, await services.read(lambda: views.region(services, iri, lang)), jsonld.entity)

@@ -9,7 +9,6 @@ RDF/XML; ``?format=`` overrides the Accept header.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
@@ -70,12 +69,12 @@ def rdf_response(
 async def resource(path: str, request: Request, services: ServicesDep) -> Response:
     iri = services.settings.base_iri + "id/" + path
     media_type = _media_type(request)
-    triples = await run_in_threadpool(describe, services.repo, iri)
+    triples = await services.read(lambda: describe(services.repo, iri))
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace").partition("/id/")[2].partition("?")[0]
     if not triples and raw and raw != path:
         # An IRI stored in its URI form (percent-escapes kept) is named by the path as it was sent.
         iri = services.settings.base_iri + "id/" + raw
-        triples = await run_in_threadpool(describe, services.repo, iri)
+        triples = await services.read(lambda: describe(services.repo, iri))
     if not triples:
         raise NotFoundError(f"nothing is known about <{iri}>")
     if media_type == "text/html":

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from coopkg.api.deps import ServicesDep
 from coopkg.api.negotiate import RESULTS_TYPES, by_format_name, choose
 from coopkg.api.sparql import _CANONICAL, RESULT_OFFER
-from coopkg.errors import BadInputError
 from coopkg.queries import SavedQuery, saved_queries
 from coopkg.queryexec import QueryRequest
+from coopkg.service import parse_timeout
 
 router = APIRouter(prefix="/api/queries", tags=["Saved queries"])
 
@@ -50,15 +49,11 @@ def _endpoint(query: SavedQuery):
             by_format_name(name, RESULTS_TYPES) if name else choose(request.headers.get("accept"), RESULT_OFFER)
         )
         media_type = _CANONICAL.get(media_type, media_type)
-        timeout = request.query_params.get("timeout")
-        try:
-            limit = float(timeout) if timeout else None
-        except ValueError as error:
-            raise BadInputError(f"timeout must be a number of seconds, got {timeout!r}") from error
+        limit = parse_timeout(request.query_params.get("timeout"))
         job = QueryRequest(
             query.text, media_type, "text/turtle", bindings=bindings, max_bytes=services.settings.max_result_bytes
         )
-        answer = await run_in_threadpool(services.query, job, limit)
+        answer = await services.query_async(job, limit)
         return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
     return run

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
+from coopkg.api.common import SEARCH_PATHS
 from coopkg.api.deps import ServicesDep, WriterDep
+from coopkg.api.headers import security_headers
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
 from coopkg.api.transport import Reply
 from coopkg.describe import service_description as describe_service
 from coopkg.errors import BadInputError, CoopkgError
 from coopkg.queryexec import QueryRequest
-from coopkg.service import Services
+from coopkg.service import Services, parse_timeout
 from coopkg.store.sparql_text import query_form
 from coopkg.terms import PREFIXES
 from coopkg.web.render import page as render_page
@@ -65,7 +67,10 @@ async def _params(request: Request) -> tuple[dict[str, list[str]], str | None]:
             for key, values in query_params(body).items():
                 params.setdefault(key, []).extend(values)
         elif content_type in {"application/sparql-query", "application/sparql-update"}:
-            direct = body.decode("utf-8")
+            try:
+                direct = body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise BadInputError(f"the {content_type} body is not UTF-8: {error}") from None
         else:
             raise BadInputError(
                 f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
@@ -84,13 +89,7 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
 
 
 def _timeout(params: dict[str, list[str]]) -> float | None:
-    raw = _one(params, "timeout")
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except ValueError as error:
-        raise BadInputError(f"timeout must be a number of seconds, got {raw!r}") from error
+    return parse_timeout(_one(params, "timeout"))
 
 
 def _formats(accept: str | None, params: dict[str, list[str]], form: str) -> tuple[str, str]:
@@ -132,6 +131,7 @@ def run_query(services: Services, accept: str | None, text: str, params: dict[st
 async def sparql(request: Request, services: ServicesDep) -> Response:
     params, direct = await _params(request)
     text = direct if direct is not None else _one(params, "query")
+    _one(params, "version")  # SPARQL 1.2 Protocol: at most one version
     if "update" in params:
         raise BadInputError("updates go to /update")
     if not text:
@@ -177,6 +177,11 @@ async def _results_page(request: Request, services: Services, text: str, params:
     return render_page("results.html", request, **page)
 
 
+_SEARCH_PATHS = {p.encode() for p in SEARCH_PATHS}
+_SINGLE = ("format", "timeout", "version")  # given twice: the usual way answers 400
+_HEADERS = security_headers()
+
+
 class DirectLookups:
     """Point lookups (``GET /sparql?query=…``, a POST form or an ``application/sparql-query`` body)
     answered by the HTTP protocol itself (api/transport.py).
@@ -195,7 +200,11 @@ class DirectLookups:
     def __call__(self, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes | None = None) -> Reply | None:
         path, _, query_string = target.partition(b"?")
         services = self.services_of()
-        if path != b"/sparql" or services is None:
+        if services is None:
+            return None
+        if path in _SEARCH_PATHS:
+            return self._kept(services, target, headers)
+        if path != b"/sparql":
             return None
         accept = content_type = None
         for name, value in headers:
@@ -223,7 +232,7 @@ class DirectLookups:
                 return None  # the usual way explains it
         else:
             return None
-        if len(text) != 1 or not text[0] or "update" in params or len(params.get("format", ())) > 1:
+        if len(text) != 1 or not text[0] or "update" in params or any(len(params.get(n, ())) > 1 for n in _SINGLE):
             return None
         try:
             if _wants_page(accept, params):
@@ -236,7 +245,19 @@ class DirectLookups:
         media_type = answer.media_type.encode()
         if media_type.startswith(b"text/") and b"charset=" not in media_type:  # as a starlette Response does
             media_type += b"; charset=utf-8"
-        return 200, [(b"content-type", media_type), (b"vary", b"Accept")], answer.body
+        return 200, [(b"content-type", media_type), (b"vary", b"Accept"), *_HEADERS], answer.body
+
+    def _kept(self, services: Services, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
+        """A search answer already computed on this snapshot (JSON, not JSON-LD), sent again."""
+        for name, value in headers:
+            if name in {b"content-length", b"transfer-encoding"} or (self.cors and name == b"origin"):
+                return None
+            if name == b"accept" and b"ld+json" in value:
+                return None
+        body = services.kept_answer(target)
+        if body is None:
+            return None
+        return 200, [(b"content-type", b"application/json"), (b"vary", b"Accept"), *_HEADERS], body
 
 
 async def description(request: Request, services: ServicesDep) -> Response:
@@ -260,6 +281,7 @@ async def description(request: Request, services: ServicesDep) -> Response:
 async def update(request: Request, services: ServicesDep) -> Response:
     params, direct = await _params(request)
     text = direct if direct is not None else _one(params, "update")
+    _one(params, "version")
     if not text:
         raise BadInputError("no update given (form field 'update' or an application/sparql-update body)")
     await run_in_threadpool(services.update, text)

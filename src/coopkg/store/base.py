@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
@@ -156,6 +156,14 @@ class Repository(abc.ABC):
     @abc.abstractmethod
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         """Replace the content of ``graph`` atomically: readers see the old or the new, never a mix."""
+
+    @abc.abstractmethod
+    def replace_graphs(self, graphs: Sequence[tuple[NamedNode, bytes]]) -> None:
+        """Replace several graphs in one transaction, each given as N-Triples written by the engine.
+
+        Each graph is wholly replaced or not at all, and all of them together: a batch of
+        documents is one commit. A graph named twice gets its last content.
+        """
 
     @abc.abstractmethod
     def drop_graph(self, graph: NamedNode) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -10,9 +10,24 @@ from pyoxigraph import NamedNode, RdfFormat, Store, Triple, Variable
 
 from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
-from coopkg.store.sparql_text import drop_graph_update, replace_graph_update
+from coopkg.store.sparql_text import drop_graph_update, replace_graph_update, replace_graphs_update, term_text
 
+BULK_BYTES = 2_000_000  # new graphs past this size (about 20 documents) go through the bulk loader
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+KEPT_LOGS = 2  # RocksDB's old info logs kept in a store folder
+
+
+def prune_logs(store_path: Path, keep: int = KEPT_LOGS) -> None:
+    """Delete all but the newest ``keep`` of RocksDB's ``LOG.old.*`` info logs.
+
+    Every read-write open starts a new info log (about 135 KB) and keeps the old one; pyoxigraph
+    exposes no option to bound them, and a write opens the store, so they would pile up.
+    """
+    old = sorted(store_path.glob("LOG.old.*"), key=lambda p: p.name)  # the suffix is a timestamp
+    for log_file in old[: max(0, len(old) - keep)]:
+        log_file.unlink(missing_ok=True)
 
 
 class EmbeddedRepository(Repository):
@@ -79,6 +94,27 @@ class EmbeddedRepository(Repository):
         self.update(replace_graph_update(graph, triples))
         return len(triples)
 
+    def replace_graphs(self, graphs: Sequence[tuple[NamedNode, bytes]]) -> None:
+        latest = dict(graphs)
+        if not latest:
+            return
+        if any(self.store.contains_named_graph(g) for g in latest):
+            self.update(replace_graphs_update(list(latest.items())))  # drops and inserts: one transaction
+            return
+        data = b"".join(term_text(g).encode() + b" {\n" + ntriples + b"}\n" for g, ntriples in latest.items())
+        try:
+            if len(data) >= BULK_BYTES:
+                # The bulk loader writes sorted files and ingests them all at once (atomic since pyoxigraph
+                # 0.5): half the CPU of a transaction, but a fixed cost that only large batches amortise.
+                # lenient: the engine wrote these terms, no need to check them again.
+                self.store.bulk_load(data, format=RdfFormat.TRIG, lenient=True)
+            else:
+                self.store.load(data, format=RdfFormat.TRIG)  # one transaction
+        except SyntaxError as error:
+            raise BadInputError(f"cannot parse the graphs to write: {error}") from error
+        except OSError as error:
+            raise StoreError(f"write failed: {error}") from error
+
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.store.contains_named_graph(graph)
         if existed:
@@ -138,3 +174,5 @@ class EmbeddedRepository(Repository):
     def close(self) -> None:
         self.flush()
         del self.store
+        if self.path is not None:
+            prune_logs(self.path)

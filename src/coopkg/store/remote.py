@@ -8,7 +8,7 @@ answer queries over the union of its graphs by default (``oxigraph serve
 from __future__ import annotations
 
 import urllib.error
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -29,7 +29,14 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
-from coopkg.store.sparql_text import drop_graph_update, inject_values, insert_data, replace_graph_update, values_clause
+from coopkg.store.sparql_text import (
+    drop_graph_update,
+    inject_values,
+    insert_data,
+    replace_graph_update,
+    replace_graphs_update,
+    values_clause,
+)
 
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _INSERT_CHUNK = 50_000
@@ -95,6 +102,10 @@ class RemoteRepository(Repository):
         triples = list(triples)
         self.update(replace_graph_update(graph, triples))
         return len(triples)
+
+    def replace_graphs(self, graphs: Sequence[tuple[NamedNode, bytes]]) -> None:
+        if graphs:
+            self.update(replace_graphs_update(list(dict(graphs).items())))
 
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.has_graph(graph)

@@ -11,7 +11,8 @@ process writes is undefined. So the service's worker processes never read the st
   checkpoint); before each request it compares ``CURRENT`` with the generation it holds (one
   ``stat``) and, when a newer one exists, opens it and replays the journal (which graphs were
   written or dropped) into its in-memory views;
-* a generation is deleted once it is neither current nor leased by a live worker.
+* a generation is deleted once it is neither current nor leased by a live worker (after each
+  write, and at start-up).
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Store
 
 from coopkg.errors import StoreError
+from coopkg.store.base import Repository
 from coopkg.store.embedded import EmbeddedRepository
 
 
@@ -48,6 +51,19 @@ class Change:
         self.everything = self.everything or other.everything
 
 
+class WriteSession:
+    """A store held for a sequence of commits; ``commit`` makes what was written visible to readers."""
+
+    def __init__(self, repo: EmbeddedRepository | Repository, publish: Callable[[Change], None] | None = None) -> None:
+        self.repo = repo
+        self._publish = publish
+
+    def commit(self, change: Change) -> None:
+        """Publish a generation with ``change`` (nothing to do for a store without snapshots)."""
+        if self._publish is not None and change:
+            self._publish(change)
+
+
 @dataclass(frozen=True)
 class Generation:
     number: int
@@ -66,6 +82,8 @@ class Generations:
         self._current = self.root / "CURRENT"
         self._current_name = str(self._current)
         self._journal = self.root / "journal.jsonl"
+        self._pending = self.root / "PENDING"
+        self._pending_name = str(self._pending)
         self._lock_path = self.root / "write.lock"
 
     @staticmethod
@@ -92,6 +110,44 @@ class Generations:
         except FileNotFoundError:
             return None
         return (info.st_mtime_ns, info.st_ino)
+
+    # -- writes committed ahead of their snapshot (the service's writer) ---------------------------
+
+    def mark_pending(self, generation: int, *, beyond_documents: bool) -> None:
+        """Writes are committed and will be in ``generation``: readers wait for it (read-your-writes).
+
+        ``beyond_documents``: they may have changed more than documents' graphs (the reference data…).
+        """
+        temporary = self.root / "PENDING.tmp"
+        temporary.write_text(f"{generation} {'all' if beyond_documents else 'documents'}")
+        temporary.replace(self._pending)
+
+    def pending(self) -> tuple[int, bool]:
+        """The generation committed writes await (0: none), and whether they changed more than documents."""
+        try:
+            number, _, kind = self._pending.read_text().strip().partition(" ")
+            return int(number or 0), kind != "documents"
+        except (FileNotFoundError, ValueError):
+            return 0, False
+
+    def pending_stamp(self) -> tuple[int, int] | None:
+        """Identifies the state of ``PENDING`` with one ``stat``: it differs after every write the writer commits."""
+        try:
+            info = os.stat(self._pending_name)  # noqa: PTH116 - on every request: no Path overhead
+        except FileNotFoundError:
+            return None
+        return (info.st_mtime_ns, info.st_ino)
+
+    def wait_for(self, generation: int, timeout: float) -> bool:
+        """Wait until ``generation`` is published; False if it is not within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        while self.latest() < generation:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+        return True
 
     def open_latest(self) -> Generation:
         """Open the newest generation read-only, leased to this process until it opens another."""
@@ -133,11 +189,23 @@ class Generations:
         with self._locked(), self._publishing(change) as repo:
             yield repo
 
+    @contextlib.contextmanager
+    def session(self) -> Iterator[WriteSession]:
+        """The store locked and read-write for several commits, each published as a generation (a bulk ingest)."""
+        with self._locked():
+            repo = EmbeddedRepository(self.store_path)
+            try:
+                yield WriteSession(repo, lambda change: self._publish(repo.store, change))
+            finally:
+                repo.close()
+            self._save_fingerprint(self.latest())
+
     def publish_if_stale(self) -> bool:
         """Start-up: publish a fresh generation if there is none or the store changed since the last."""
         with self._locked():
             number = self.latest()
             if number and self._folder(number).exists() and self._fingerprint_of(number) == self._fingerprint():
+                self._collect(number)  # generations and leases left by workers that died
                 return False
             with self._publishing(Change(everything=True)):
                 pass
@@ -152,7 +220,7 @@ class Generations:
             if change:
                 self._publish(repo.store, change)
         finally:
-            repo.close()
+            repo.close()  # which prunes RocksDB's old info logs
         self._save_fingerprint(self.latest())
 
     @contextlib.contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -33,22 +32,22 @@ async def entity_page(
     common = {"lang": lang, "iri": iri, "alternates": alternates, "data_href": _data_href(request)}
     try:
         if kind == "organisation":
-            body = await run_in_threadpool(_with_sources, services, views.organisation, iri, lang)
+            body = await services.read(lambda: _with_sources(services, views.organisation, iri, lang))
             for partner in body["partners"]:
                 partner["relationLabels"] = [i18n.relation(r, lang) for r in partner["relations"]]
             return page("organisation.html", request, o=body, **common)
         if kind == "project":
-            body = await run_in_threadpool(_with_sources, services, views.project, iri, lang)
+            body = await services.read(lambda: _with_sources(services, views.project, iri, lang))
             return page("project.html", request, p=body, **common)
         if kind == "region":
-            body = await run_in_threadpool(_with_sources, services, views.region, iri, lang)
+            body = await services.read(lambda: _with_sources(services, views.region, iri, lang))
             return page("region.html", request, r=body, **common)
         if kind == "document" and "/" not in rest:
-            body = await run_in_threadpool(views.document, services, rest, lang)
+            body = await services.read(lambda: views.document(services, rest, lang))
             return page("document.html", request, d=body, **_document_parts(body, lang), **common)
     except NotFoundError:
         pass  # not of the kind its IRI says (or not indexed): the generic page below
-    fact = await run_in_threadpool(_fact, services, iri, triples, lang)
+    fact = await services.read(lambda: _fact(services, iri, triples, lang))
     return page("fact.html", request, f=fact, **common)
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from coopkg.explore import FundingFilter, kind_label
@@ -25,9 +24,9 @@ COLUMNS = (("funder", "funder", False), ("funded", "funded", False), ("country",
 
 async def explorer_page(request: Request, services: Services, flt: FundingFilter) -> HTMLResponse:
     lang = i18n.choose_language(request)
-    body = await run_in_threadpool(explore, services, flt, lang, facets=True)
-    mentioned = await run_in_threadpool(services.catalogue.mentioned)
-    documents = await run_in_threadpool(services.catalogue.documents_index)
+    body = await services.read(lambda: explore(services, flt, lang, facets=True))
+    mentioned = await services.read(services.catalogue.mentioned)
+    documents = await services.read(services.catalogue.documents_index)
     words = i18n.words(lang)
     current = {k: v for k, v in request.query_params.items() if k in (*FILTER_PARAMS, "sort")}
 

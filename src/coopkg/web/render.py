@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from coopkg.web import i18n
 
@@ -24,15 +26,27 @@ def environment() -> Environment:
     return env
 
 
-def local_link(iri: str, base: str) -> str:
-    """An IRI minted here becomes a path on this server; other http(s) IRIs stay; anything else is no link."""
+_SAFE_SCHEMES = ("http://", "https://")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_link(iri: str, base: str) -> str | None:
+    """An IRI minted here becomes a path on this server; other http(s) or relative IRIs stay as
+    they are; any other scheme (``javascript:``, ``data:``, ``urn:``…) is no link at all (None)."""
+    if _SCHEME.match(iri) and not iri.lower().startswith(_SAFE_SCHEMES):
+        return None
     if base and iri.startswith(base):
         return "/" + iri[len(base) :].replace("#", "%23")
     if iri.startswith(ONTOLOGY):
         return "/ontology" + ("#" + iri.split("#", 1)[1] if "#" in iri else "")
-    if iri.startswith(("http://", "https://")):
-        return iri
-    return ""  # javascript:, data:, urn:… are shown as text, never followed
+    return iri
+
+
+def href_of(iri: str, base: str, fragment: str = "") -> Markup:
+    """`` href="…"`` for an anchor to ``iri`` (and ``fragment``), or nothing: an ``<a>`` without
+    href is text, not a link."""
+    link = local_link(iri, base)
+    return Markup("") if link is None else Markup(' href="{}"').format(link + fragment)
 
 
 def render(template: str, request: Request, **context: Any) -> str:
@@ -53,6 +67,7 @@ def render(template: str, request: Request, **context: Any) -> str:
             request=request,
             base=base,
             link=lambda i: local_link(i, base),
+            href=lambda i, fragment="": href_of(i, base, fragment),
             lang=lang,
             dir="rtl" if lang in i18n.RTL else "ltr",
             t=i18n.words(lang),

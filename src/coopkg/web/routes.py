@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from coopkg import views
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import FilterDep
+from coopkg.api.headers import policy_with_style_nonce
 from coopkg.explore import term_label
 from coopkg.queries import saved_queries
 from coopkg.terms import PREFIXES
@@ -57,7 +57,7 @@ async def organisations(request: Request, services: ServicesDep, q: Q = None, of
         return [{"cells": [{"href": o.id, "text": o.label(lang)}, {"text": term_label(o.type, lang) if o.type else ""},
                            {"text": ", ".join(o.alt[:4])}]} for o in found]  # fmt: skip
 
-    return _list(request, t["organisations"], [t["name"], t["type"], t["also_known"]], await run_in_threadpool(rows),
+    return _list(request, t["organisations"], [t["name"], t["type"], t["also_known"]], await services.read(rows),
                  offset, q, True, lang)  # fmt: skip
 
 
@@ -72,7 +72,7 @@ async def projects(request: Request, services: ServicesDep, q: Q = None, offset:
                 for p in services.catalogue.search_projects(q)]  # fmt: skip
 
     return _list(request, t["projects"], [t["name"], t["type"], t["period"], t["also_known"]],
-                 await run_in_threadpool(rows), offset, q, True, lang)  # fmt: skip
+                 await services.read(rows), offset, q, True, lang)  # fmt: skip
 
 
 @router.get("/regions")
@@ -90,7 +90,7 @@ async def regions(request: Request, services: ServicesDep, offset: Offset = 0) -
                                   {"text": ", ".join(b.label(lang) for b in within)}]})  # fmt: skip
         return out
 
-    return _list(request, t["regions"], [t["name"], t["type"], "ISO 3166", t["within"]], await run_in_threadpool(rows),
+    return _list(request, t["regions"], [t["name"], t["type"], "ISO 3166", t["within"]], await services.read(rows),
                  offset, lang=lang)  # fmt: skip
 
 
@@ -105,7 +105,7 @@ async def documents(request: Request, services: ServicesDep, offset: Offset = 0)
                            {"text": str(d["facts"]), "num": True}]} for d in views.documents(services)]  # fmt: skip
 
     return _list(request, t["documents"], [t["title"], t["language"], t["source"], t["facts"]],
-                 await run_in_threadpool(rows), offset, lang=lang)  # fmt: skip
+                 await services.read(rows), offset, lang=lang)  # fmt: skip
 
 
 @router.get("/indicators")
@@ -122,7 +122,7 @@ async def indicators(request: Request, services: ServicesDep, offset: Offset = 0
                                   {"text": i["period"] or ""}]})  # fmt: skip
         return out
 
-    return _list(request, t["indicators"], [t["value"], t["about"], t["period"]], await run_in_threadpool(rows),
+    return _list(request, t["indicators"], [t["value"], t["about"], t["period"]], await services.read(rows),
                  offset, lang=lang)  # fmt: skip
 
 
@@ -156,14 +156,10 @@ async def swagger(request: Request) -> HTMLResponse:
 
 # ReDoc styles itself with styled-components, which inserts <style> elements: under a policy
 # without 'unsafe-inline' they need the page's nonce (ReDoc's `nonce` option), so this page sends
-# its own policy, the site's with that one nonce added.
-REDOC_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
-             "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")  # fmt: skip
-
-
+# the site's policy with that one nonce added (the security headers keep a route's own policy).
 @router.get("/redoc")
 async def redoc(request: Request) -> HTMLResponse:
     nonce = secrets.token_urlsafe(18)
     response = page("redoc.html", request, spec=request.app.openapi_url, nonce=nonce)
-    response.headers["Content-Security-Policy"] = REDOC_CSP.format(nonce=nonce)
+    response.headers["Content-Security-Policy"] = policy_with_style_nonce(nonce)
     return response

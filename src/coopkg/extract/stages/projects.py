@@ -177,7 +177,8 @@ def _with_acronym(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str],
     else:
         return False
     end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
-    if doc.overlapping(start, end, (ORGANISATION,)):
+    inside = doc.overlapping(start, end, (ORGANISATION,))
+    if inside is not None and inside.start > start:
         return False  # "a support programme to the National Planning Commission (NPC)": the organisation's acronym
     add_project(doc, index, sentence, start, end, acronym, "pattern:project-acronym", 0.85)
     return True

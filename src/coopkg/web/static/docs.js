@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   const el = document.getElementById("swagger-ui");
-  window.ui = SwaggerUIBundle({url: el.dataset.spec, dom_id: "#swagger-ui", deepLinking: true,
+  // validatorUrl null: no badge fetched from validator.swagger.io (nothing comes from another server).
+  window.ui = SwaggerUIBundle({url: el.dataset.spec, dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout"});
 })();

@@ -4,12 +4,15 @@
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
 
+  // Only http(s) IRIs become links (javascript:, data:… stay text: null leaves the <a> without href).
   function local(iri) {
+    if (!iri) return null;
     try {
       const url = new URL(iri, location.href);
+      if (url.protocol !== "http:" && url.protocol !== "https:") return null;
       return url.origin === location.origin ? url.pathname + url.search : iri;
     } catch (e) {
-      return iri;
+      return null;
     }
   }
 

@@ -4,12 +4,14 @@
   const figure = document.getElementById("network");
   if (!figure) return;
 
+  // Only http(s) IRIs become links (javascript:, data:… stay text: null leaves the <a> without href).
   function local(iri) {
     try {
       const url = new URL(iri, location.href);
+      if (url.protocol !== "http:" && url.protocol !== "https:") return null;
       return url.origin === location.origin ? url.pathname : iri;
     } catch (e) {
-      return iri;
+      return null;
     }
   }
 
@@ -21,10 +23,10 @@
     for (const l of graph.links) {
       const li = document.createElement("li");
       const a = document.createElement("a");
-      a.href = local(l.source);
+      if (local(l.source)) a.href = local(l.source);
       a.textContent = byId.get(l.source).label;
       const b = document.createElement("a");
-      b.href = local(l.target);
+      if (local(l.target)) b.href = local(l.target);
       b.textContent = byId.get(l.target).label;
       li.append(a, document.createTextNode(l.kind === "funds" ? " → " : ` — ${l.label} — `), b);
       list.appendChild(li);

@@ -49,6 +49,16 @@ LIMIT 100
   let pending = null;
   function relabel() {
     pending = null;
+    // Only http(s) IRIs stay links in the results (YASR links any IRI: javascript:, data:… become text).
+    el.querySelectorAll(".yasr table td a[href]").forEach((a) => {
+      let safe = false;
+      try {
+        safe = /^https?:$/.test(new URL(a.href).protocol);
+      } catch (e) {
+        safe = false;
+      }
+      if (!safe) a.removeAttribute("href");
+    });
     const anchors = Array.from(el.querySelectorAll(".yasr table a[href^='http']:not([data-labelled])"));
     const wanted = [...new Set(anchors.map((a) => a.href))].filter((iri) => !known.has(iri)).slice(0, 400);
     const apply = () => anchors.forEach((a) => {
