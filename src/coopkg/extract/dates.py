@@ -131,10 +131,15 @@ _SMALL = {
 }  # fmt: skip
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Dates and ranges in a sentence, most specific first, without overlaps."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if _DIGIT.search(text) is None:
+        return ()  # every date pattern holds a day or a year in digits
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
