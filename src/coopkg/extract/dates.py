@@ -132,6 +132,8 @@ _SMALL = {
 
 
 _DIGIT = re.compile(r"\d")
+_ANY_MONTH = re.compile(rf"(?:{_MONTH_RE})", re.IGNORECASE)
+_NEED_MONTH = frozenset({"day_range", "month_day_range", "day_month_year", "month_day_year", "day_month", "month_year"})
 
 
 def find_dates(text: str) -> tuple[DateMention, ...]:
@@ -140,7 +142,11 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
     taken: list[tuple[int, int]] = []
     if _DIGIT.search(text) is None:
         return ()  # every date pattern holds a day or a year in digits
+    # One scan for a month's name spares the patterns that need one (each alternates over all the names).
+    with_month = _ANY_MONTH.search(text) is not None
     for name, pattern in _PATTERNS:
+        if name in _NEED_MONTH and not with_month:
+            continue
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
