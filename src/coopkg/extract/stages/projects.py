@@ -343,6 +343,14 @@ def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> 
         add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
+# "the successful project", "the proposed programme": a word that judges or points, not a name's.
+_NOT_A_NAME_FIRST = frozenset({
+    "new", "first", "second", "third", "other", "same", "next", "last", "pilot", "successful", "whole", "entire",
+    "overall", "said", "current", "previous", "proposed", "planned", "additional", "ambitious", "important",
+    "major", "flagship", "joint", "ongoing", "existing", "former", "latest", "initial", "final", "two", "three",
+})  # fmt: skip
+
+
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
     """ "a skills development program for youth in Aswan", "the job creation project": a lower-case
     compound naming a project, with its complement."""
@@ -354,8 +362,7 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
             continue  # "the World Bank project" is the tail rule's, or an organisation's
         if len(words) != len(match.group("name").split()) - 1 or any(_VERBISH.search(w) for w in words):
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
-        if not words or any(fold(w) in {"new", "first", "second", "other", "same", "next", "last", "pilot"}
-                            for w in words[:1]):  # fmt: skip
+        if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
             continue
         if match.group("more"):
             end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
