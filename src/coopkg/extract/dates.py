@@ -189,7 +189,14 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
     return DateMention("date", m.start(), m.end(), g["y"])
 
 
+_DURATION_UNIT = re.compile(
+    r"mois|an|ann[eé]e|month|year|أشهر|اشهر|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عام", re.IGNORECASE
+)
+
+
 def find_durations(text: str) -> tuple[DateMention, ...]:
+    if _DURATION_UNIT.search(text) is None:
+        return ()  # (the full pattern tries a count at every word)
     out = []
     for m in _DURATION.finditer(text):
         raw = fold(m.group("n"))

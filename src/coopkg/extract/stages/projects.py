@@ -373,21 +373,27 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
 
 def _aliases(doc: Doc) -> None:
     """Every other use of a project's name or acronym in the text is a mention too."""
+    # Where each folded word stands, so that a name is looked for only where its first word is.
+    where: dict[str, list[tuple[int, int]]] = {}
+    for index, sentence in enumerate(doc.sentences):
+        for i, token in enumerate(sentence.tokens):
+            where.setdefault(token.folded, []).append((index, i))
     for entity in [e for e in doc.entities.values() if e.kind == PROJECT]:
         for name in {entity.label, *(a for a, _ in entity.alt)}:
             keys = [fold(t.text) for t in tokenize(name)]
             if not keys:
                 continue
-            for index, sentence in enumerate(doc.sentences):
-                toks = sentence.tokens
-                for i in range(len(toks) - len(keys) + 1):
-                    # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
-                    if name[:1].isupper() and toks[i].text[:1].islower():
-                        continue
-                    if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
-                        start, end = toks[i].start, toks[i + len(keys) - 1].end
-                        if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
-                            doc.mention(Mention(entity.key, PROJECT, start, end, index, "alias", 0.85))
+            for index, i in where.get(keys[0], ()):
+                toks = doc.sentences[index].tokens
+                if i + len(keys) > len(toks):
+                    continue
+                # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
+                if name[:1].isupper() and toks[i].text[:1].islower():
+                    continue
+                if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
+                    start, end = toks[i].start, toks[i + len(keys) - 1].end
+                    if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
+                        doc.mention(Mention(entity.key, PROJECT, start, end, index, "alias", 0.85))
 
 
 def _token_equals(token: Token, key: str, name: str) -> bool:
