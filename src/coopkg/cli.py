@@ -596,6 +596,7 @@ def serve(
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
+    from coopkg.sandbox import deny_network
     from coopkg.store.writer import WriterService, socket_path_for
 
     settings = get_settings()
@@ -625,8 +626,15 @@ def serve(
         timeout_graceful_shutdown=2,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
+    sockets = [config.bind_socket()]
+    if writer is not None and settings.network_sandbox:
+        # The writer evaluates updates here, in the supervisor: it gets the workers' filter too, once the
+        # listening socket is bound (it needs no other; workers and writer talk over Unix sockets).
+        why = deny_network()
+        if why is not None:
+            err.print(f"warning: the network sandbox is not available ({why}); the query guard alone applies")
     try:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        Multiprocess(config, sockets=sockets).run()
     finally:
         if writer is not None:
             writer.stop()
