@@ -216,7 +216,11 @@ def test_a_country_that_acts_is_also_an_organisation(extractor: Extractor) -> No
     organisations = {o["id"].rsplit("/", 1)[-1] for o in found["organisations"]}
     assert {"government-ie", "government-fi", "government-no"} <= organisations
     assert {"IE", "FI", "NO"} <= {r["id"].rsplit("/", 1)[-1] for r in found["regions"]}
-    assert "government-ps" not in organisations  # "في فلسطين": where, not who
+    # "في فلسطين": where the money goes, so the country receives it (the conventions' "with no project, the
+    # recipient country"); it is no partner.
+    assert {(f["funder"].rsplit("/", 1)[-1], f["funded"].rsplit("/", 1)[-1]) for f in found["fundings"]} == {
+        ("government-de", "government-ps")
+    }
 
 
 def test_initials_do_not_end_a_sentence(extractor: Extractor) -> None:

@@ -66,9 +66,17 @@ def generate_iso3166() -> str:
             f"    coopkg:isoCode {_lit(code)}",
             "    skos:prefLabel " + " , ".join(labels),
         ]
-        alts = {n for n in (country.name, getattr(country, "official_name", None)) if n and n != en_name}
+        official = getattr(country, "official_name", None)
+        alts = [_lit(a, "en") for a in sorted({n for n in (country.name, official) if n and n != en_name})]
+        if official:
+            # "Royaume d'Arabie saoudite", "المملكة العربيّة السّعوديّة": the press writes official names too.
+            fr_official, ar_official = fr.gettext(official), ar.gettext(official)
+            if fr_official != official and fr_official != fr.gettext(country.name):
+                alts.append(_lit(fr_official, "fr"))
+            if "Arab" in scripts(ar_official) and ar_official != arabic:
+                alts.append(_lit(ar_official, "ar"))
         if alts:
-            lines.append("    skos:altLabel " + " , ".join(_lit(a, "en") for a in sorted(alts)))
+            lines.append("    skos:altLabel " + " , ".join(alts))
         if code in COUNTRY_WIKIDATA:
             lines.append(f"    skos:exactMatch <http://www.wikidata.org/entity/{COUNTRY_WIKIDATA[code]}>")
         blocks.append(" ;\n".join(lines) + " .\n")

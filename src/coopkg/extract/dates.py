@@ -131,11 +131,22 @@ _SMALL = {
 }  # fmt: skip
 
 
+_DIGIT = re.compile(r"\d")
+_ANY_MONTH = re.compile(rf"(?:{_MONTH_RE})", re.IGNORECASE)
+_NEED_MONTH = frozenset({"day_range", "month_day_range", "day_month_year", "month_day_year", "day_month", "month_year"})
+
+
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Dates and ranges in a sentence, most specific first, without overlaps."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if _DIGIT.search(text) is None:
+        return ()  # every date pattern holds a day or a year in digits
+    # One scan for a month's name spares the patterns that need one (each alternates over all the names).
+    with_month = _ANY_MONTH.search(text) is not None
     for name, pattern in _PATTERNS:
+        if name in _NEED_MONTH and not with_month:
+            continue
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
@@ -178,7 +189,14 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
     return DateMention("date", m.start(), m.end(), g["y"])
 
 
+_DURATION_UNIT = re.compile(
+    r"mois|an|ann[eé]e|month|year|أشهر|اشهر|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عام", re.IGNORECASE
+)
+
+
 def find_durations(text: str) -> tuple[DateMention, ...]:
+    if _DURATION_UNIT.search(text) is None:
+        return ()  # (the full pattern tries a count at every word)
     out = []
     for m in _DURATION.finditer(text):
         raw = fold(m.group("n"))

@@ -6,7 +6,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]")
@@ -22,6 +22,7 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=200_000)
 def is_arabic(token: str) -> bool:
     return bool(ARABIC_LETTER.search(token))
 
@@ -62,6 +63,7 @@ def arabic_cores(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if len(f) >= 2))
 
 
+@lru_cache(maxsize=200_000)
 def key_form(token: str) -> str:
     """The form a gazetteer stores for a token: folded, and for Arabic without the article."""
     folded = fold(token)
@@ -70,6 +72,7 @@ def key_form(token: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=200_000)
 def match_forms(token: str) -> tuple[str, ...]:
     """The forms of a text token that may equal a gazetteer key form."""
     folded = fold(token)
@@ -85,11 +88,12 @@ class Token:
     end: int
     after: str = ""  # the characters up to the next token: a name does not run across a comma
 
-    @property
+    # (Cached: the stages ask a token for these thousands of times per document.)
+    @cached_property
     def folded(self) -> str:
         return fold(self.text)
 
-    @property
+    @cached_property
     def is_upper(self) -> bool:
         letters = [c for c in self.text if c.isalpha()]
         return len(letters) >= 2 and all(c.isupper() for c in letters)

@@ -407,6 +407,13 @@ def _previous_funder(doc: Doc, index: int) -> list[Mention]:
 def _funders_without_money(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> list[Mention]:
     if act.form == "agreement":
         funders, _ = _agreement_roles(doc, sentence, lex, act)
+        if not funders:
+            # "deux accords de crédit et de don de l'Association internationale de développement": the
+            # lender after the agreement's noun.
+            after = orgs_after(doc, act.end, sentence, lex, states=True, limit=8)
+            genitive = after and re.fullmatch(r"\s*(?:de\s+la|de\s+l['’]|du|des|de|of|from|من)\s*(?:the\s+)?",
+                                              doc.text[act.end : after[0].start], re.IGNORECASE)  # fmt: skip
+            funders = after[:1] if genitive and _funder_like(doc, after[0]) else []
         return funders
     found = orgs_after(doc, act.end, sentence, lex, states=True)
     return found + _more_funders(doc, sentence, lex, found[-1].end) if found else []

@@ -434,7 +434,8 @@ def _split_coordinated(start: int, name: str, known: set[int] = frozenset()) -> 
     heads = re.compile(rf"\b(?:{_EN_HEADS}|Government)\b")
     for cut in re.finditer(r"\s+(?:and|&)\s+", name):
         left, right = name[: cut.start()], name[cut.end() :]
-        if heads.search(left) and (heads.search(right) or start + cut.end() in known):
+        lead = re.match(r"(?:the\s+)?", right)
+        if heads.search(left) and (heads.search(right) or start + cut.end() + lead.end() in known):
             return [(start, left), *_split_coordinated(start + cut.end(), right, known)]
     return [(start, name)]
 

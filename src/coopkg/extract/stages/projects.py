@@ -343,6 +343,14 @@ def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> 
         add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
+# "the successful project", "the proposed programme": a word that judges or points, not a name's.
+_NOT_A_NAME_FIRST = frozenset({
+    "new", "first", "second", "third", "other", "same", "next", "last", "pilot", "successful", "whole", "entire",
+    "overall", "said", "current", "previous", "proposed", "planned", "additional", "ambitious", "important",
+    "major", "flagship", "joint", "ongoing", "existing", "former", "latest", "initial", "final", "two", "three",
+})  # fmt: skip
+
+
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
     """ "a skills development program for youth in Aswan", "the job creation project": a lower-case
     compound naming a project, with its complement."""
@@ -354,8 +362,7 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
             continue  # "the World Bank project" is the tail rule's, or an organisation's
         if len(words) != len(match.group("name").split()) - 1 or any(_VERBISH.search(w) for w in words):
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
-        if not words or any(fold(w) in {"new", "first", "second", "other", "same", "next", "last", "pilot"}
-                            for w in words[:1]):  # fmt: skip
+        if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
             continue
         if match.group("more"):
             end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
@@ -366,21 +373,27 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
 
 def _aliases(doc: Doc) -> None:
     """Every other use of a project's name or acronym in the text is a mention too."""
+    # Where each folded word stands, so that a name is looked for only where its first word is.
+    where: dict[str, list[tuple[int, int]]] = {}
+    for index, sentence in enumerate(doc.sentences):
+        for i, token in enumerate(sentence.tokens):
+            where.setdefault(token.folded, []).append((index, i))
     for entity in [e for e in doc.entities.values() if e.kind == PROJECT]:
         for name in {entity.label, *(a for a, _ in entity.alt)}:
             keys = [fold(t.text) for t in tokenize(name)]
             if not keys:
                 continue
-            for index, sentence in enumerate(doc.sentences):
-                toks = sentence.tokens
-                for i in range(len(toks) - len(keys) + 1):
-                    # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
-                    if name[:1].isupper() and toks[i].text[:1].islower():
-                        continue
-                    if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
-                        start, end = toks[i].start, toks[i + len(keys) - 1].end
-                        if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
-                            doc.mention(Mention(entity.key, PROJECT, start, end, index, "alias", 0.85))
+            for index, i in where.get(keys[0], ()):
+                toks = doc.sentences[index].tokens
+                if i + len(keys) > len(toks):
+                    continue
+                # ("Nutrition", the bare name of the Nutrition programme, is not "the nutrition status".)
+                if name[:1].isupper() and toks[i].text[:1].islower():
+                    continue
+                if all(_token_equals(toks[i + k], keys[k], name) for k in range(len(keys))):
+                    start, end = toks[i].start, toks[i + len(keys) - 1].end
+                    if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
+                        doc.mention(Mention(entity.key, PROJECT, start, end, index, "alias", 0.85))
 
 
 def _token_equals(token: Token, key: str, name: str) -> bool:
