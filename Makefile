@@ -57,8 +57,10 @@ lint: $(DEV_STAMP)
 tools:
 	bash .ci/tools
 
+# Two workers (pytest-xdist), one module each at a time: the suite is mostly waiting on servers and
+# subprocesses, and a module's fixtures are built once.
 test: lint $(ASSETS) browser tools
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadscope
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared
 # development set: one table per set (first-look figures are kept in each batch's first-look.txt).
