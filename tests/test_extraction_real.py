@@ -268,3 +268,20 @@ def test_rand_sign_and_hyphenated_scales(extractor: Extractor) -> None:
                                 "and training have signed an agreement.\nGermany has contributed approximately "
                                 "R35-billion in official development assistance to South Africa since 1993.")  # fmt: skip
     assert found == {("Germany", "South Africa", 35e9, "ZAR")}
+
+
+def test_a_funders_own_projects_are_no_undertaking(extractor: Extractor) -> None:
+    # fr_japon_ecole_changanine_mozambique (batch-09): "ses projets communautaires" is the funder's own work,
+    # not what the money is for; the recipient country is.
+    found = fundings(extractor, "Depuis l’année 2001, le Japon a dépensé plus de 2 millions de dollars US dans le "
+                                "cadre de ses projets communautaires visant à financer 29 projets au Mozambique.")  # fmt: skip
+    assert found == {("Japon", "Mozambique", 2e6, "USD")}
+
+
+def test_an_arabic_supply_is_an_undertaking(extractor: Extractor) -> None:
+    # ar_yaban_jamia_misriya_yabaniya (batch-09): "لتوريد أجهزة تعليمية" is what the grant is for.
+    from coopkg.extract.lexicon import locale
+
+    ar = locale("ar")
+    assert ar.pattern("fundings", "purpose_markers").search("المنحة المقدمة من اليابان لتوريد أجهزة تعليمية")
+    assert ar.pattern("projects", "undertakings").fullmatch("توريد")

@@ -677,11 +677,15 @@ def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
     an undertaking after a purpose cue, headed by a project or action noun."""
     rest = doc.text[position : sentence.end]
     lead = re.match(
-        r"\s*(?:(?:la|le|les|l['’]|un|une|des|du|de|d['’]|the|a|an|its|their|new|nouveaux?|nouvelles?)\s+|l['’])*",
+        r"\s*(?:(?:la|le|les|l['’]|un|une|des|du|de|d['’]|the|a|an|new|nouveaux?|nouvelles?)\s+|l['’])*",
         rest,
         re.IGNORECASE,
     )
     start = position + (lead.end() if lead else 0)
+    if re.match(
+        r"(?:ses|son|sa|leurs?|nos|notre|vos|votre|its|their|our|his|her)\s", doc.text[start : start + 8], re.I
+    ):
+        return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
     head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
     if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
