@@ -285,3 +285,16 @@ def test_an_arabic_supply_is_an_undertaking(extractor: Extractor) -> None:
     ar = locale("ar")
     assert ar.pattern("fundings", "purpose_markers").search("المنحة المقدمة من اليابان لتوريد أجهزة تعليمية")
     assert ar.pattern("projects", "undertakings").fullmatch("توريد")
+
+
+def test_a_sum_in_two_scales_and_a_misspelt_scale() -> None:
+    # fr_afd_defi_jeunes_cotedivoire and fr_japon_ecoles_bangui_centrafrique (batch-09).
+    from coopkg.extract.numbers import find_quantities
+
+    two = find_quantities("une convention de crédit de 86 milliards 127 millions de FCFA avec", "fr")
+    assert [(q.value, q.currency) for q in two] == [(Decimal("86127000000"), "XOF")]
+    assert [(q.value, q.currency) for q in find_quantities("un montant de 6,4 milions de dollars", "fr")] == [
+        (Decimal("6.4e6"), "USD")
+    ]
+    apart = find_quantities("2 milliards FCFA et 5 millions de dollars", "fr")
+    assert [q.value for q in apart] == [Decimal("2e9"), Decimal("5e6")]

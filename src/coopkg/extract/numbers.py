@@ -19,7 +19,7 @@ _FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:(?:[ \u202f\u00a0.,٬]|\.\s)\d{3})+(?:[.,٫
 SCALES: dict[str, int] = {
     "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
     "billions": 10**9, "mille": 10**3, "thousand": 10**3, "thousands": 10**3, "mn": 10**6, "m": 10**6,
-    "bn": 10**9, "mln": 10**6, "bln": 10**9, "mlns": 10**6, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9, "k": 10**3,
+    "bn": 10**9, "milions": 10**6, "milion": 10**6, "miliards": 10**9, "miliard": 10**9, "mln": 10**6, "bln": 10**9, "mlns": 10**6, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9, "k": 10**3,
     "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9, "ملايير": 10**9, "مليارات": 10**9, "الف": 10**3,
     "الاف": 10**3, "آلاف": 10**3, "ألف": 10**3,
 }  # fmt: skip
@@ -199,9 +199,30 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
             continue  # "un séminaire": an article, not a count
         tail = _tail_re().match(text, end)
         found.append(_quantity(tail, Decimal(value), start, end, words=True))
-    return tuple(sorted(found, key=lambda q: q.start))
+    return _joined(text, sorted(found, key=lambda q: q.start))
 
 
+def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:
+    """ "86 milliards 127 millions de FCFA", "2 billion 300 million": one sum written in two scales."""
+    out: list[Quantity] = []
+    for q in found:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.scaled
+            and last.currency is None
+            and q.scaled
+            and last.value % 10**9 == 0
+            and q.value < 10**9
+            and _JOIN.fullmatch(text[last.end : q.start])
+        ):
+            out[-1] = Quantity(last.value + q.value, last.start, q.end, q.currency, True, last.words and q.words)
+            continue
+        out.append(q)
+    return tuple(out)
+
+
+_JOIN = re.compile(r"\s+(?:et\s+|and\s+|و)?")
 _R_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})ر(\d+)(?![\d])")
 _RAND = re.compile(r"(?<![\w&])R(?=\d+(?:[.,]\d+)?(?:-|\s)?(?:billion|million|bn|m|thousand)\b|\d{1,3}(?:[ ,]\d{3})+)")
 _RAND_MARK = "\u00a4"
