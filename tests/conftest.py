@@ -148,8 +148,11 @@ def _cmdline(pid: int) -> bytes:
 
 @pytest.fixture(scope="session")
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoopkgServer]:
-    """One `coopkg serve` over the corpus for the tests that only read (the pages, the explorer API)."""
-    server = CoopkgServer(tmp_path_factory.mktemp("corpus-site"))
+    """One `coopkg serve` over the corpus for the tests that only read (the pages, the explorer API).
+
+    They test what pages show, not limits: the query limit is the default one, so that a loaded machine
+    (two test workers, a browser) does not turn a cold first view into a 503."""
+    server = CoopkgServer(tmp_path_factory.mktemp("corpus-site"), COOPKG_QUERY_TIMEOUT="30")
     yield server
     server.stop()
 
