@@ -298,3 +298,11 @@ def test_a_sum_in_two_scales_and_a_misspelt_scale() -> None:
     ]
     apart = find_quantities("2 milliards FCFA et 5 millions de dollars", "fr")
     assert [q.value for q in apart] == [Decimal("2e9"), Decimal("5e6")]
+
+
+def test_the_same_sum_to_two_countries_is_two_fundings(extractor: Extractor) -> None:
+    # ar_bank_dawli_taalim_awwali_maghrib (batch-09): 500 million to Morocco, and a year before to Egypt.
+    found = fundings(extractor, "كشف البنك الدولي، الأسبوع الماضي، قرضا بقيمة 500 مليون دولار موجها للمغرب بهدف دعم "
+                                "التعليم الأولي.\nوكان البنك قد قام بخطوة مماثلة السنة الماضية، حين أعلن، في أبريل "
+                                "2018، منح 500 مليون دولار لمصر لدعم إصلاحات قطاع التعليم.")  # fmt: skip
+    assert found == {("البنك الدولي", "المغرب", 5e8, "USD"), ("البنك الدولي", "مصر", 5e8, "USD")}

@@ -895,6 +895,8 @@ def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:
     if a.amount is None or b.amount is None or a.amount.currency != b.amount.currency:
         return False
     if a.amount.value == b.amount.value:
+        if a.funded and b.funded and a.funded != b.funded and not {a.funded, b.funded} & doc.projects.keys():
+            return False  # "500 مليون دولار موجها للمغرب" and, a year before, "500 مليون دولار لمصر": two recipients
         # The headline's "… à la Côte d'Ivoire" and the body's programme: the same money stated twice.
         return a.funded == b.funded or a.funded not in doc.projects or b.funded not in doc.projects
     # "près de 200 milliards" and "191 milliards": a rounded figure of the same money.
