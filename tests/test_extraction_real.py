@@ -306,3 +306,11 @@ def test_the_same_sum_to_two_countries_is_two_fundings(extractor: Extractor) -> 
                                 "التعليم الأولي.\nوكان البنك قد قام بخطوة مماثلة السنة الماضية، حين أعلن، في أبريل "
                                 "2018، منح 500 مليون دولار لمصر لدعم إصلاحات قطاع التعليم.")  # fmt: skip
     assert found == {("البنك الدولي", "المغرب", 5e8, "USD"), ("البنك الدولي", "مصر", 5e8, "USD")}
+
+
+def test_currency_words_as_written() -> None:
+    # ar_ittihad_urubi_idmaj_shabab_tunis (batch-09) writes "أورو" with its hamza; French writes accents.
+    from coopkg.extract.numbers import find_quantities
+
+    assert [q.currency for q in find_quantities("بقيمة 60 مليون أورو وذلك", "ar")] == ["EUR"]
+    assert [q.currency for q in find_quantities("10 millions de dollars américains", "fr")] == ["USD"]

@@ -57,6 +57,22 @@ def _tolerant(pattern: str) -> str:
     return "".join(out)
 
 
+_LATIN = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+
+
+def loose_literal(word: str) -> str:
+    """A pattern for a folded word as texts write it: accents, hamza forms and Arabic marks allowed."""
+    out: list[str] = []
+    for char in word:
+        if char in _LATIN:
+            out.append(_LATIN[char])
+        elif "\u0621" <= char <= "\u064a":
+            out.append(_VARIANTS.get(char, char) + _ARABIC_MARKS)
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Cue:
     """A phrasing with the kind of money it implies (loan, grant or unspecified)."""

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pycountry
 
+from coopkg.extract.lexicon import loose_literal
 from coopkg.extract.text import fold
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -78,9 +79,9 @@ def iso_codes() -> frozenset[str]:
 
 
 def _currency_pattern() -> str:
+    # The words are folded ("dollars americains", "اورو"): the pattern lets accents and hamza forms back in.
     words = set(CURRENCY_WORDS) | set(SCALED_CURRENCIES)
-    escaped = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return "|".join(escaped)
+    return "|".join(loose_literal(w) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
