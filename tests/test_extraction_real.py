@@ -314,3 +314,18 @@ def test_currency_words_as_written() -> None:
 
     assert [q.currency for q in find_quantities("بقيمة 60 مليون أورو وذلك", "ar")] == ["EUR"]
     assert [q.currency for q in find_quantities("10 millions de dollars américains", "fr")] == ["USD"]
+
+
+def test_a_project_noun_inside_a_longer_english_name(extractor: Extractor) -> None:
+    # en_worldbank_youth_employment_education_nigeria (batch-09): "Program" is a word of the name, and
+    # "Operation" closes one as "Project" does.
+    found = extractor.extract_text(
+        "The $300 million Nigeria Youth Employment and Social Support Operation focuses on poor youth.\n"
+        "The $150 million Nigeria State Education Program Investment Project will serve millions of children.",
+        source="t.txt",
+        doc_id="t",
+    ).to_json()
+    assert {p["label"] for p in found["projects"]} == {
+        "Nigeria Youth Employment and Social Support Operation",
+        "Nigeria State Education Program Investment Project",
+    }

@@ -56,9 +56,10 @@ _COMMON = {
 }
 _EN_TAIL = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
-    r"(?P<tail>Project|Programme|Program|Initiative|Compact|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
+    r"(?P<tail>Project|Programme|Program|Initiative|Compact|Operation|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
 )
-_CAPITAL_TAILS = {"Project", "Programme", "Program", "Initiative", "Compact"}
+_DETERMINERS = {"the", "a", "an", "this", "its", "their", "our", "his", "her"}
+_CAPITAL_TAILS = {"Project", "Programme", "Program", "Initiative", "Compact", "Operation"}
 _PROGRAMME = re.compile(r"\s*(?:programmes?|programs?|برنامج|البرنامج)", re.IGNORECASE)
 _AGREEMENT_KINDS = {"fr": "Convention de partenariat", "ar": "اتفاقية شراكة", "en": "Partnership agreement"}
 
@@ -102,6 +103,9 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         noun_start = sentence.start + noun.start()
         if doc.overlapping(noun_start, sentence.start + noun.end(), (PROJECT,)):
             continue
+        before = re.search(r"([A-Z][\w’'-]*)\s+$", text[: noun.start()]) if sentence.language == "en" else None
+        if noun.group("noun")[0].isupper() and before and fold(before.group(1)) not in FUNCTION_WORDS | _DETERMINERS:
+            continue  # "the Nigeria State Education Program Investment Project": a word inside a longer name
         if _plural(noun.group("noun")) and len(_QUOTED.findall(after)) >= 2:
             # "deux projets stratégiques : «l'éducation et formation pour l'employabilité» et la «Productivité
             # du foncier»": each quoted name of the list is a project.
