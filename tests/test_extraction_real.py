@@ -329,3 +329,11 @@ def test_a_project_noun_inside_a_longer_english_name(extractor: Extractor) -> No
         "Nigeria Youth Employment and Social Support Operation",
         "Nigeria State Education Program Investment Project",
     }
+
+
+def test_des_projets_is_no_project(extractor: Extractor) -> None:
+    # fr_ue_fonds_fiduciaire_emplois_guinee (batch-09): "exécuter des projets sur trois fronts" names none.
+    found = extractor.extract_text(
+        "Ce fonds fiduciaire servira à exécuter des projets sur trois fronts principaux.", source="t.txt", doc_id="t"
+    ).to_json()
+    assert not [p for p in found["projects"] if "projets" in p["label"]]
