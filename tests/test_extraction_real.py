@@ -333,7 +333,10 @@ def test_a_project_noun_inside_a_longer_english_name(extractor: Extractor) -> No
 
 def test_des_projets_is_no_project(extractor: Extractor) -> None:
     # fr_ue_fonds_fiduciaire_emplois_guinee (batch-09): "exécuter des projets sur trois fronts" names none.
-    found = extractor.extract_text(
-        "Ce fonds fiduciaire servira à exécuter des projets sur trois fronts principaux.", source="t.txt", doc_id="t"
-    ).to_json()
+    text = (
+        "La Commission Européenne a adopté ce mercredi, 13 programmes d’un montant total de 274,2 millions € (323,4 "
+        "millions $) en vue de renforcer le développement économique au Sahel et dans le bassin du lac Tchad.\n"
+        "Ce fonds fiduciaire servira à exécuter des projets sur trois fronts principaux."
+    )
+    found = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
     assert not [p for p in found["projects"] if "projets" in p["label"]]
