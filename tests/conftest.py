@@ -115,14 +115,18 @@ def listener() -> Iterator[Listener]:
 
 
 class CoopkgServer(ServerProcess):
-    """A real `coopkg serve` (supervisor and workers) over the corpus, with a write token."""
+    """A real `coopkg serve` (supervisor and workers) over the corpus, with a write token.
+
+    The query limit is 10 s: short enough for tests of what happens past it, long enough that a cold
+    first view on a loaded machine (two test workers, a browser) is not a 503. Tests of the limits
+    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``."""
 
     def __init__(self, tmp: Path, **extra_env: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
         env.update(COOPKG_STORE=str(tmp / "store"), COOPKG_BASE_IRI=self.url + "/", COOPKG_WRITE_TOKEN=WRITE_TOKEN,
-                   COOPKG_QUERY_TIMEOUT="3", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org",
+                   COOPKG_QUERY_TIMEOUT="10", COOPKG_MAX_BODY_BYTES="200000", COOPKG_CORS_ORIGINS="https://example.org",
                    COOPKG_MIN_WORKER_LIFETIME="5")  # fmt: skip
         env.update(extra_env)
         self.env = env

@@ -9,7 +9,7 @@ from tests.fuzzing import fuzz
 
 
 def test_no_generated_request_gets_a_server_error(tmp_path: Path) -> None:
-    server = CoopkgServer(tmp_path / "served")
+    server = CoopkgServer(tmp_path / "served", COOPKG_QUERY_TIMEOUT="3")
     try:
         run = fuzz(server, tmp_path, seconds=30, examples=15)  # bench/fuzz.py runs it long
     finally:

@@ -26,7 +26,7 @@ COOPKG = "https://w3id.org/coopkg/ontology#"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoopkgServer]:
-    running = CoopkgServer(tmp_path_factory.mktemp("hardening"))
+    running = CoopkgServer(tmp_path_factory.mktemp("hardening"), COOPKG_QUERY_TIMEOUT="3")
     yield running
     running.stop()
 
@@ -100,7 +100,7 @@ def test_no_request_reaches_out(client: httpx.Client, listener: Listener) -> Non
 def test_workers_cannot_open_sockets(tmp_path: Path, listener: Listener) -> None:
     """With the guard switched off (COOPKG_ALLOW_SERVICE=true), the workers' seccomp filter still stops every
     variant, and so does the supervisor's, where the service's writer evaluates the updates."""
-    server = CoopkgServer(tmp_path, COOPKG_ALLOW_SERVICE="true")
+    server = CoopkgServer(tmp_path, COOPKG_ALLOW_SERVICE="true", COOPKG_QUERY_TIMEOUT="3")
     try:
         deadline = time.monotonic() + 30  # the first worker to start answers; the other may still load
         while time.monotonic() < deadline and not (
