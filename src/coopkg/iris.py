@@ -95,6 +95,11 @@ class IriMinter:
     def reference_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/reference")
 
+    @property
+    def changes_graph(self) -> NamedNode:
+        """The change log of the remote backend (``coopkg.store.changelog``): not a document, not counted."""
+        return NamedNode(f"{self.base}graph/changes")
+
     def document_id_of_graph(self, graph: str) -> str | None:
         prefix = f"{self.base}graph/document/"
         return graph[len(prefix) :] if graph.startswith(prefix) else None

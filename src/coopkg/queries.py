@@ -177,6 +177,15 @@ def internal_query(name: str) -> SavedQuery:
     return saved_query(name, queries_dir() / "internal")
 
 
+@cache
+def internal_update(name: str) -> str:
+    """A SPARQL update the code sends, from ``queries/internal/{name}.ru`` (bound with a VALUES block)."""
+    path = queries_dir() / "internal" / f"{name}.ru"
+    if not _NAME.match(name) or not path.is_file():
+        raise NotFoundError(f"no internal update {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
 def saved_query(name: str, directory: Path | None = None) -> SavedQuery:
     queries = saved_queries(directory)
     if name not in queries:

@@ -10,6 +10,7 @@ import gc
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from coopkg.query_guard import Kind, TextLimits, check_size, refuse_outbound
 from coopkg.queryexec import Answer, DeepStackPool, InlineQueryEngine, QueryRequest, keep_running, retire_process
 from coopkg.reference import is_installed
 from coopkg.settings import Settings
-from coopkg.store import EmbeddedRepository, Repository, open_repository
+from coopkg.store import EmbeddedRepository, RemoteRepository, Repository, open_repository
+from coopkg.store.changelog import ChangeFollower
 from coopkg.store.snapshots import Change, Generations
 from coopkg.store.writer import WriterClient
 from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
@@ -98,6 +100,7 @@ class Services:
     engine: QueryEngine
     snapshots: Generations | None = None
     writer: WriterClient | None = None  # the writer of `coopkg serve`, when there is one
+    follower: ChangeFollower | None = None  # remote: this process's place in the store's change log
 
     def __post_init__(self) -> None:
         self._write_lock = threading.Lock()
@@ -105,7 +108,8 @@ class Services:
         self._stamp: tuple[int, int] | None = None
         self._pending_stamp: tuple[int, int] | None = None
         self._reference: ReferenceIndex | None = None
-        self.generation = 0
+        self.generation = 0  # embedded: the snapshot held; remote: changes applied from the log
+        self._polled = -math.inf  # remote: when the last freshness check began (time.monotonic())
         self._answers: dict[bytes, bytes] = {}  # search answers of this generation, by request target
 
     @classmethod
@@ -113,7 +117,10 @@ class Services:
         minter = IriMinter(settings.base_iri)
         if settings.backend == "remote":
             repo = open_repository(settings)
-            return cls(settings, minter, repo, RemoteQueryEngine(repo))
+            # The log's heads are read before any view is built from the store: see ChangeFollower.
+            log = repo.change_log if isinstance(repo, RemoteRepository) else None
+            follower = ChangeFollower(log, repo) if log is not None else None
+            return cls(settings, minter, repo, RemoteQueryEngine(repo), follower=follower)
         snapshots = Generations(settings.store)
         snapshots.publish_if_stale()
         first = snapshots.open_latest()
@@ -159,6 +166,9 @@ class Services:
 
     @cached_property
     def fundings(self) -> FundingIndex:
+        if self.follower is not None:
+            with self._sync_lock:
+                self.follower.restart()  # the first view: what it reads is at least as new as these heads
         return FundingIndex(self.repo)
 
     @cached_property
@@ -181,6 +191,7 @@ class Services:
         data only, no need to wait for the snapshot of other documents written just before.
         """
         if self.snapshots is None:
+            self._follow(time.monotonic())
             return
         stamp = self.snapshots.pointer_stamp()
         pending = self.snapshots.pending_stamp()
@@ -208,6 +219,37 @@ class Services:
                 self._apply(change)
             self._stamp = stamp
 
+    def sync_engine(self) -> None:
+        """Before a query the engine answers: embedded, follow the snapshots; remote, the endpoint is current."""
+        if self.snapshots is not None:
+            self.sync()
+
+    def _follow(self, asked: float) -> None:
+        """Remote: bring the views up to the store's change log (one small query when nothing changed).
+
+        ``asked``: when the request began. A check that began after it saw every write answered
+        before it, so requests waiting on the lock share one check instead of queueing one each.
+        """
+        if self.follower is None or not self._has_views():
+            return
+        with self._sync_lock:
+            if self._polled >= asked:
+                return
+            began = time.monotonic()
+            change = self.follower.poll()
+            if change is not None:
+                if any(self.minter.document_id_of_graph(g) is None for g in change.written):
+                    change = Change(everything=True)  # the ontology or reference data: every view may change
+                self._apply(change)
+                self.generation += 1
+            self._polled = began
+
+    def _has_views(self) -> bool:
+        # Views built later read the store then: they start current, only built ones need following.
+        # The follower's heads were read when the services opened, before any view, so a view built
+        # after a write it has not seen yet only sees that write again (applying it twice is harmless).
+        return "fundings" in self.__dict__ or "catalogue" in self.__dict__
+
     def _behind(self) -> bool:
         """Whether a newer snapshot was published, or a write awaits one (two ``stat``)."""
         return self.snapshots is not None and (
@@ -215,8 +257,11 @@ class Services:
         )
 
     def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
-        """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile)."""
-        if generation == self.generation and len(body) < 200_000:
+        """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile).
+
+        Embedded only: over a remote store, knowing an answer is current takes a query, not a ``stat``.
+        """
+        if self.snapshots is not None and generation == self.generation and len(body) < 200_000:
             if len(self._answers) >= 4096:
                 self._answers.clear()
             self._answers[target] = body
@@ -251,8 +296,12 @@ class Services:
             return
         with self._write_lock:
             if self.snapshots is None:
+                # Remote: the write carries its change-log entry; this process follows the log like any other.
                 yield self.repo
-                self._apply(change)
+                if self.follower is None:
+                    self._apply(change)
+                else:
+                    self._follow(time.monotonic())
                 return
             with self.snapshots.writing(change) as writable:
                 yield writable
@@ -282,7 +331,7 @@ class Services:
 
     def query(self, request: QueryRequest, timeout: float | None = None) -> Answer:
         self.check_text(request.query, "query")
-        self.sync()
+        self.sync_engine()
         return self.engine.run(request, self._limit(timeout))
 
     def lookup_now(self, request: QueryRequest, timeout: float | None = None) -> Answer | None:

@@ -73,6 +73,40 @@ def inject_value_rows(query: str, variable: str, terms: list[NamedNode]) -> str:
     return query[: position + 1] + " " + values_clause(variable, terms) + " " + query[position + 1 :]
 
 
+def update_with_values(update: str, rows: Sequence[Mapping[str, NamedNode | Literal | None]]) -> str:
+    """Bind an update's variables: VALUES blocks (terms written by the engine) at the start of its WHERE.
+
+    Each mapping is one row; rows with the same variables form one block (blocks join as a product).
+    ``None`` is UNDEF.
+    """
+    blocks: dict[tuple[str, ...], list[str]] = {}
+    for row in rows:
+        names = tuple(row)
+        for name in names:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise BadInputError(f"invalid variable name {name!r}")
+        cells = " ".join("UNDEF" if row[n] is None else term_text(row[n]) for n in names)  # type: ignore[arg-type]
+        blocks.setdefault(names, []).append(f"({cells})")
+    text = " ".join(
+        f"VALUES ({' '.join('?' + n for n in names)}) {{ {' '.join(cells)} }}" for names, cells in blocks.items()
+    )
+    after_where = False
+    for kind, value, offset in tokens(update):
+        if kind == "word" and value.upper() == "WHERE":
+            after_where = True
+        elif after_where and kind == "brace" and value == "{":
+            return update[: offset + 1] + " " + text + " " + update[offset + 1 :]
+    raise BadInputError("cannot find the WHERE clause of the update to bind values into")
+
+
+def joined_updates(first: str, second: str) -> str:
+    """Two updates as one request (one transaction): ``first`` may already end with its separator."""
+    significant = [value for kind, value, _ in tokens(first) if kind != "comment"]
+    if not significant:
+        return second
+    return first + ("\n" if significant[-1] == ";" else "\n;\n") + second
+
+
 def _where_brace(query: str) -> int:
     seen_form = False
     after_where = False
