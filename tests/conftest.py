@@ -17,6 +17,7 @@ import pytest
 
 from coopkg.iris import IriMinter
 from coopkg.store import EmbeddedRepository, RemoteRepository, Repository
+from coopkg.store.changelog import ChangeLog
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "http://coopkg.test/"
@@ -173,17 +174,75 @@ def minter() -> IriMinter:
     return IriMinter(BASE)
 
 
-@pytest.fixture(params=["embedded", "remote"])
+class Endpoint:
+    """A SPARQL endpoint pair the remote tests run against: the `oxigraph serve` they start, or one given."""
+
+    def __init__(self, query_url: str, update_url: str, gsp_url: str | None = None) -> None:
+        self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
+
+    def repository(self, change_log: ChangeLog | None = None) -> RemoteRepository:
+        return RemoteRepository(self.query_url, self.update_url, gsp_url=self.gsp_url, timeout=30, change_log=change_log)
+
+    def env(self) -> dict[str, str]:
+        """The settings of a coopkg process over this endpoint."""
+        env = {"COOPKG_BACKEND": "remote", "COOPKG_QUERY_URL": self.query_url, "COOPKG_UPDATE_URL": self.update_url}
+        if self.gsp_url:
+            env["COOPKG_GSP_URL"] = self.gsp_url
+        return env
+
+
+def external_endpoint() -> Endpoint | None:
+    """An endpoint given by the environment (COOPKG_TEST_QUERY_URL, COOPKG_TEST_UPDATE_URL, optional
+    COOPKG_TEST_GSP_URL): the remote tests run against it too. Its data is erased: give a scratch dataset."""
+    query_url, update_url = os.environ.get("COOPKG_TEST_QUERY_URL"), os.environ.get("COOPKG_TEST_UPDATE_URL")
+    if not query_url and not update_url:
+        return None
+    if not query_url or not update_url:
+        raise pytest.UsageError("give both COOPKG_TEST_QUERY_URL and COOPKG_TEST_UPDATE_URL (or neither)")
+    return Endpoint(query_url, update_url, os.environ.get("COOPKG_TEST_GSP_URL") or None)
+
+
+def remote_kinds() -> list[str]:
+    return ["remote", "external"] if external_endpoint() is not None else ["remote"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Read at collection, not import: the environment can name an endpoint for the remote tests.
+    if "repo" in metafunc.fixturenames:
+        metafunc.parametrize("repo", ["embedded", *remote_kinds()], indirect=True)
+    if "endpoint" in metafunc.fixturenames:
+        metafunc.parametrize("endpoint", remote_kinds(), indirect=True)
+
+
+@pytest.fixture
+def endpoint(request: pytest.FixtureRequest) -> Endpoint:
+    """Each remote endpoint (the started `oxigraph serve`, and the external one if given), emptied."""
+    return _endpoint_of(request)
+
+
+@pytest.fixture
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
-    """Each backend, empty at the start of every test."""
+    """Each backend, empty at the start of every test: embedded, `oxigraph serve`, and the external endpoint if given."""
     if request.param == "embedded":
         repository: Repository = EmbeddedRepository(tmp_path / "store")
     else:
-        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
-        repository = server.repository()
-        repository.update("DROP ALL")
+        repository = _endpoint_of(request).repository()
     yield repository
     repository.close()
+
+
+def _endpoint_of(request: pytest.FixtureRequest) -> Endpoint:
+    """The endpoint of the kind the test is parametrized with, emptied."""
+    if request.param == "external":
+        found = external_endpoint()
+        assert found is not None
+    else:
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        found = Endpoint(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
+    cleaner = found.repository()
+    cleaner.update("DROP ALL")
+    cleaner.close()
+    return found
 
 
 @pytest.fixture

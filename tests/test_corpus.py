@@ -25,7 +25,7 @@ from coopkg.reference import install
 from coopkg.store import EmbeddedRepository
 from coopkg.store.snapshots import Generations, WriteSession
 from coopkg.terms import RDF
-from tests.conftest import OxigraphServer
+from tests.conftest import Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "corpus").glob("*.txt")) + sorted((ROOT / "tests" / "docs").glob("*.txt"))
@@ -217,10 +217,9 @@ def test_the_progress_bar_shows_rate_and_time_left() -> None:
 
 @pytest.mark.remote
 def test_a_remote_store_gets_the_same_batches(
-    oxigraph_server: OxigraphServer, tmp_path: Path, minter: IriMinter
+    endpoint: Endpoint, tmp_path: Path, minter: IriMinter
 ) -> None:
-    repo = oxigraph_server.repository()
-    repo.update("DROP ALL")
+    repo = endpoint.repository()
     install(repo, minter)
     files = [p for p in corpus(tmp_path / "docs", copies=1) if p.name.startswith("c0-0")]
     settings = reference_settings(repo, minter, 200_000)

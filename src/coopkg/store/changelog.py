@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from coopkg.queries import internal_query, internal_update
+from coopkg import queries  # a module, not its names: coopkg.queries imports the store package
 from coopkg.store.base import Repository
 from coopkg.store.snapshots import Change
 from coopkg.store.sparql_text import update_with_values
@@ -64,9 +64,9 @@ class ChangeLog:
             {"log": self.graph, "entry": entry, "everything": _TRUE if everything else None}
         ]
         rows += [{"graph": g} for g in ([] if everything else named)] or [{"graph": None}]
-        record = update_with_values(internal_update("record-change"), rows)
+        record = update_with_values(queries.internal_update("record-change"), rows)
         keep = Literal(str(KEEP), datatype=_INTEGER)
-        prune = update_with_values(internal_update("prune-changes"), [{"log": self.graph, "keep": keep}])
+        prune = update_with_values(queries.internal_update("prune-changes"), [{"log": self.graph, "keep": keep}])
         return record + " ;\n" + prune
 
 
@@ -98,7 +98,7 @@ class ChangeFollower:
 
     def read_heads(self) -> frozenset[str]:
         """The freshness check: one query for a handful of IRIs."""
-        rows = internal_query("change-heads").run(self.repo, {"log": self.log.graph.value}).rows()
+        rows = queries.internal_query("change-heads").run(self.repo, {"log": self.log.graph.value}).rows()
         return frozenset(row["head"].value for row in rows)
 
     def poll(self) -> Change | None:
@@ -143,7 +143,7 @@ class ChangeFollower:
         ordered = sorted(iris)
         for start in range(0, len(ordered), 200):
             chunk = ordered[start : start + 200]
-            for row in internal_query("change-entries").run_for_each(self.repo, "entry", chunk).rows():
+            for row in queries.internal_query("change-entries").run_for_each(self.repo, "entry", chunk).rows():
                 entry = entries.setdefault(row["entry"].value, _Entry())
                 if "graph" in row:
                     entry.graphs.add(row["graph"].value)
