@@ -181,7 +181,9 @@ class Endpoint:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
 
     def repository(self, change_log: ChangeLog | None = None) -> RemoteRepository:
-        return RemoteRepository(self.query_url, self.update_url, gsp_url=self.gsp_url, timeout=30, change_log=change_log)
+        return RemoteRepository(
+            self.query_url, self.update_url, gsp_url=self.gsp_url, timeout=30, change_log=change_log
+        )
 
     def env(self) -> dict[str, str]:
         """The settings of a coopkg process over this endpoint."""

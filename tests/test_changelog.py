@@ -170,7 +170,7 @@ def test_a_write_through_one_service_is_seen_by_the_other(endpoint: Endpoint, tm
             assert services.catalogue.first_sources_of([eu]) == {eu: []}
         extraction = first.ingestor.extract_bytes(CORPUS[0].read_bytes(), source=CORPUS[0].name)
         first.write_document(extraction)
-        counted = 'SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <https://w3id.org/coopkg/ontology#Funding> }'
+        counted = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <https://w3id.org/coopkg/ontology#Funding> }"
         answer = second.query(QueryRequest(counted, "text/csv", "text/turtle"))
         expected = int(answer.body.split()[-1])
         assert expected > 0

@@ -216,9 +216,7 @@ def test_the_progress_bar_shows_rate_and_time_left() -> None:
 
 
 @pytest.mark.remote
-def test_a_remote_store_gets_the_same_batches(
-    endpoint: Endpoint, tmp_path: Path, minter: IriMinter
-) -> None:
+def test_a_remote_store_gets_the_same_batches(endpoint: Endpoint, tmp_path: Path, minter: IriMinter) -> None:
     repo = endpoint.repository()
     install(repo, minter)
     files = [p for p in corpus(tmp_path / "docs", copies=1) if p.name.startswith("c0-0")]

@@ -126,7 +126,9 @@ class RemoteRepository(Repository):
         if response.status_code == 400:
             raise QuerySyntaxError(f"malformed SPARQL query: {response.text.strip()}")
         if response.status_code >= 300:
-            raise StoreError(f"remote query failed at {self.query_url}: HTTP {response.status_code} {response.text.strip()}")
+            raise StoreError(
+                f"remote query failed at {self.query_url}: HTTP {response.status_code} {response.text.strip()}"
+            )
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         fmt = QueryResultsFormat.from_media_type(media_type) or QueryResultsFormat.JSON
         return QueryResult.wrap(parse_query_results(response.content, format=fmt))
