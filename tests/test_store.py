@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from coopkg.errors import BadInputError, QuerySyntaxError
 from coopkg.store import Repository
+from tests.conftest import ROOT, OxigraphServer
 
 EX = "http://example.org/"
 G1 = NamedNode(EX + "graph/1")
@@ -207,3 +211,21 @@ def test_readers_never_see_half_a_replacement(repo: Repository) -> None:
     reader.join()
     assert counts, "the reader ran"
     assert set(counts) == {2000}
+
+
+def test_the_remote_suite_runs_against_an_endpoint_the_environment_names(tmp_path: Path) -> None:
+    """COOPKG_TEST_QUERY_URL / COOPKG_TEST_UPDATE_URL add an "external" backend to every remote test."""
+    external = OxigraphServer(tmp_path / "external")
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
+        env.update(COOPKG_TEST_QUERY_URL=f"{external.url}/query", COOPKG_TEST_UPDATE_URL=f"{external.url}/update")
+        test = "tests/test_store.py::test_replace_graph_swaps_content"
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", test],
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"PASSED {test}[external]" in done.stdout
+        stored = external.repository()
+        assert {tr.subject.value for tr in stored.graph_triples(G1)} == {f"{EX}new/{i}" for i in range(3)}
+        stored.close()
+    finally:
+        external.stop()
