@@ -119,7 +119,7 @@ class Services:
             repo = open_repository(settings)
             # The log's heads are read before any view is built from the store: see ChangeFollower.
             log = repo.change_log if isinstance(repo, RemoteRepository) else None
-            follower = ChangeFollower(log, repo) if log is not None else None
+            follower = ChangeFollower(log, repo) if log is not None and settings.follow_changes else None
             return cls(settings, minter, repo, RemoteQueryEngine(repo), follower=follower)
         snapshots = Generations(settings.store)
         snapshots.publish_if_stale()

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     telemetry: bool = Field(
         False, description="FastAPI's OpenTelemetry tracing, metrics and logs (off: they cost ~25 µs per request)."
     )
+    follow_changes: bool = Field(
+        True,
+        description="Remote backend: before a request that reads the in-memory views, read the store's change log "
+        "(one small query) and apply what other processes wrote. false: the views follow this process's own writes "
+        "only (one process alone on an endpoint; bench/freshness.py measures the check with and without).",
+    )
     allow_service: bool = Field(
         False, description="Allow SPARQL SERVICE and LOAD, which fetch URLs (off: the service never fetches one)."
     )
