@@ -245,9 +245,9 @@ class Services:
             self._polled = began
 
     def _has_views(self) -> bool:
-        # Views built later read the store then: they start current, only built ones need following.
-        # The follower's heads were read when the services opened, before any view, so a view built
-        # after a write it has not seen yet only sees that write again (applying it twice is harmless).
+        # A view built later reads the store then and starts current: only built ones need following.
+        # The heads are read again just before the funding view (the first) is built, so a write the
+        # follower has not seen yet is at most applied twice, which is harmless.
         return "fundings" in self.__dict__ or "catalogue" in self.__dict__
 
     def _behind(self) -> bool:
