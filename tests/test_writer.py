@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def test_concurrent_writes_are_all_committed_and_share_snapshots(
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    assert errors == [], "".join(traceback.format_exception(errors[0]))
     assert _documents(pair[0]) == _documents(pair[1]) == 2 * len(CORPUS)
     assert before < generations.latest() <= before + 2 * len(CORPUS)  # a snapshot may hold several writes
     assert pair[0].fundings.search(FundingQuery(limit=500))[0] == pair[1].fundings.search(FundingQuery(limit=500))[0]

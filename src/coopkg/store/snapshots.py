@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -270,7 +271,8 @@ class Generations:
     # -- leases and collection ------------------------------------------------------------------
 
     def _lease(self, number: int) -> None:
-        temporary = self.root / "leases" / f"{os.getpid()}.tmp"
+        # The temporary name is the thread's too: two services of one process (or two threads) lease at once.
+        temporary = self.root / "leases" / f"{os.getpid()}.{threading.get_ident()}.tmp"
         temporary.write_text(str(number))
         temporary.replace(self.root / "leases" / str(os.getpid()))
 
