@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,3 +36,19 @@ def timed(fn: Callable[[], object], repeat: int = 3) -> tuple[float, list[float]
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which ``fraction`` of ``values`` lie (nearest rank), in the values' unit."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate the servers a benchmark started, last first; kill what does not stop in 30 s."""
+    for process in reversed(processes):
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from _common import percentile, stop
 from coopkg.iris import IriMinter
 from coopkg.settings import get_settings
 from coopkg.store import open_repository
@@ -49,11 +50,6 @@ def wait(url: str, seconds: float = 300) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not come up")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
 
 
 def main() -> None:
@@ -116,16 +112,11 @@ def main() -> None:
         print(f"{'':32} {'p50 ms':>8} {'p90 ms':>8} {'mean ms':>8}")
         for name, values in (("with the freshness check", times[0]), ("without (FOLLOW_CHANGES=false)", times[1]),
                              ("the check alone, in process", check)):  # fmt: skip
-            print(f"{name:32} {percentile(values, 0.5):8.2f} {percentile(values, 0.9):8.2f} "
+            print(f"{name:32} {percentile(values, 0.5) * 1000:8.2f} {percentile(values, 0.9) * 1000:8.2f} "
                   f"{statistics.mean(values) * 1000:8.2f}")  # fmt: skip
-        print(f"added per request (p50): {percentile(times[0], 0.5) - percentile(times[1], 0.5):.2f} ms")
+        print(f"added per request (p50): {(percentile(times[0], 0.5) - percentile(times[1], 0.5)) * 1000:.2f} ms")
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from _common import OUT
+from _common import OUT, percentile
 from articles import write_articles
 from coopkg.extract.pipeline import Extractor
 from coopkg.extract.reader import read_path
@@ -37,11 +37,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from pyoxigraph import Store
 
-from _common import OUT
+from _common import OUT, stop
 from coopkg.iris import IriMinter
 from coopkg.synth import write_synthetic
 
@@ -265,12 +265,7 @@ def main() -> None:
         print(f"total per funder: API {totals_api:.2f} ms, SPARQL on Oxigraph {totals_sparql:.1f} ms, "
               f"{totals_sparql / totals_api:.0f}x faster")  # fmt: skip
     finally:
-        for server in servers:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(list(reversed(servers)))  # in the order they were started
         shutil.rmtree(work, ignore_errors=True)
 
 
