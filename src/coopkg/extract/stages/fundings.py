@@ -682,9 +682,7 @@ def _phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
         re.IGNORECASE,
     )
     start = position + (lead.end() if lead else 0)
-    if re.match(
-        r"(?:ses|son|sa|leurs?|nos|notre|vos|votre|its|their|our|his|her)\s", doc.text[start : start + 8], re.I
-    ):
+    if lex.pattern("projects", "possessives").match(doc.text, start):
         return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
     head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip

@@ -58,7 +58,7 @@ _EN_TAIL = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
     r"(?P<tail>Project|Programme|Program|Initiative|Compact|Operation|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
 )
-_DETERMINERS = {"the", "a", "an", "this", "its", "their", "our", "his", "her"}
+_DETERMINERS = {"the", "a", "an", "this", "its", "their", "our"}
 _CAPITAL_TAILS = {"Project", "Programme", "Program", "Initiative", "Compact", "Operation"}
 _PROGRAMME = re.compile(r"\s*(?:programmes?|programs?|برنامج|البرنامج)", re.IGNORECASE)
 _AGREEMENT_KINDS = {"fr": "Convention de partenariat", "ar": "اتفاقية شراكة", "en": "Partnership agreement"}
@@ -286,9 +286,7 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         if re.search(r"['’]s$", name):
             continue
         words = name.split()
-        while words and (
-            words[0] in {"The", "A", "An", "This", "Its", "Their", "Our"} or fold(words[0]) in FUNCTION_WORDS
-        ):
+        while words and (fold(words[0]) in _DETERMINERS or fold(words[0]) in FUNCTION_WORDS):
             words = words[1:]
         tail_lower = tail not in _CAPITAL_TAILS
         while tail_lower and words and fold(words[-1]) in FUNCTION_WORDS:
