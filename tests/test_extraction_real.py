@@ -340,3 +340,20 @@ def test_des_projets_is_no_project(extractor: Extractor) -> None:
     )
     found = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
     assert not [p for p in found["projects"] if "projets" in p["label"]]
+
+
+def test_what_a_funder_finances_at_a_cost_in_the_funders_dirhams(extractor: Extractor) -> None:
+    # ar_adfd_maahad_tadrib_mihani_ghinia (batch-04): the only figure is the project's cost, after the verb
+    # "مول" (so it is the money given); "درهم" of an Abu Dhabi fund is the UAE dirham; "بحضور" ends the name.
+    found = fundings(extractor, "مول صندوق أبوظبي للتنمية مشروع معهد التدريب المهني في إقليم بوك بغينيا بتكلفة "
+                                "اجمالية تبلغ 5.5 مليون درهم (1.5 مليون دولار أمريكي) والذي يهدف إلى صقل إمكانيات "
+                                "الشباب الغيني.")  # fmt: skip
+    assert found == {("صندوق أبوظبي للتنمية", "مشروع معهد التدريب المهني", 5.5e6, "AED")}
+    # ar_afd_takwin_sayarat_maghrib (batch-07): a French lender in Morocco, Moroccan dirhams.
+    moroccan = fundings(extractor, "منحت الوكالة الفرنسية للتنمية قرضا بقيمة تفوق 220 مليون درهم (20 مليون أورو) "
+                                   "للمغرب لتمويل مشروع إحداث مراكز للتكوين المهني في قطاع السيارات بالقنيطرة وطنجة.")  # fmt: skip
+    assert {currency for *_, currency in moroccan} == {"MAD"}
+    present = extractor.extract_text("وكان معالي إبراهيم كاسوري فوفانا رئيس وزراء غينيا، قد وضع مؤخراً حجر الأساس "
+                                     "لمشروع معهد التدريب المهني بحضور سعادة أحمد ناصر الخاجه، سفير دولة الإمارات.",
+                                     source="t.txt", doc_id="t").to_json()  # fmt: skip
+    assert [p["label"] for p in present["projects"]] == ["مشروع معهد التدريب المهني"]

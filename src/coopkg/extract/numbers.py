@@ -29,7 +29,8 @@ _SCALE_RE = "|".join(sorted((re.escape(k) for k in SCALES), key=len, reverse=Tru
 # Currency words and signs (folded) → ISO 4217; the ISO codes themselves are added from pycountry.
 CURRENCY_WORDS: dict[str, str] = {
     "euro": "EUR", "euros": "EUR", "€": "EUR", "يورو": "EUR", "اورو": "EUR",
-    "dirham": "MAD", "dirhams": "MAD", "dh": "MAD", "dhs": "MAD", "درهم": "MAD", "دراهم": "MAD", "درهما": "MAD",
+    "dirham": "DIRHAM", "dirhams": "DIRHAM", "dh": "MAD", "dhs": "MAD", "درهم": "DIRHAM", "دراهم": "DIRHAM",
+    "درهما": "DIRHAM",
     "dollar": "USD", "dollars": "USD", "$": "USD", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
     "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
     "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
@@ -41,7 +42,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "livres sterling": "GBP", "livre sterling": "GBP", "£": "GBP", "pounds": "GBP", "pounds sterling": "GBP",
     "francs suisses": "CHF", "franc suisse": "CHF", "swiss francs": "CHF",
     "won": "KRW", "wons": "KRW", "yuan": "CNY", "yuans": "CNY", "rmb": "CNY",
-    "riyals saoudiens": "SAR", "riyal saoudien": "SAR", "ريال": "SAR", "ouguiyas": "MRU", "ouguiya": "MRU",
+    "riyals saoudiens": "SAR", "riyal saoudien": "SAR", "ريال": "RIYAL", "ouguiyas": "MRU", "ouguiya": "MRU",
     "دينار كويتي": "KWD", "دينارا كويتيا": "KWD", "دنانير كويتية": "KWD", "kuwaiti dinars": "KWD",
     "دينار تونسي": "TND", "دينارا تونسيا": "TND", "دينار جزائري": "DZD", "أوقية": "MRU", "فرنك افريقي": "XOF",
     "فرنك سويسري": "CHF", "جنيه استرليني": "GBP", "دولار امريكي": "USD", "دولارا امريكيا": "USD", "ين ياباني": "JPY",
@@ -62,9 +63,15 @@ CURRENCY_WORDS: dict[str, str] = {
     "australian dollars": "AUD", "a$": "AUD", "us dollar": "USD", "dollars des etats-unis": "USD",
     "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
 }  # fmt: skip
-# "dinar" alone: the document says which one (another mention, or the one country of the dinar it names).
+# A name several currencies share ("dinar", "درهم", "ريال"): the document says which one (another mention, the
+# funder's country, or the one such country it names), else the name's usual currency in this genre, if any.
 DINAR = "DINAR"
 DINAR_COUNTRIES = {"KW": "KWD", "TN": "TND", "DZ": "DZD", "JO": "JOD", "IQ": "IQD", "LY": "LYD", "BH": "BHD"}
+SHARED_NAMES: dict[str, tuple[dict[str, str], str | None]] = {
+    DINAR: (DINAR_COUNTRIES, None),
+    "DIRHAM": ({"MA": "MAD", "AE": "AED"}, "MAD"),
+    "RIYAL": ({"SA": "SAR", "QA": "QAR", "OM": "OMR", "YE": "YER"}, "SAR"),
+}
 # Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.
 SCALED_CURRENCIES: dict[str, tuple[str, int]] = {
     "mdh": ("MAD", 10**6), "mdhs": ("MAD", 10**6), "mmdh": ("MAD", 10**9), "mrddh": ("MAD", 10**9),

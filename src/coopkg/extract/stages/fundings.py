@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent, Mention
 from coopkg.extract.lexicon import Locale
-from coopkg.extract.numbers import DINAR, DINAR_COUNTRIES, Quantity, qualifier_before
+from coopkg.extract.numbers import SHARED_NAMES, Quantity, qualifier_before
 from coopkg.extract.stages import states
 from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
 from coopkg.extract.stages.projects import add_project, agreement_parties, chunk_end
@@ -49,7 +49,7 @@ class Act:
 
 
 def fundings(doc: Doc) -> Doc:
-    _resolve_dinars(doc)
+    _resolve_shared_names(doc)
     section: Mention | None = None
     for index, sentence in enumerate(doc.sentences):
         lex = doc.lex(sentence)
@@ -122,25 +122,29 @@ def _donor_and_figure(doc: Doc, index: int, sentence: Sentence) -> list[Act]:
     return [Act(money[0].start, money[0].end, "noun", "unspecified")]
 
 
-def _resolve_dinars(doc: Doc) -> None:
-    """ "23.5 مليون دينار": the dinar the document names elsewhere, or the one of the only dinar country."""
-    if not any(q.currency == DINAR for qs in doc.money.values() for q in qs):
-        return
-    codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in DINAR_COUNTRIES.values()]
+def _resolve_shared_names(doc: Doc) -> None:
+    """ "23.5 مليون دينار", "5.5 مليون درهم": the currency of that name the document names elsewhere, else the
+    funder's ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars, "صندوق أبوظبي … درهم" in UAE
+    dirhams), else the one of the only such country the document names, else the name's usual one."""
+    for name, (countries, usual) in SHARED_NAMES.items():
+        if any(q.currency == name for qs in doc.money.values() for q in qs):
+            _resolve_name(doc, name, countries, usual)
+
+
+def _resolve_name(doc: Doc, name: str, countries: dict[str, str], usual: str | None) -> None:
+    codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in countries.values()]
     if not codes:
-        # The funder's dinar first ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars), else the
-        # one dinar country the document names.
         based = {doc.gazetteer.get(m.key).based_in for m in doc.mentions
                  if m.kind == ORGANISATION and doc.gazetteer.get(m.key) is not None}  # fmt: skip
-        codes = sorted({DINAR_COUNTRIES[c] for c in (b.rsplit("/", 1)[-1] for b in based if b) if c in DINAR_COUNTRIES})
+        codes = sorted({countries[c] for c in (b.rsplit("/", 1)[-1] for b in based if b) if c in countries})
     if not codes:
         places = {m.key.rsplit("/", 1)[-1] for m in doc.mentions if m.kind == REGION}
         places |= {e.country for e in doc.entities.values() if e.country}
-        codes = sorted({DINAR_COUNTRIES[c] for c in places if c in DINAR_COUNTRIES})
-    code = codes[0] if len(set(codes)) == 1 else None
+        codes = sorted({countries[c] for c in places if c in countries})
+    code = codes[0] if len(set(codes)) == 1 else usual
     for index, qs in doc.money.items():
-        resolved = [replace(q, currency=code) for q in qs if q.currency == DINAR and code]
-        doc.money[index] = sorted([q for q in qs if q.currency != DINAR] + resolved, key=lambda q: q.start)
+        resolved = [replace(q, currency=code) for q in qs if q.currency == name and code]
+        doc.money[index] = sorted([q for q in qs if q.currency != name] + resolved, key=lambda q: q.start)
 
 
 # -- acts -------------------------------------------------------------------------------------------
@@ -193,9 +197,12 @@ def _sentence_events(
 ) -> None:
     cost = lex.pattern("fundings", "cost_words")
     # "un coût global de 36,6 milliards", "total cost of $400 million": what a project costs is no funding.
-    moneys = [
-        q for q in doc.money.get(index, []) if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])
-    ]
+    stated = doc.money.get(index, [])
+    moneys = [q for q in stated if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])]
+    if not moneys and len(stated) == 1 and any(a.end <= stated[0].start and _finance_verb(doc, lex, a) for a in acts):
+        # "مول صندوق أبوظبي للتنمية مشروع … بتكلفة اجمالية تبلغ 5.5 مليون درهم": what the funder finances at
+        # a cost, with no other figure, is the money it gives.
+        moneys = list(stated)
     if _breakdown(doc, index, sentence, lex, acts, moneys):
         return
     used: set[int] = set()
@@ -241,6 +248,14 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _finance_verb(doc: Doc, lex: Locale, act: Act) -> bool:
+    """Whether the act is a verb that states a funding on its own ("finance", "cofinanceront", "مول")."""
+    word = doc.text[act.start : act.end].strip()
+    # (A space after the word: the Arabic patterns end on a lookahead for one.)
+    found = lex.pattern("fundings", "finance_verbs").match(word + " ")
+    return act.form == "act" and found is not None and found.end() >= len(word)
 
 
 def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], moneys: list[Quantity]) -> bool:
