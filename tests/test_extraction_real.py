@@ -357,3 +357,22 @@ def test_what_a_funder_finances_at_a_cost_in_the_funders_dirhams(extractor: Extr
                                      "لمشروع معهد التدريب المهني بحضور سعادة أحمد ناصر الخاجه، سفير دولة الإمارات.",
                                      source="t.txt", doc_id="t").to_json()  # fmt: skip
     assert [p["label"] for p in present["projects"]] == ["مشروع معهد التدريب المهني"]
+
+
+def test_what_a_financing_verb_or_noun_takes_as_object(extractor: Extractor) -> None:
+    # fr_badea_kfaed_bid_lycees_techniques_cotedivoire (batch-08): each lender's figure and the construction it
+    # finances, named as the verb's object ("financera la construction", "de financer la construction") or the
+    # noun's ("le financement de la construction").
+    found = fundings(extractor, (
+        "Le document précise que la Banque arabe de développement économique en Afrique (BADEA) financera la "
+        "construction des lycées techniques et professionnels de San-Pedro et d’Aboisso pour un montant de 30 "
+        "millions de dollars.\nLe Fonds koweïtien pour le développement économique arabe (KFAED), avec une enveloppe "
+        "de 20 millions $, se chargera, pour sa part, de financer la construction du lycée technique de Daloa et "
+        "d’un centre de formation professionnelle.\nEnfin, la Banque islamique de développement (BID) pourrait "
+        "débloquer une enveloppe de 30 millions de dollars le financement de la construction de centres de "
+        "formation professionnelle en Côte d’Ivoire."))  # fmt: skip
+    assert {(funder, " ".join(funded.split()[:4]), amount) for funder, funded, amount, _ in found} == {
+        ("Banque arabe pour le développement économique en Afrique", "Construction des lycées techniques", 3e7),
+        ("Fonds koweïtien pour le développement économique arabe", "Construction du lycée technique", 2e7),
+        ("Banque islamique de développement", "Construction de centres de", 3e7),
+    }

@@ -616,6 +616,9 @@ def _funded(
     possessed = _possessed(doc, index, sentence, lex, position)
     if possessed is not None:
         return possessed
+    verbed = _object_of_verb(doc, index, sentence, lex, position)
+    if verbed is not None:
+        return verbed
     for cue in purpose.finditer(window):
         start = position + cue.end()
         project = doc.project_near(sentence, start, before=False)
@@ -625,6 +628,9 @@ def _funded(
         phrase = _phrase_project(doc, index, sentence, lex, start)
         if phrase is not None:
             return phrase
+    named = _object_of_noun(doc, index, sentence, lex, position)
+    if named is not None:
+        return named
     mentions = doc.in_sentence(sentence, PROJECT)
     # (A project written right after another figure of the sentence is that figure's: "21 millions … à des
     # projets de villes vertes … et 17 millions pour …".)
@@ -635,6 +641,35 @@ def _funded(
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
     return recipient
+
+
+def _object_of_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "la BADEA financera la construction des lycées … pour un montant de 30 millions", "…, avec une enveloppe
+    de 20 millions $, se chargera de financer la construction du lycée technique de Daloa": the undertaking a
+    financing verb near the figure takes as its object."""
+    verbs = lex.pattern("fundings", "object_verbs")
+    for act in _acts(doc, sentence, lex):
+        if (
+            act.form != "act"
+            or abs(act.start - position) > _WINDOW
+            or not verbs.fullmatch(doc.text[act.start : act.end].strip())
+        ):
+            continue
+        phrase = _phrase_project(doc, index, sentence, lex, act.end)
+        if phrase is not None:
+            return phrase
+    return None
+
+
+def _object_of_noun(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "… une enveloppe de 30 millions de dollars le financement de la construction de centres …": the
+    undertaking a financing noun near the figure names."""
+    for noun in lex.pattern("fundings", "object_of_noun").finditer(sentence.text):
+        if abs(sentence.start + noun.start() - position) <= _WINDOW:
+            phrase = _phrase_project(doc, index, sentence, lex, sentence.start + noun.end())
+            if phrase is not None:
+                return phrase
+    return None
 
 
 def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
