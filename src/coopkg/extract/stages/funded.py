@@ -1,0 +1,155 @@
+"""What a funding is for: the project after a purpose cue, the object of a financing verb or noun, the owner's
+fund, an undertaking described by a noun phrase, else the nearest project of the sentence."""
+
+from __future__ import annotations
+
+import re
+
+from coopkg.extract.doc import ORGANISATION, PROJECT, Doc
+from coopkg.extract.lexicon import Locale
+from coopkg.extract.stages.coreference import actors
+from coopkg.extract.stages.funding_acts import WINDOW, Act, find_acts
+from coopkg.extract.stages.projects import add_project, chunk_end
+from coopkg.extract.text import Sentence, tokenize
+
+
+def funded_in_sentence(
+    doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int, act: Act, recipient: str | None
+) -> str | None:
+    """The project the money is for, in this sentence: after a purpose cue, else the nearest one."""
+    purpose = lex.pattern("fundings", "purpose_markers")
+    window = doc.text[position : sentence.end]
+    possessed = _possessed(doc, index, sentence, lex, position)
+    if possessed is not None:
+        return possessed
+    verbed = _object_of_verb(doc, index, sentence, lex, position)
+    if verbed is not None:
+        return verbed
+    for cue in purpose.finditer(window):
+        start = position + cue.end()
+        project = doc.project_near(sentence, start, before=False)
+        named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+        if project is not None and named and named[0].start - start <= 40:
+            return project
+        phrase = phrase_project(doc, index, sentence, lex, start)
+        if phrase is not None:
+            return phrase
+    named = _object_of_noun(doc, index, sentence, lex, position)
+    if named is not None:
+        return named
+    mentions = doc.in_sentence(sentence, PROJECT)
+    # (A project written right after another figure of the sentence is that figure's: "21 millions … à des
+    # projets de villes vertes … et 17 millions pour …".)
+    others = [q.end for q in doc.money.get(index, []) if q.end != position]
+    mentions = [m for m in mentions
+                if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
+    if mentions:
+        nearest = min(mentions, key=lambda m: abs(m.start - act.start))
+        return doc.resolve(nearest)
+    return recipient
+
+
+def _object_of_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "la BADEA financera la construction des lycées … pour un montant de 30 millions", "…, avec une enveloppe
+    de 20 millions $, se chargera de financer la construction du lycée technique de Daloa": the undertaking a
+    financing verb near the figure takes as its object."""
+    verbs = lex.pattern("fundings", "object_verbs")
+    for act in find_acts(doc, sentence, lex):
+        if (
+            act.form != "act"
+            or abs(act.start - position) > WINDOW
+            or not verbs.fullmatch(doc.text[act.start : act.end].strip())
+        ):
+            continue
+        phrase = phrase_project(doc, index, sentence, lex, act.end)
+        if phrase is not None:
+            return phrase
+    return None
+
+
+def _object_of_noun(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "… une enveloppe de 30 millions de dollars le financement de la construction de centres …": the
+    undertaking a financing noun near the figure names."""
+    for noun in lex.pattern("fundings", "object_of_noun").finditer(sentence.text):
+        if abs(sentence.start + noun.start() - position) <= WINDOW:
+            phrase = phrase_project(doc, index, sentence, lex, sentence.start + noun.end())
+            if phrase is not None:
+                return phrase
+    return None
+
+
+def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "to the World Bank's multi-donor fund for Somalia": what the money goes to is the owner's fund."""
+    if lex.code != "en":
+        return None
+    for m in actors(doc, sentence, states=False):
+        if m.start < position or m.start - position > 30:
+            continue
+        tail = re.match(r"['’]s\s+", doc.text[m.end : m.end + 4])
+        if tail is None:
+            continue
+        start = m.end + tail.end()
+        head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:fund|trust\s+fund|facility|{lex.text('projects', 'nouns')})\b",
+                        doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
+        if head is None:
+            return None
+        end = chunk_end(doc, sentence, start + head.end(), lex, limit=8) or start + head.end()
+        return add_project(doc, index, sentence, start, end, None, "pattern:possessed-fund", 0.6).key
+    return None
+
+
+def funded_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: Act) -> str | None:
+    """ "la construction de nouveaux centres … sur financement de X", "The project is financed by":
+    what comes before a passive cue."""
+    project = doc.project_near(sentence, act.start)
+    if project is not None:
+        return project
+    prefix = doc.text[sentence.start : act.start]
+    boundary = max(prefix.rfind(c) for c in ",;:،(")
+    chunk_start = sentence.start + boundary + 1 if boundary != -1 else sentence.start
+    chunk = doc.text[chunk_start : act.start]
+    head = re.search(rf"(?<![\w])(?:(?:{lex.text('projects', 'nouns')})|(?:{lex.text('projects', 'undertakings')}))(?![\w])",
+                     chunk, re.IGNORECASE)  # fmt: skip
+    if head is None:
+        return None
+    start = chunk_start + head.start()
+    phrase = trim_phrase(doc.text[start : act.start])
+    if not 2 <= len(tokenize(phrase)) <= 14 or _counted(lex, phrase):
+        return None
+    return add_project(doc, index, sentence, start, start + len(phrase), None, "pattern:funded-phrase", 0.6).key
+
+
+def trim_phrase(phrase: str) -> str:
+    """Drop a trailing date or auxiliary from a noun phrase ('… سنة 2008', '… en 2008', '… a été')."""
+    phrase = phrase.rstrip()
+    phrase = re.sub(r"\s+(?:سنة|عام|في|en|in|au|à)\s+\d{4}\s*$", "", phrase)
+    phrase = re.sub(r"\s+\d{4}\s*$", "", phrase)
+    phrase = re.sub(r"\s+(?:a\s+été|ont\s+été|est|sont|sera|seront|was|were|is|are|will\s+be|تم|قد)\s*$", "", phrase)
+    return phrase.strip(" ,;:")
+
+
+def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "to support a skills development program for youth in Aswan", "pour la construction de …":
+    an undertaking after a purpose cue, headed by a project or action noun."""
+    rest = doc.text[position : sentence.end]
+    lead = re.match(
+        r"\s*(?:(?:la|le|les|l['’]|un|une|des|du|de|d['’]|the|a|an|new|nouveaux?|nouvelles?)\s+|l['’])*",
+        rest,
+        re.IGNORECASE,
+    )
+    start = position + (lead.end() if lead else 0)
+    if lex.pattern("projects", "possessives").match(doc.text, start):
+        return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
+    head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
+                    doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
+    if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
+        return None
+    end = chunk_end(doc, sentence, start + head.end(), lex, limit=14) or start + head.end()
+    if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
+        return None
+    return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _counted(lex: Locale, phrase: str) -> bool:
+    """ "financing of four projects", "plusieurs programmes": projects counted are no one project's name."""
+    return lex.pattern("projects", "counted").search(phrase) is not None

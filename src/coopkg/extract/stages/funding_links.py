@@ -1,0 +1,177 @@
+"""Fundings across sentences: a later sentence that names what the money is for, the one project a document
+is about, a state paying through its agency, and the same money stated twice merged into one funding."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from coopkg.extract.doc import PROJECT, REGION, Doc, FundingEvent
+from coopkg.extract.numbers import Quantity, qualifier_before
+from coopkg.extract.stages.coreference import acting
+from coopkg.extract.stages.funded import phrase_project
+
+
+def refer_back(doc: Doc) -> None:
+    """ "Ce financement soutiendra le Projet …": a later sentence names what the money is for."""
+    for event in doc.fundings:
+        if event.funded in doc.projects:
+            continue
+        for index in range(event.sentence, min(event.sentence + 3, len(doc.sentences))):
+            sentence = doc.sentences[index]
+            lex = doc.lex(sentence)
+            refer = lex.pattern("fundings", "money_anaphora").search(sentence.text)
+            if index > event.sentence and refer is None:
+                continue
+            start = sentence.start + (refer.end() if refer else 0)
+            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start and not is_agreement(doc, m.key)]
+            if index > event.sentence and not named:
+                # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
+                cue = (
+                    lex.pattern("fundings", "purpose_markers").search(doc.text, start, sentence.end) if refer else None
+                )
+                phrase = phrase_project(doc, index, sentence, lex, cue.end() if cue else start) if refer else None
+                if phrase is not None:
+                    event.funded = phrase
+                    event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                    break
+                continue
+            if named:
+                if index > event.sentence:
+                    event.evidence.append(doc.sentence_evidence(sentence, "event:refers-back", 0.7))
+                    _amount_refers_back(doc, event, index, refer)
+                event.funded = doc.resolve(named[0])
+                break
+    only = _only_project(doc)
+    for event in doc.fundings:
+        others = [e for e in doc.fundings if e is not event and e.funder == event.funder and e.funded == only]
+        # (When the funder gives that project money of its own, this sum is another: "59,5 millions" for the
+        # country, "51 millions" for its plan.)
+        if only is not None and event.funded not in doc.projects and event.funder != only and not others:
+            # "La Banque mondiale a octroyé 25 milliards à la Côte d'Ivoire … au cours du lancement du Projet
+            # création d'emplois jeunes": in a document about one named project, the money is for it.
+            event.recipient = event.recipient or event.funded
+            event.funded = only
+        if event.funded is None:
+            # Money the sentence does not place goes to its recipient, else to what the document is about,
+            # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
+            event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
+    doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def is_agreement(doc: Doc, key: str) -> bool:
+    entity = doc.entities.get(key)
+    return entity is not None and entity.type == "PartnershipAgreement"
+
+
+def _amount_refers_back(doc: Doc, event: FundingEvent, index: int, refer: re.Match[str] | None) -> None:
+    """ "… signed three financing agreements. The agreements, worth Euro 15 million, …": the one figure of the
+    sentence that refers back is the money of the act."""
+    sentence = doc.sentences[index]
+    if event.amount is not None or refer is None or refer.start() > 40:
+        return
+    used = {e.amount.start for e in doc.fundings if e.amount is not None}
+    free = [q for q in doc.money.get(index, []) if q.start not in used]
+    if len(free) == 1 and free[0].start - (sentence.start + refer.end()) < 60:
+        event.amount = free[0]
+
+
+_NAMED = ("pattern:named-project", "pattern:quoted-project", "pattern:project-acronym", "pattern:described-project",
+          "pattern:name-acronym-project", "alias")  # fmt: skip
+
+
+def _only_project(doc: Doc) -> str | None:
+    """The one project the document names (an agreement or a purpose phrase is no name), if it names one."""
+    named = {m.key for m in doc.mentions if m.kind == PROJECT and m.method in _NAMED}
+    named = {k for k in named if doc.entities[k].type != "PartnershipAgreement"}
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def _country_of_sentence(doc: Doc, event: FundingEvent) -> str | None:
+    """The one country the sentence places the money in ("في الصومال", "in Chad", "au Niger"), if it is not the
+    funder's own."""
+    funder = doc.entities.get(event.funder)
+    entry = doc.gazetteer.get(event.funder)
+    own = (funder.country if funder is not None else None) or (
+        entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
+    )
+    sentence = doc.sentences[event.sentence]
+    locative = doc.lex(sentence).pattern("places", "locative")
+    placed = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key) and m.key.rsplit("/", 1)[-1] != own
+              and locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])]  # fmt: skip
+    if len({m.key for m in placed}) != 1:
+        return None
+    return acting(doc, placed[0]).key
+
+
+def merge(doc: Doc) -> None:
+    """One funding per money stated: same funder and the same figure (or one without a figure)."""
+    merged: list[FundingEvent] = []
+    for event in doc.fundings:
+        twin = next((m for m in merged if _same(doc, m, event)), None)
+        if twin is None:
+            merged.append(event)
+            continue
+        if (twin.amount is None and event.amount is not None) or (
+            twin.amount is not None and event.amount is not None and _approximate(doc, twin.amount)
+        ):
+            twin.amount = event.amount
+        if twin.funded not in doc.projects and event.funded in doc.projects:
+            twin.recipient = twin.recipient or (twin.funded if twin.funded != event.funded else None)
+            twin.funded = event.funded
+        if twin.kind == "unspecified":
+            twin.kind = event.kind
+        twin.recipient = twin.recipient or event.recipient
+        known = {(e.start, e.end) for e in twin.evidence}
+        twin.evidence += [e for e in event.evidence if (e.start, e.end) not in known]
+    doc.fundings = merged
+
+
+def state_through_agency(doc: Doc) -> None:
+    """ "Le Mali et le Qatar ont signé un accord de 40 millions" and "le Fonds Qatari … 40 millions": the state
+    and its development agency paying the same sum are one funder, the agency; the state's other sums in the
+    document ("dont 24,5 millions sous forme de prêt") are the agency's too."""
+    through: dict[str, set[str]] = {}
+    for a in doc.fundings:
+        for b in doc.fundings:
+            code = _state_of(doc, a.funder)
+            if code and a.amount and b.amount and (a.amount.value, a.amount.currency) == (b.amount.value, b.amount.currency) \
+                    and _agency_country(doc, b.funder) == code:  # fmt: skip
+                through.setdefault(a.funder, set()).add(b.funder)
+    for event in doc.fundings:
+        agencies = through.get(event.funder, set())
+        if len(agencies) == 1:
+            event.funder = next(iter(agencies))
+
+
+def _state_of(doc: Doc, key: str) -> str | None:
+    entity = doc.entities.get(key)
+    if doc.is_state(key):
+        return key.rsplit("/", 1)[-1]
+    return entity.country if entity is not None else None
+
+
+def _agency_country(doc: Doc, key: str) -> str | None:
+    entry = doc.gazetteer.get(key)
+    return entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
+
+
+def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:
+    if a.funder != b.funder:
+        return False
+    if a.funded == b.funded and (a.amount is None or b.amount is None):
+        return True
+    if a.amount is None or b.amount is None or a.amount.currency != b.amount.currency:
+        return False
+    if a.amount.value == b.amount.value:
+        if a.funded and b.funded and a.funded != b.funded and not {a.funded, b.funded} & doc.projects.keys():
+            return False  # "500 مليون دولار موجها للمغرب" and, a year before, "500 مليون دولار لمصر": two recipients
+        # The headline's "… à la Côte d'Ivoire" and the body's programme: the same money stated twice.
+        return a.funded == b.funded or a.funded not in doc.projects or b.funded not in doc.projects
+    # "près de 200 milliards" and "191 milliards": a rounded figure of the same money.
+    close = abs(a.amount.value - b.amount.value) <= Decimal("0.05") * max(a.amount.value, b.amount.value)
+    return close and (_approximate(doc, a.amount) or _approximate(doc, b.amount))
+
+
+def _approximate(doc: Doc, amount: Quantity) -> bool:
+    return qualifier_before(doc.text[: amount.start], amount.start)[0] in {"approximately", "more-than", "up-to"}
