@@ -376,3 +376,21 @@ def test_what_a_financing_verb_or_noun_takes_as_object(extractor: Extractor) -> 
         ("Fonds koweïtien pour le développement économique arabe", "Construction du lycée technique", 2e7),
         ("Banque islamique de développement", "Construction de centres de", 3e7),
     }
+
+
+def test_a_project_named_by_a_part_of_its_name_and_comorian_francs(extractor: Extractor) -> None:
+    # fr_ue_msomo_na_hazi_comores (batch-04): "projet Msomo na Hazi" (read "Msomo") is the project named in full
+    # « formation et insertion professionnelle- Msomo na Hazi »; "kmf" and "francs comoriens" are KMF.
+    text = (
+        "Le gouvernement comorien reçoit un financement de l’Union Européenne d’un montant de quatre milliards cinq "
+        "cent mille francs comoriens pour adapter les jeunes comoriens à la formation et l’insertion "
+        "professionnelle.\nLa première réunion du comité de pilotage du projet « formation et insertion "
+        "professionnelle- Msomo na Hazi » s’est tenue, hier. C’est un projet (de 6 à 8 ans), financé par le 11e "
+        "FED/Union Européenne à un montant de 4 000 500 000 kmf. « Le travail qui nous réunit aujourd’hui consiste à "
+        "examiner et approuver le devis programme du projet Msomo na Hazi », a-t-il expliqué."
+    )
+    found = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    assert [p["label"] for p in found["projects"]] == ["Formation et insertion professionnelle- Msomo na Hazi"]
+    assert fundings(extractor, text) == {
+        ("Union européenne", "Formation et insertion professionnelle- Msomo na Hazi", 4_000_500_000.0, "KMF")
+    }

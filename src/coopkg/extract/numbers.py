@@ -61,6 +61,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "couronnes norvegiennes": "NOK", "norwegian kroner": "NOK", "couronnes suedoises": "SEK", "swedish kronor": "SEK",
     "couronnes danoises": "DKK", "danish kroner": "DKK", "yuans renminbi": "CNY", "dollars australiens": "AUD",
     "australian dollars": "AUD", "a$": "AUD", "us dollar": "USD", "dollars des etats-unis": "USD",
+    "francs comoriens": "KMF", "franc comorien": "KMF", "kmf": "KMF",
     "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
 }  # fmt: skip
 # A name several currencies share ("dinar", "درهم", "ريال"): the document says which one (another mention, the

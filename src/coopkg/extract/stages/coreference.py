@@ -21,6 +21,7 @@ from coopkg.extract.text import Sentence, is_arabic, key_form, match_forms, toke
 def coreference(doc: Doc) -> Doc:
     _translated_names(doc)
     _bracketed_project_names(doc)
+    _project_name_parts(doc)
     _acronyms(doc)
     _short_references(doc)
     _head_references(doc)
@@ -111,6 +112,31 @@ def _bracketed_project_names(doc: Doc) -> None:
                 other.key = keep.key
         del doc.entities[drop.key]
         doc.projects.pop(drop.key, None)
+
+
+def _project_name_parts(doc: Doc) -> None:
+    """ "du projet « formation et insertion professionnelle- Msomo na Hazi »" and "le projet Msomo na Hazi" (read
+    "Msomo"): a capitalised project name whose words run inside one longer project name is that project."""
+    projects = {k: e for k, e in doc.entities.items() if e.kind == PROJECT and not e.known}
+    words = {k: [key_form(t.text) for t in tokenize(e.label)] for k, e in projects.items()}
+    for key, entity in list(projects.items()):
+        part = words[key]
+        if not part or len(entity.label) < 4 or not entity.label[:1].isupper() or entity.type == "PartnershipAgreement":
+            continue
+        holders = [k for k, w in words.items() if k != key and k in projects and len(w) > len(part)
+                   and any(w[i : i + len(part)] == part for i in range(len(w) - len(part) + 1))]  # fmt: skip
+        if len(holders) != 1:
+            continue
+        keep = projects[holders[0]]
+        for name, lang in [(entity.label, entity.lang), *entity.alt]:
+            if name != keep.label and (name, lang) not in keep.alt:
+                keep.alt.append((name, lang))
+        for other in doc.mentions:
+            if other.key == key:
+                other.key = keep.key
+        del doc.entities[key]
+        doc.projects.pop(key, None)
+        del projects[key]
 
 
 def _acronyms(doc: Doc) -> None:
