@@ -394,3 +394,13 @@ def test_a_project_named_by_a_part_of_its_name_and_comorian_francs(extractor: Ex
     assert fundings(extractor, text) == {
         ("Union européenne", "Formation et insertion professionnelle- Msomo na Hazi", 4_000_500_000.0, "KMF")
     }
+
+
+def test_the_funder_right_after_an_opening_arabic_verb(extractor: Extractor) -> None:
+    # ar_badea_qurud_togo_mozambique_mali (batch-02): another bank is named between the subject and the loans.
+    found = fundings(extractor, "وقع المصرف العربي للتنمية الاقتصادية في أفريقيا، يوم 18 من شهر مايو الجاري، على هامش "
+                                "اجتماعات مجموعة البنك الإسلامي للتنمية بجاكرتا باندونيسيا الأسبوع المنصرم، على ثلاث "
+                                "اتفاقيات قروض لصـالح كل من جمهوريات توجو، وموزمبيق، ومالي، بقيمة اجمالية بلغت 29 مليون "
+                                "دولار.\nفقد نالت الجمهورية التوجولية قرضاً بلغت قيمته 9 ملايين دولار ؛ وذلك لتمويل "
+                                "مشروع التنميـــة الريفيــــة بحوض \"أوتي\".")  # fmt: skip
+    assert {funder for funder, *_ in found} == {"المصرف العربي للتنمية الاقتصادية في إفريقيا"}

@@ -361,6 +361,13 @@ def _more_funders(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> l
 
 def _subject(doc: Doc, sentence: Sentence, lex: Locale, act: Act, money: Quantity | None) -> Mention | None:
     candidates = actors(doc, sentence)
+    opener = lex.pattern("grammar", "clause_verbs").match(sentence.text)
+    if opener is not None:
+        # "وقع المصرف العربي للتنمية الاقتصادية في أفريقيا، … على هامش اجتماعات مجموعة البنك الإسلامي للتنمية …،
+        # على ثلاث اتفاقيات قروض": the funder right after the opening verb is the clause's subject.
+        first = next((m for m in candidates if 0 <= m.start - sentence.start - opener.end() <= 2), None)
+        if first is not None and first.end <= act.start and funder_like(doc, first):
+            return acting(doc, first)
     before = [m for m in candidates if m.end <= act.start and act.start - m.end <= WINDOW]
     before = [m for m in before if not _is_recipient_position(doc, sentence, lex, m.start)]
     if lex.code == "ar" and act.form in {"act", "agreement"}:
