@@ -404,3 +404,12 @@ def test_the_funder_right_after_an_opening_arabic_verb(extractor: Extractor) -> 
                                 "دولار.\nفقد نالت الجمهورية التوجولية قرضاً بلغت قيمته 9 ملايين دولار ؛ وذلك لتمويل "
                                 "مشروع التنميـــة الريفيــــة بحوض \"أوتي\".")  # fmt: skip
     assert {funder for funder, *_ in found} == {"المصرف العربي للتنمية الاقتصادية في إفريقيا"}
+
+
+def test_a_pronoun_subject_is_the_funder_of_the_sentence_before(extractor: Extractor) -> None:
+    # en_afdb_jobs_sierraleone (batch-01).
+    found = fundings(extractor, "In Sierra Leone, the African Development Fund, the concessional window of the African "
+                                "Development Bank (AfDB), supports youth employment. It has approved a $19.95 million "
+                                "grant for an initiative to create livelihoods for Sierra Leonean women as well as "
+                                "young people.")  # fmt: skip
+    assert {(funder, amount) for funder, _, amount, _ in found} == {("African Development Fund", 19_950_000.0)}

@@ -146,7 +146,7 @@ def _sentence_events(
         if not funders and section is not None:
             funders = [section]  # "– 37,8 millions USD au titre des …" under "Association … (IDA):"
         if not funders and act.form in {"act", "noun", "receive"}:
-            funders = _previous_funder(doc, index)
+            funders = _previous_funder(doc, index) or _pronoun_subject(doc, index, sentence, lex)
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
@@ -327,6 +327,16 @@ def _previous_funder(doc: Doc, index: int) -> list[Mention]:
     funder = previous[-1].funder
     mention = next((m for m in doc.mentions if m.key == funder and m.kind == ORGANISATION), None)
     return [mention] if mention is not None else []
+
+
+def _pronoun_subject(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> list[Mention]:
+    """ "… the African Development Fund, the concessional window of the African Development Bank (AfDB), supports
+    youth employment. It has approved a $19.95 million grant": the pronoun is the sentence before's first funder."""
+    if index == 0 or not lex.pattern("grammar", "subject_pronouns").match(sentence.text):
+        return []
+    previous = doc.sentences[index - 1]
+    funder = next((m for m in actors(doc, previous) if funder_like(doc, m)), None)
+    return [acting(doc, funder)] if funder is not None else []
 
 
 def _funders_without_money(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> list[Mention]:
