@@ -413,3 +413,14 @@ def test_a_pronoun_subject_is_the_funder_of_the_sentence_before(extractor: Extra
                                 "grant for an initiative to create livelihoods for Sierra Leonean women as well as "
                                 "young people.")  # fmt: skip
     assert {(funder, amount) for funder, _, amount, _ in found} == {("African Development Fund", 19_950_000.0)}
+
+
+def test_an_agreement_signed_with_a_funder_and_a_long_undertaking(extractor: Extractor) -> None:
+    # fr_fsd_ofid_lycees_techniques_benin (batch-04): the only party named is the one signed with; the
+    # undertaking runs over two coordinated constructions.
+    found = fundings(extractor, "Le deuxième accord de prêt, signé avec le Fonds Saoudien pour le Développement, est "
+                                "d’une valeur de 40 millions de Dollars US, soit plus de 22 milliards de Francs CFA. Ces "
+                                "fonds sont destinés à la construction d’une École Normale Supérieure pour la formation "
+                                "des instituteurs à Parakou et d’un Lycée Scientifique à Porto-Novo.")  # fmt: skip
+    assert found == {("Fonds saoudien pour le développement", "Construction d'une École Normale Supérieure pour la "
+                      "formation des instituteurs à Parakou et d'un Lycée Scientifique à Porto-Novo", 4e7, "USD")}  # fmt: skip

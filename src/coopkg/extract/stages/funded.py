@@ -144,7 +144,7 @@ def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, positi
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
     if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
         return None
-    end = chunk_end(doc, sentence, start + head.end(), lex, limit=14) or start + head.end()
+    end = chunk_end(doc, sentence, start + head.end(), lex, limit=24) or start + head.end()
     if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key

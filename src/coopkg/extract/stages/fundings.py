@@ -409,12 +409,14 @@ def _united_nations_body(doc: Doc, mention: Mention) -> bool:
 
 def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tuple[list[Mention], list[Mention]]:
     keys = agreement_parties(doc, sentence, act.end, lex, group=True)
+    signed_with: list[Mention] = []
     if len(keys) < 2:
         # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل": the parties are the subjects.
         parties = _coordinated_before(doc, sentence, lex, act.start)
         partner = re.search(r"\b(?:avec|with)\b|(?:^|\s)مع\s", doc.text[sentence.start : sentence.end])
         if partner:
-            parties += orgs_after(doc, sentence.start + partner.end(), sentence, lex, states=True)
+            signed_with = orgs_after(doc, sentence.start + partner.end(), sentence, lex, states=True)
+            parties += signed_with
     else:
         by_key = {m.key: m for m in (acting(doc, m) for m in actors(doc, sentence))}
         parties = [by_key[k] for k in keys if k in by_key]
@@ -429,6 +431,10 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
         # donor and a United Nations agency, the agency carries the work out and receives.
         others = [m for m in funders if _united_nations_body(doc, m)]
         funders = [m for m in funders if m not in others]
+    if len(funders) == 1 and not others and funders[0] in signed_with:
+        # "Le deuxième accord de prêt, signé avec le Fonds Saoudien pour le Développement, est d'une valeur de
+        # 40 millions": the one party signed with is a funder; the other side goes unsaid.
+        return funders, []
     if not funders or not others:
         return [], []
     return funders[:1] if len(funders) > 1 and len(others) == 0 else funders, others
