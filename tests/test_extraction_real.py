@@ -424,3 +424,20 @@ def test_an_agreement_signed_with_a_funder_and_a_long_undertaking(extractor: Ext
                                 "des instituteurs à Parakou et d’un Lycée Scientifique à Porto-Novo.")  # fmt: skip
     assert found == {("Fonds saoudien pour le développement", "Construction d'une École Normale Supérieure pour la "
                       "formation des instituteurs à Parakou et d'un Lycée Scientifique à Porto-Novo", 4e7, "USD")}  # fmt: skip
+
+
+def test_the_money_named_again_five_sentences_later(extractor: Extractor) -> None:
+    # fr_banquemondiale_competences_gabon (batch-10): the headline's loan, and what it is for after the background.
+    found = fundings(extractor, (
+        "Emploi des jeunes : la Banque mondiale prête 100 millions de dollars au Gabon\n"
+        "Ce financement approuvé mi-février vise à développer les compétences des jeunes, à travers la formation "
+        "professionnelle et les programmes d’entrepreneuriat, et à lutter contre le chômage qui frappe 35,7 % des "
+        "jeunes de 15 à 24 ans.\nLe conseil d’administration de la Banque mondiale a autorisé le 10 février l’octroi "
+        "de 100 millions de dollars au Gabon, pour aider le pays d’Afrique centrale à développer les compétences des "
+        "jeunes et créer des emplois.\nLe taux de chômage au Gabon s’élevait à 19,6 % en 2013, selon la Banque "
+        "mondiale. Les dernières estimations situent à 35,7 % celui frappant les jeunes de 15 à 24 ans.\n"
+        "Développer « l’employabilité »\nLe prêt de la Banque mondiale vise à appuyer le projet d’appui au "
+        "développement des compétences pour l’employabilité.\nLe 14 janvier dernier, l’institution de Bretton Woods "
+        "avait déjà approuvé 100 millions de dollars pour financer la seconde phase du projet d’infrastructures et de "
+        "développement local du Gabon."))  # fmt: skip
+    assert ("Banque mondiale", "Projet d'appui au développement des compétences pour l'employabilité", 1e8, "USD") in found

@@ -12,12 +12,15 @@ from coopkg.extract.stages.coreference import acting
 from coopkg.extract.stages.funded import phrase_project
 
 
+_REFER_BACK = 6  # sentences after a funding within which "Le prêt de la Banque mondiale vise à appuyer …" may follow
+
+
 def refer_back(doc: Doc) -> None:
     """ "Ce financement soutiendra le Projet …": a later sentence names what the money is for."""
     for event in doc.fundings:
         if event.funded in doc.projects:
             continue
-        for index in range(event.sentence, min(event.sentence + 3, len(doc.sentences))):
+        for index in range(event.sentence, min(event.sentence + _REFER_BACK, len(doc.sentences))):
             sentence = doc.sentences[index]
             lex = doc.lex(sentence)
             refer = lex.pattern("fundings", "money_anaphora").search(sentence.text)
