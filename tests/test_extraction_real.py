@@ -440,4 +440,9 @@ def test_the_money_named_again_five_sentences_later(extractor: Extractor) -> Non
         "développement des compétences pour l’employabilité.\nLe 14 janvier dernier, l’institution de Bretton Woods "
         "avait déjà approuvé 100 millions de dollars pour financer la seconde phase du projet d’infrastructures et de "
         "développement local du Gabon."))  # fmt: skip
-    assert ("Banque mondiale", "Projet d'appui au développement des compétences pour l'employabilité", 1e8, "USD") in found
+    assert (
+        "Banque mondiale",
+        "Projet d'appui au développement des compétences pour l'employabilité",
+        1e8,
+        "USD",
+    ) in found

@@ -11,7 +11,6 @@ from coopkg.extract.numbers import Quantity, qualifier_before
 from coopkg.extract.stages.coreference import acting
 from coopkg.extract.stages.funded import phrase_project
 
-
 _REFER_BACK = 6  # sentences after a funding within which "Le prêt de la Banque mondiale vise à appuyer …" may follow
 
 
