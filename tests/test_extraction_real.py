@@ -446,3 +446,15 @@ def test_the_money_named_again_five_sentences_later(extractor: Extractor) -> Non
         1e8,
         "USD",
     ) in found
+
+
+def test_an_english_quoted_name_before_its_project_noun(extractor: Extractor) -> None:
+    # en_ida_gpe_school_covid_bangladesh (batch-10).
+    found = fundings(extractor, "A grant agreement has been signed on Monday between the government of Bangladesh and "
+                                "International Development Association (IDA) of the World Bank Group for an amount of "
+                                "14.8 million US dollar from COVID-19 Accelerated Funding Window of Global Partnership "
+                                "for Education (GPE) at Economic Relations Division (ERD) in the capital, reports BSS.\n"
+                                "“Bangladesh COVID- 19 school Sector Response” project will be jointly implemented by "
+                                "Ministry of Primary and Mass Education (MoPME).")  # fmt: skip
+    assert found == {("International Development Association", "Bangladesh COVID- 19 school Sector Response",
+                      14_800_000.0, "USD")}  # fmt: skip

@@ -153,6 +153,7 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
             continue
         _described(doc, index, sentence, noun, lex)
     if sentence.language == "en":
+        _english_quoted(doc, index, sentence, lex)
         _english_tail(doc, index, sentence)
         _english_described(doc, index, sentence, lex)
         _english_purposed(doc, index, sentence, lex)
@@ -273,6 +274,18 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
 
 def _index(doc: Doc, sentence: Sentence) -> int:
     return doc.sentences.index(sentence)
+
+
+def _english_quoted(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "“Bangladesh COVID- 19 school Sector Response” project will be jointly implemented": a quoted name
+    right before a project noun."""
+    nouns = re.compile(rf"\s*(?:{lex.text('projects', 'nouns')})(?![\w])", re.IGNORECASE)
+    for quoted in _QUOTED.finditer(sentence.text):
+        if not nouns.match(sentence.text, quoted.end()):
+            continue
+        start, end = sentence.start + quoted.start("name"), sentence.start + quoted.end("name")
+        if not doc.overlapping(start, end, (PROJECT,)):
+            add_project(doc, index, sentence, start, end, None, "pattern:quoted-project", 0.85)
 
 
 def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
