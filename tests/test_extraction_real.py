@@ -458,3 +458,12 @@ def test_an_english_quoted_name_before_its_project_noun(extractor: Extractor) ->
                                 "Ministry of Primary and Mass Education (MoPME).")  # fmt: skip
     assert found == {("International Development Association", "Bangladesh COVID- 19 school Sector Response",
                       14_800_000.0, "USD")}  # fmt: skip
+
+
+def test_the_state_an_agreement_of_that_figure_is_with_receives(extractor: Extractor) -> None:
+    # fr_badea_universite_ouaga2_burkina (batch-10): two agreements in one sentence, each with its state.
+    found = fundings(extractor, "En marge des réunions de la Banque mondiale et du Fonds monétaire international, "
+                                "tenues à Lima (Pérou) du 9 au 11 octobre dernier, la BADEA a signé également un accord "
+                                "de la Ligne de Crédit de 5 millions de dollars avec le Benin et un accord de prêt de 15 "
+                                "millions de dollars avec l’Ouganda.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Bénin", 5e6), ("Ouganda", 1.5e7)}

@@ -518,6 +518,11 @@ def _recipient(
         if m.end <= act.start and _stands_for_a_state(doc, m) and acting(doc, m).key not in funder_keys and \
                 signed.search(doc.text[max(sentence.start, m.start - 60) : m.start]):  # fmt: skip
             return acting(doc, m).key
+        # "… un accord de prêt de 15 millions de dollars avec l'Ouganda": the state the figure's agreement is with.
+        if money is not None and m.start >= money.end and _stands_for_a_state(doc, m) and \
+                acting(doc, m).key not in funder_keys and \
+                re.fullmatch(r"\s*(?:avec|with|مع)\s+(?:la\s+|le\s+|l['’]|les\s+|the\s+)?", doc.text[money.end : m.start]):  # fmt: skip
+            return acting(doc, m).key
     # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure.)
     lower = min(anchor, act.start, money.start if money is not None else anchor) - 40
     for m in actors(doc, sentence):
