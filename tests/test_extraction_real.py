@@ -467,3 +467,11 @@ def test_the_state_an_agreement_of_that_figure_is_with_receives(extractor: Extra
                                 "de la Ligne de Crédit de 5 millions de dollars avec le Benin et un accord de prêt de 15 "
                                 "millions de dollars avec l’Ouganda.")  # fmt: skip
     assert {(funded, amount) for _, funded, amount, _ in found} == {("Bénin", 5e6), ("Ouganda", 1.5e7)}
+
+
+def test_the_state_a_verb_finances_at_a_figure(extractor: Extractor) -> None:
+    # fr_bid_education_mauritanie (batch-10).
+    found = fundings(extractor, "EN BREF | #Cridem – La Banque islamique de développement (BID) financera à hauteur de "
+                                "50 millions de dollars la Mauritanie pour améliorer l’éducation, a-t-elle annoncé "
+                                "mercredi 13 septembre dans un communiqué.")  # fmt: skip
+    assert found == {("Banque islamique de développement", "Mauritanie", 5e7, "USD")}

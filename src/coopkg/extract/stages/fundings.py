@@ -518,10 +518,13 @@ def _recipient(
         if m.end <= act.start and _stands_for_a_state(doc, m) and acting(doc, m).key not in funder_keys and \
                 signed.search(doc.text[max(sentence.start, m.start - 60) : m.start]):  # fmt: skip
             return acting(doc, m).key
-        # "… un accord de prêt de 15 millions de dollars avec l'Ouganda": the state the figure's agreement is with.
+        # "… un accord de prêt de 15 millions de dollars avec l'Ouganda": the state the figure's agreement is with;
+        # "La BID financera à hauteur de 50 millions de dollars la Mauritanie": the state the verb finances.
         if money is not None and m.start >= money.end and _stands_for_a_state(doc, m) and \
-                acting(doc, m).key not in funder_keys and \
-                re.fullmatch(r"\s*(?:avec|with|مع)\s+(?:la\s+|le\s+|l['’]|les\s+|the\s+)?", doc.text[money.end : m.start]):  # fmt: skip
+                acting(doc, m).key not in funder_keys and (
+                    re.fullmatch(r"\s*(?:avec|with|مع)\s+(?:la\s+|le\s+|l['’]|les\s+|the\s+)?", doc.text[money.end : m.start])
+                    or (re.fullmatch(r"\s*(?:la\s+|le\s+|l['’]|les\s+)", doc.text[money.end : m.start])
+                        and _financed_at(doc, sentence, lex, money))):  # fmt: skip
             return acting(doc, m).key
     # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure.)
     lower = min(anchor, act.start, money.start if money is not None else anchor) - 40
@@ -535,6 +538,13 @@ def _recipient(
             if key not in funder_keys:
                 return key
     return None
+
+
+def _financed_at(doc: Doc, sentence: Sentence, lex: Locale, money: Quantity) -> bool:
+    """Whether a financing verb governs the figure as "à hauteur de" ("financera à hauteur de 50 millions")."""
+    verbs = lex.pattern("fundings", "object_verbs")
+    return any(a.form == "act" and 0 <= money.start - a.end <= 40 and verbs.fullmatch(doc.text[a.start : a.end].strip())
+               for a in find_acts(doc, sentence, lex))  # fmt: skip
 
 
 def _kind(lex: Locale, doc: Doc, sentence: Sentence, act: Act, money: Quantity) -> str:
