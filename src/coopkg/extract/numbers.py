@@ -100,6 +100,7 @@ class Quantity:
     currency: str | None = None
     scaled: bool = False
     words: bool = False
+    shared: str | None = None  # the shared name read ("DIRHAM"), when the currency is its usual one
 
     @property
     def is_money(self) -> bool:
@@ -225,7 +226,9 @@ def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:
             and q.value < 10**9
             and _JOIN.fullmatch(text[last.end : q.start])
         ):
-            out[-1] = Quantity(last.value + q.value, last.start, q.end, q.currency, True, last.words and q.words)
+            out[-1] = Quantity(
+                last.value + q.value, last.start, q.end, q.currency, True, last.words and q.words, q.shared
+            )
             continue
         out.append(q)
     return tuple(out)
@@ -281,7 +284,10 @@ def _quantity(match: re.Match[str] | None, value: Decimal, start: int, end: int,
             else:
                 start = match.start("pre")
             break
-    return Quantity(value, start, end, code, scaled, words)
+    shared = code if code in SHARED_NAMES else None
+    if shared is not None:
+        code = SHARED_NAMES[shared][1] or shared  # the usual currency until the document says which (or "DINAR")
+    return Quantity(value, start, end, code, scaled, words, shared)
 
 
 def currency_code(raw: str) -> tuple[str | None, int]:

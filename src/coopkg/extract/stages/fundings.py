@@ -101,12 +101,12 @@ def _resolve_shared_names(doc: Doc) -> None:
     funder's ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars, "صندوق أبوظبي … درهم" in UAE
     dirhams), else the one of the only such country the document names, else the name's usual one."""
     for name, (countries, usual) in SHARED_NAMES.items():
-        if any(q.currency == name for qs in doc.money.values() for q in qs):
+        if any(q.shared == name for qs in doc.money.values() for q in qs):
             _resolve_name(doc, name, countries, usual)
 
 
 def _resolve_name(doc: Doc, name: str, countries: dict[str, str], usual: str | None) -> None:
-    codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in countries.values()]
+    codes = [q.currency for qs in doc.money.values() for q in qs if q.currency in countries.values() and not q.shared]
     if not codes:
         based = {doc.gazetteer.get(m.key).based_in for m in doc.mentions
                  if m.kind == ORGANISATION and doc.gazetteer.get(m.key) is not None}  # fmt: skip
@@ -117,8 +117,8 @@ def _resolve_name(doc: Doc, name: str, countries: dict[str, str], usual: str | N
         codes = sorted({countries[c] for c in places if c in countries})
     code = codes[0] if len(set(codes)) == 1 else usual
     for index, qs in doc.money.items():
-        resolved = [replace(q, currency=code) for q in qs if q.currency == name and code]
-        doc.money[index] = sorted([q for q in qs if q.currency != name] + resolved, key=lambda q: q.start)
+        resolved = [replace(q, currency=code) for q in qs if q.shared == name and code]
+        doc.money[index] = sorted([q for q in qs if q.shared != name] + resolved, key=lambda q: q.start)
 
 
 # -- one sentence ---------------------------------------------------------------------------------
