@@ -16,27 +16,12 @@ from coopkg.extract.text import Sentence, tokenize
 def funded_in_sentence(
     doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int, act: Act, recipient: str | None
 ) -> str | None:
-    """The project the money is for, in this sentence: after a purpose cue, else the nearest one."""
-    purpose = lex.pattern("fundings", "purpose_markers")
-    window = doc.text[position : sentence.end]
-    possessed = _possessed(doc, index, sentence, lex, position)
-    if possessed is not None:
-        return possessed
-    verbed = _object_of_verb(doc, index, sentence, lex, position)
-    if verbed is not None:
-        return verbed
-    for cue in purpose.finditer(window):
-        start = position + cue.end()
-        project = doc.project_near(sentence, start, before=False)
-        named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
-        if project is not None and named and named[0].start - start <= 40:
-            return project
-        phrase = phrase_project(doc, index, sentence, lex, start)
-        if phrase is not None:
-            return phrase
-    named = _object_of_noun(doc, index, sentence, lex, position)
-    if named is not None:
-        return named
+    """The project the money is for, in this sentence: the owner's fund, the object of a financing verb, what
+    follows a purpose cue, the object of a financing noun, else the nearest project."""
+    for rule in (_possessed, _object_of_verb, _after_purpose, _object_of_noun):
+        found = rule(doc, index, sentence, lex, position)
+        if found is not None:
+            return found
     mentions = doc.in_sentence(sentence, PROJECT)
     # (A project written right after another figure of the sentence is that figure's: "21 millions … à des
     # projets de villes vertes … et 17 millions pour …".)
@@ -47,6 +32,20 @@ def funded_in_sentence(
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
     return recipient
+
+
+def _after_purpose(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "… pour financer le Projet …", "destinée à la construction de 11 écoles": what a purpose cue introduces."""
+    for cue in lex.pattern("fundings", "purpose_markers").finditer(doc.text[position : sentence.end]):
+        start = position + cue.end()
+        project = doc.project_near(sentence, start, before=False)
+        named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
+        if project is not None and named and named[0].start - start <= 40:
+            return project
+        phrase = phrase_project(doc, index, sentence, lex, start)
+        if phrase is not None:
+            return phrase
+    return None
 
 
 def _object_of_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
