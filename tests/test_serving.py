@@ -22,7 +22,7 @@ from coopkg.queryexec import QueryRequest
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 from coopkg.store import EmbeddedRepository
-from coopkg.store.snapshots import Generations
+from coopkg.store.snapshots import Change, Generations
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "data" / "corpus").glob("*.txt"))
@@ -98,19 +98,72 @@ def test_concurrent_writers_lose_nothing(pair: tuple[Services, Services]) -> Non
     assert first.fundings.search(FundingQuery(limit=500))[0] == second.fundings.search(FundingQuery(limit=500))[0]
 
 
+def _leased(generations: Generations) -> set[int]:
+    return {int(n) for lease in (generations.root / "leases").iterdir() if not lease.suffix
+            for n in lease.read_text().split()}  # fmt: skip
+
+
 def test_old_generations_are_collected_unless_leased(pair: tuple[Services, Services], settings: Settings) -> None:
-    first, _ = pair
+    first, second = pair
     generations = Generations(settings.store)
+    start = generations.latest()
     for path in CORPUS[:3]:
         _write(first, path)
+        second.sync()
+    _write(first, CORPUS[3])
     latest = generations.latest()
-    folders = sorted(p.name for p in generations.root.glob("gen-*"))
-    # The writer still leased the previous generation when it published the newest: both stay.
-    assert folders == [f"gen-{latest - 1:08d}", f"gen-{latest:08d}"]
+    folders = {int(p.name[4:]) for p in generations.root.glob("gen-*")}
+    # Each service keeps the generation it reads and the one it read before (queries may still run on it).
+    assert folders == _leased(generations) | {latest}
+    assert start not in folders and latest - 1 in folders
     lease = generations.root / "leases" / "999999999"  # a worker that no longer exists
     lease.write_text("1")
-    _write(first, CORPUS[3])
+    _write(first, CORPUS[4])
     assert not lease.exists()
+
+
+def test_snapshots_are_read_while_writers_publish_and_collect(settings: Settings) -> None:
+    """Two services of one process (two workers' views in the tests) read while a writer publishes.
+
+    Each reads CURRENT, opens that generation and reads all of it; the writer collects every
+    generation no lease names. A reader must never find its generation gone.
+    """
+    writer = Generations(settings.store)
+    writer.publish_if_stale()  # generation 1, empty; each write below adds one triple
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    opened: list[int] = []
+
+    def publish() -> None:
+        number = 0
+        while not stop.is_set():
+            number += 1
+            with writer.writing(Change(everything=True)) as repo:
+                repo.store.add(Quad(NamedNode("http://x/s"), NamedNode("http://x/p"), Literal(number),
+                                    NamedNode("http://x/g")))  # fmt: skip
+
+    def read() -> None:
+        reader = Generations(settings.store)
+        try:
+            while not stop.is_set():
+                generation = reader.open_latest()
+                opened.append(generation.number)
+                time.sleep(0.002)
+                assert len(list(generation.store)) == generation.number - 1
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            reader.release()
+
+    threads = [threading.Thread(target=publish), threading.Thread(target=read), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    time.sleep(5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(opened)) > 5  # the writer really published meanwhile
 
 
 def test_dead_leases_and_stale_generations_are_collected_at_start_up(settings: Settings) -> None:
@@ -161,7 +214,8 @@ def test_a_writer_that_fails_publishes_nothing(pair: tuple[Services, Services], 
 
 def test_leases_name_live_processes(pair: tuple[Services, Services], settings: Settings) -> None:
     leases = {p.name for p in (Generations(settings.store).root / "leases").iterdir()}
-    assert str(os.getpid()) in leases
+    # One lease per service, named by its process.
+    assert len([name for name in leases if name.startswith(f"{os.getpid()}-")]) == 2
 
 
 @pytest.mark.parametrize(

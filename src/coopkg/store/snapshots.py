@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -86,6 +87,10 @@ class Generations:
         self._pending = self.root / "PENDING"
         self._pending_name = str(self._pending)
         self._lock_path = self.root / "write.lock"
+        # One lease per object, named by the process (for the liveness test): two services of
+        # one process each hold their own generation.
+        self._instance = next(_instances)
+        self._held = 0
 
     @staticmethod
     def _root_of(store_path: Path) -> Path:
@@ -151,17 +156,23 @@ class Generations:
         return True
 
     def open_latest(self) -> Generation:
-        """Open the newest generation read-only, leased to this process until it opens another."""
-        for _ in range(5):
+        """Open the newest generation read-only, leased to this object until it opens the one after."""
+        for _ in range(20):
             number = self.latest()
             if number == 0:
                 raise StoreError(f"the store at {self.store_path} has no snapshot yet")
             self._lease(number)
+            # A writer that published after we read CURRENT may have collected before it saw our lease;
+            # once CURRENT still names it after the lease is written, every later collection keeps it.
+            if self.latest() != number:
+                continue
             path = self._folder(number)
             try:
-                return Generation(number, path, Store.read_only(str(path)))
-            except OSError:
-                continue  # collected between reading CURRENT and opening it: read CURRENT again
+                store = Store.read_only(str(path))
+            except (OSError, RuntimeError):
+                continue  # a folder left half-collected by a killed writer: read CURRENT again
+            self._held = number
+            return Generation(number, path, store)
         raise StoreError(f"cannot open the newest snapshot of {self.store_path}")
 
     def changes(self, after: int, upto: int) -> Change:
@@ -271,23 +282,30 @@ class Generations:
     # -- leases and collection ------------------------------------------------------------------
 
     def _lease(self, number: int) -> None:
-        # The temporary name is the thread's too: two services of one process (or two threads) lease at once.
-        temporary = self.root / "leases" / f"{os.getpid()}.{threading.get_ident()}.tmp"
-        temporary.write_text(str(number))
-        temporary.replace(self.root / "leases" / str(os.getpid()))
+        # The generation held until now stays leased too: queries that began on it may still run.
+        held = " ".join(str(n) for n in sorted({number, self._held} - {0}))
+        temporary = self._lease_path.with_suffix(f".{threading.get_ident()}.tmp")
+        temporary.write_text(held)
+        temporary.replace(self._lease_path)
+
+    @property
+    def _lease_path(self) -> Path:
+        return self.root / "leases" / f"{os.getpid()}-{self._instance}"
 
     def release(self) -> None:
+        self._held = 0
         with contextlib.suppress(FileNotFoundError):
-            (self.root / "leases" / str(os.getpid())).unlink()
+            self._lease_path.unlink()
 
     def _collect(self, current: int) -> None:
         keep = {current}
         for lease in (self.root / "leases").iterdir():
-            if not lease.name.isdigit():
+            pid, _, _ = lease.name.partition("-")
+            if not pid.isdigit() or lease.suffix:
                 continue
-            if _alive(int(lease.name)):
+            if _alive(int(pid)):
                 with contextlib.suppress(ValueError, FileNotFoundError):
-                    keep.add(int(lease.read_text()))
+                    keep.update(int(n) for n in lease.read_text().split())
             else:
                 lease.unlink(missing_ok=True)
         for folder in self.root.glob("gen-*"):
@@ -296,6 +314,9 @@ class Generations:
         for stamp in self.root.glob("fingerprint-*"):
             if int(stamp.name.split("-")[1]) != current:
                 stamp.unlink(missing_ok=True)
+
+
+_instances = itertools.count(1)
 
 
 def _alive(pid: int) -> bool:
