@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,26 @@ class Settings(BaseSettings):
         None, description="Remote backend: Graph Store Protocol endpoint, used for bulk loads where offered."
     )
     remote_timeout: float = Field(60.0, description="Remote backend: HTTP timeout in seconds.")
+    engine: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+        "auto",
+        description="Remote backend: the engine behind the endpoint, for what it does differently (limits, "
+        "transactions, blank nodes, truncated answers, its own graphs). auto: read from the endpoint's Server header.",
+    )
+    remote_user: str | None = Field(None, description="Remote backend: user for HTTP Basic or Digest authentication.")
+    remote_password: SecretStr | None = Field(
+        None, description="Remote backend: password of COOPKG_REMOTE_USER (never logged nor shown)."
+    )
+    remote_auth: Literal["basic", "digest"] = Field(
+        "basic", description="Remote backend: HTTP authentication scheme for COOPKG_REMOTE_USER (Virtuoso: digest)."
+    )
+    remote_token: SecretStr | None = Field(
+        None, description="Remote backend: bearer token sent to the endpoint instead of a user (never logged)."
+    )
+    remote_max_rows: int | None = Field(
+        None,
+        description="Remote backend: the most rows the engine answers (Virtuoso's ResultSetMaxRows, 10000 by "
+        "default); an answer that long is read again in pages. Unset: the engine's known default, if any.",
+    )
     query_timeout: float = Field(30.0, description="Upper limit on any query's run time, in seconds.")
     write_token: str | None = Field(None, description="Bearer token for writes over HTTP; unset = writes disabled.")
     max_document_bytes: int = Field(5_000_000, description="Largest document the extractor accepts, in bytes.")

@@ -9,6 +9,7 @@ from coopkg.store.base import GraphStats, QueryResult, Repository, rdf_format, r
 from coopkg.store.changelog import ChangeLog
 from coopkg.store.embedded import EmbeddedRepository
 from coopkg.store.remote import RemoteRepository
+from coopkg.store.sparql_http import Credentials
 
 __all__ = [
     "EmbeddedRepository",
@@ -22,6 +23,16 @@ __all__ = [
 ]
 
 
+def remote_credentials(settings: Settings) -> Credentials:
+    """The endpoint's credentials from the settings (secrets unwrapped only here)."""
+    return Credentials(
+        user=settings.remote_user,
+        password=settings.remote_password.get_secret_value() if settings.remote_password else None,
+        scheme=settings.remote_auth,
+        token=settings.remote_token.get_secret_value() if settings.remote_token else None,
+    )
+
+
 def open_repository(settings: Settings, *, read_only: bool = False) -> Repository:
     """The repository the settings describe."""
     if settings.backend == "remote":
@@ -30,5 +41,7 @@ def open_repository(settings: Settings, *, read_only: bool = False) -> Repositor
         # Every write through coopkg records itself in the store's change log: other processes follow it.
         log = ChangeLog(IriMinter(settings.base_iri).changes_graph)
         return RemoteRepository(settings.query_url, settings.update_url, gsp_url=settings.gsp_url,
-                                timeout=settings.remote_timeout, change_log=log)  # fmt: skip
+                                timeout=settings.remote_timeout, change_log=log, credentials=remote_credentials(settings),
+                                engine=settings.engine, max_rows=settings.remote_max_rows,
+                                skolem_prefix=f"{settings.base_iri}.well-known/genid/")  # fmt: skip
     return EmbeddedRepository(settings.store, read_only=read_only)

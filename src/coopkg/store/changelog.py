@@ -150,5 +150,6 @@ class ChangeFollower:
                 if "follows" in row:
                     entry.follows.add(row["follows"].value)
                 if "everything" in row:
-                    entry.everything = entry.everything or row["everything"].value == "true"
+                    # "1" is Virtuoso's way of writing xsd:boolean true (a valid lexical form, not the canonical one).
+                    entry.everything = entry.everything or row["everything"].value in {"true", "1"}
         return entries

@@ -1,55 +1,67 @@
-"""The remote backend: any SPARQL 1.1 query/update endpoint pair, through SPARQLWrapper.
+"""The remote backend: a SPARQL 1.1 query/update endpoint pair, plus the Graph Store Protocol where offered.
 
-The Graph Store Protocol is used, where configured, for bulk loads. The endpoint must
-answer queries over the union of its graphs by default (``oxigraph serve
---union-default-graph``; Fuseki's ``unionDefaultGraph``), as the embedded store does.
+The endpoint must answer queries over the union of its graphs by default (``oxigraph serve
+--union-default-graph``, Virtuoso, Fuseki's ``unionDefaultGraph``), as the embedded store does.
+What engines do differently is in :mod:`coopkg.store.engines`; what is done about it, here:
 
-With a :class:`~coopkg.store.changelog.ChangeLog`, every write carries its change-log entry in
-the same update request, and the log's graph is left out of the graphs, statistics and exports.
-SELECT and ASK queries go over a kept-alive httpx connection (SPARQLWrapper opens one per query,
-which doubles the cost of a small query such as the freshness check); CONSTRUCT, DESCRIBE and
-updates go through SPARQLWrapper.
+* **Writes** are one update request each, cut under the engine's limits (groups of
+  ``INSERT DATA``). With a :class:`~coopkg.store.changelog.ChangeLog`, the request carries the
+  write's change-log entry: after the write where a request is one transaction, *before* it
+  where a failing operation leaves the earlier ones committed (Virtuoso), so that whatever part
+  of the request is committed, the entry is too.
+* **A replace stays all or nothing** where a request is not: the new content goes into a fresh
+  staging graph (one ``INSERT DATA`` operation), then ``MOVE`` puts it in place (one operation),
+  so a failure leaves the old version; the staging graph of a failed request is dropped and is
+  never one of coopkg's graphs. Readers see the old or the new version as far as the engine
+  isolates one request (see the README's "Engines").
+* **Blank nodes** are skolemised before they are written and given back as blank nodes
+  (:mod:`coopkg.store.skolem`); engine blank-node names (``nodeID://…``) are accepted.
+* **Truncated answers** (a truncation header, or exactly the engine's row limit) are read again
+  in pages (:mod:`coopkg.store.paging`); a truncated CONSTRUCT, which cannot be paged, is a store error.
+* **The engine's own graphs**, the change log and staging graphs are left out of the graphs,
+  statistics and exports coopkg reports.
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-import httpx
 from pyoxigraph import (
+    Literal,
     NamedNode,
     Quad,
     QueryResultsFormat,
-    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
     parse_query_results,
     serialize,
 )
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from coopkg.errors import BadInputError, QuerySyntaxError, StoreError
+from coopkg.errors import BadInputError, StoreError
 from coopkg.store.base import GraphStats, QueryResult, Repository, Term, rdf_format_for_path
 from coopkg.store.changelog import ChangeLog
+from coopkg.store.engines import Dialect
+from coopkg.store.paging import page_query
+from coopkg.store.skolem import DEFAULT_PREFIX, Skolemiser, Unskolemiser
+from coopkg.store.sparql_http import Credentials, SparqlClient
 from coopkg.store.sparql_text import (
-    drop_graph_update,
-    inject_values,
-    insert_data,
     joined_updates,
     query_form,
-    replace_graph_update,
-    replace_graphs_update,
+    single_line,
+    substitute,
+    term_text,
     values_clause,
 )
 
+STAGING = "https://w3id.org/coopkg/staging/"  # graphs a replace writes before it moves them in place
+RESULTS_JSON = "application/sparql-results+json"
 _STATS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-_INSERT_CHUNK = 50_000
 
 
 class RemoteRepository(Repository):
@@ -63,29 +75,21 @@ class RemoteRepository(Repository):
         gsp_url: str | None = None,
         timeout: float = 60.0,
         change_log: ChangeLog | None = None,
+        credentials: Credentials | None = None,
+        engine: str | None = None,
+        max_rows: int | None = None,
+        skolem_prefix: str = DEFAULT_PREFIX,
     ) -> None:
-        self.query_url = query_url
-        self.update_url = update_url
-        self.gsp_url = gsp_url
-        self.timeout = timeout
+        self.client = SparqlClient(query_url, update_url, gsp_url=gsp_url, timeout=timeout,
+                                   credentials=credentials, engine=engine, max_rows=max_rows)  # fmt: skip
         self.change_log = change_log
-        self._http = httpx.Client(timeout=timeout)
+        self.skolem_prefix = skolem_prefix
 
-    def _wrapper(self, text: str) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.query_url, updateEndpoint=self.update_url)
-        wrapper.setMethod(POST)
-        wrapper.setTimeout(int(self.timeout))
-        wrapper.setQuery(text)
-        return wrapper
+    @property
+    def dialect(self) -> Dialect:
+        return self.client.dialect
 
-    def _send(self, wrapper: SPARQLWrapper, what: str) -> tuple[bytes, str]:
-        try:
-            response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except QueryBadFormed as error:
-            raise QuerySyntaxError(f"malformed SPARQL {what}: {_remote_message(error)}") from error
-        except (SPARQLWrapperException, urllib.error.URLError, OSError) as error:
-            raise StoreError(f"remote {what} failed at {wrapper.endpoint}: {error}") from error
+    # -- reading ----------------------------------------------------------------------------------
 
     def query(
         self,
@@ -95,72 +99,166 @@ class RemoteRepository(Repository):
         default_graphs: list[NamedNode] | None = None,
         named_graphs: list[NamedNode] | None = None,
     ) -> QueryResult:
-        text = inject_values(sparql, bindings or {})
-        if query_form(text) in {"SELECT", "ASK"}:
-            return self._select(text, default_graphs or [], named_graphs or [])
-        wrapper = self._wrapper(text)
-        for graph in default_graphs or []:
-            wrapper.addDefaultGraph(graph.value)
-        for graph in named_graphs or []:
-            wrapper.addNamedGraph(graph.value)
-        is_graph_query = wrapper.queryType in {"CONSTRUCT", "DESCRIBE"}
-        wrapper.setReturnFormat(TURTLE if is_graph_query else JSON)
-        wrapper.setOnlyConneg(True)
-        body, content_type = self._send(wrapper, "query")
-        if is_graph_query:
-            fmt = RdfFormat.from_media_type(content_type.split(";")[0].strip()) or RdfFormat.TURTLE
-            return QueryResult("graph", triples=[q.triple for q in parse(body, format=fmt)])
-        fmt = QueryResultsFormat.from_media_type(content_type.split(";")[0].strip()) or QueryResultsFormat.JSON
-        return QueryResult.wrap(parse_query_results(body, format=fmt))
+        text = substitute(sparql, bindings or {})  # as the embedded store's substitutions bind them
+        graphs = [g.value for g in default_graphs or []], [g.value for g in named_graphs or []]
+        form = query_form(text)
+        if form in {"SELECT", "ASK"}:
+            return QueryResult.wrap(self._solutions(text, *graphs, paged=form == "SELECT"))
+        return QueryResult("graph", triples=self._graph(text, *graphs))
 
-    def _select(self, text: str, default_graphs: list[NamedNode], named_graphs: list[NamedNode]) -> QueryResult:
-        form = [("query", text)]
-        form += [("default-graph-uri", g.value) for g in default_graphs]
-        form += [("named-graph-uri", g.value) for g in named_graphs]
-        headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
-        try:
-            # httpx's pool is shared by threads; each request takes an idle kept-alive connection or opens one.
-            response = self._http.post(self.query_url, content=urllib.parse.urlencode(form), headers=headers)
-        except httpx.HTTPError as error:
-            raise StoreError(f"remote query failed at {self.query_url}: {error}") from error
-        if response.status_code == 400:
-            raise QuerySyntaxError(f"malformed SPARQL query: {response.text.strip()}")
-        if response.status_code >= 300:
-            raise StoreError(
-                f"remote query failed at {self.query_url}: HTTP {response.status_code} {response.text.strip()}"
-            )
+    def _solutions(self, text: str, default_graphs: list[str], named_graphs: list[str], *, paged: bool) -> Any:
+        response = self.client.query(text, RESULTS_JSON, default_graphs=default_graphs, named_graphs=named_graphs)
+        body = response.content
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         fmt = QueryResultsFormat.from_media_type(media_type) or QueryResultsFormat.JSON
-        return QueryResult.wrap(parse_query_results(response.content, format=fmt))
+        unskolem = self._unskolemiser()
+        if fmt == QueryResultsFormat.JSON and paged and self._truncated(response, body):
+            document = self._all_pages(text, json.loads(body), default_graphs, named_graphs)
+            body = json.dumps(document).encode()
+        if fmt == QueryResultsFormat.JSON and unskolem.concerns(body):
+            body = unskolem.json_results(body)
+        return parse_query_results(body, format=fmt)
+
+    def _truncated(self, response: Any, body: bytes) -> bool:
+        dialect = self.dialect
+        if dialect.truncation_header and dialect.truncation_header in response.headers:
+            return True
+        if dialect.max_rows is None or dialect.truncation_header:
+            return False
+        return len(json.loads(body).get("results", {}).get("bindings", [])) >= dialect.max_rows
+
+    def _all_pages(
+        self, text: str, first: dict[str, Any], default_graphs: list[str], named_graphs: list[str]
+    ) -> dict[str, Any]:
+        """The whole answer of a query the engine truncated, read again page by page."""
+        variables: list[str] = first.get("head", {}).get("vars", [])
+        size = len(first.get("results", {}).get("bindings", []))
+        if size == 0:
+            return first
+        rows: list[Any] = []
+        while True:
+            page = self.client.query(page_query(text, variables, size, len(rows)), RESULTS_JSON,
+                                     default_graphs=default_graphs, named_graphs=named_graphs)  # fmt: skip
+            bindings = json.loads(page.content).get("results", {}).get("bindings", [])
+            rows.extend(bindings)
+            if len(bindings) < size:
+                return {"head": {"vars": variables}, "results": {"bindings": rows}}
+
+    def _graph(self, text: str, default_graphs: list[str], named_graphs: list[str]) -> list[Triple]:
+        accept = "application/n-triples"
+        response = self.client.query(text, accept, default_graphs=default_graphs, named_graphs=named_graphs)
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        fmt = RdfFormat.from_media_type(media_type) or RdfFormat.N_TRIPLES
+        if media_type == "text/plain":
+            fmt = RdfFormat.N_TRIPLES  # Virtuoso's name for it
+        triples = [quad.triple for quad in parse(response.content, format=fmt)]
+        limit = self.dialect.max_rows
+        if limit is not None and len(triples) >= limit:
+            raise StoreError(
+                f"the engine cut the answer at {limit:,} triples (its row limit, e.g. Virtuoso's ResultSetMaxRows): "
+                "ask for less, or raise the engine's limit"
+            )
+        unskolem = self._unskolemiser()
+        if unskolem.concerns(response.content):
+            triples = [unskolem.triple(t) for t in triples]
+        return triples
+
+    def _unskolemiser(self) -> Unskolemiser:
+        return Unskolemiser(self.skolem_prefix, self.dialect.blank_node_scheme)
+
+    def _rows(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> Iterator[dict[str, Term]]:
+        return self.query(sparql, bindings=bindings).rows()
+
+    # -- writing ----------------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
         """Run an update; with a change log it is recorded as changing everything (its graphs are not known)."""
-        self._write(sparql, everything=True)
+        if self.change_log is None:
+            self.client.update(sparql)
+            return
+        entry = self.change_log.record([], everything=True)
+        if self.dialect.atomic_requests:
+            self.client.update(joined_updates(sparql, entry))  # appended: error positions stay the user's
+        else:
+            # Recorded first, on the same first line: whatever part of the update commits is noticed.
+            self.client.update(single_line(entry) + " ;\n" + sparql)
 
-    def _write(self, sparql: str, graphs: Sequence[NamedNode | None] = (), *, everything: bool = False) -> None:
-        """Send one update request, with its change-log entry when there is a log (the same transaction)."""
-        wrapper = self._wrapper(sparql)
-        if not wrapper.isSparqlUpdateRequest():
-            raise BadInputError("not a SPARQL update")
+    def _write(
+        self, operations: Sequence[str], graphs: Sequence[NamedNode | None], *, everything: bool = False
+    ) -> None:
+        """One update request of coopkg's own operations, with its change-log entry when there is a log."""
+        dialect = self.dialect
+        ops = list(operations)
         if self.change_log is not None:
-            wrapper.setQuery(joined_updates(sparql, self.change_log.record(graphs, everything=everything)))
-        self._send(wrapper, "update")
+            entry = self.change_log.record(graphs, everything=everything)
+            ops = [*ops, entry] if dialect.atomic_requests else [entry, *ops]
+        self.client.update(dialect.update_prologue + " ;\n".join(ops))
 
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        # One update request is one transaction on the endpoints we target (Oxigraph, Fuseki, GraphDB).
-        triples = list(triples)
-        self._write(replace_graph_update(graph, triples), [graph])
-        return len(triples)
+        content = list(Skolemiser(self.skolem_prefix).triples(triples))
+        self._replace([(graph, content)])
+        return len(content)
 
     def replace_graphs(self, graphs: Sequence[tuple[NamedNode, bytes]]) -> None:
         latest = dict(graphs)
-        if latest:
-            self._write(replace_graphs_update(list(latest.items())), list(latest))
+        if not latest:
+            return
+        skolem = Skolemiser(self.skolem_prefix)
+        parsed = [
+            (graph, list(skolem.triples(q.triple for q in parse(data, format=RdfFormat.N_TRIPLES))))
+            for graph, data in latest.items()
+        ]
+        self._replace(parsed)
+
+    def _replace(self, graphs: list[tuple[NamedNode, list[Triple]]]) -> None:
+        dialect = self.dialect
+        targets: list[NamedNode | None] = [graph for graph, _ in graphs]
+        if dialect.atomic_requests:
+            # One request is one transaction: empty each graph and fill it again, all at once.
+            operations = []
+            for graph, triples in graphs:
+                operations.append("DROP SILENT GRAPH " + term_text(graph))
+                if triples:
+                    operations.append(self._insert_data(graph, triples))
+            self._write(operations, targets)
+            return
+        # Staged: the new versions are written beside the old ones, then moved in place, so that a failure
+        # at any point leaves each graph's old version (and nothing of the new ones visible).
+        staged = {graph.value: NamedNode(f"{STAGING}{uuid.uuid4().hex}") for graph, triples in graphs if triples}
+        operations = [self._insert_data(staged[g.value], triples) for g, triples in graphs if triples]
+        for graph, triples in graphs:
+            if triples:
+                operations.append(f"MOVE SILENT {term_text(staged[graph.value])} TO {term_text(graph)}")
+            else:
+                operations.append("DROP SILENT GRAPH " + term_text(graph))
+        try:
+            self._write(operations, targets)
+        except StoreError:
+            self._drop_staging(list(staged.values()))
+            raise
+
+    def _drop_staging(self, graphs: list[NamedNode]) -> None:
+        # The request that failed is reported; a staging graph left over is never shown as data.
+        if graphs:
+            with contextlib.suppress(StoreError):
+                self.client.update(" ;\n".join("DROP SILENT GRAPH " + term_text(g) for g in graphs))
+
+    def _insert_data(self, graph: NamedNode | None, triples: list[Triple]) -> str:
+        """One INSERT DATA operation, its triples in groups of at most the engine's group size."""
+        size = self.dialect.group_triples
+        opening = "GRAPH " + term_text(graph) + " {\n" if graph is not None else "{\n"
+        groups = (
+            opening + serialize(triples[i : i + size], format=RdfFormat.N_TRIPLES).decode("utf-8") + "}"
+            for i in range(0, len(triples), size)
+        )
+        return "INSERT DATA {\n" + "\n".join(groups) + "\n}"
 
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.has_graph(graph)
         if existed:
-            self._write(drop_graph_update(graph), [graph])
+            # Virtuoso refuses DROP GRAPH of a graph never created explicitly: existence was checked above.
+            keyword = "DROP SILENT GRAPH " if self.dialect.drop_needs_silent else "DROP GRAPH "
+            self._write([keyword + term_text(graph)], [graph])
         return existed
 
     def has_graph(self, graph: NamedNode) -> bool:
@@ -169,102 +267,96 @@ class RemoteRepository(Repository):
     def load_file(
         self, path: Path, graph: NamedNode | None, *, fmt: RdfFormat | None = None, base_iri: str | None = None
     ) -> int:
+        """Parsed here (so relative IRIs resolve against ``base_iri``), written in chunks under the engine's limits.
+
+        Through the Graph Store Protocol when there is one (one POST per graph and chunk, its
+        change-log entry right after), else as ``INSERT DATA`` requests that carry their entries.
+        """
         fmt = fmt or rdf_format_for_path(path)
         if graph is None and not fmt.supports_datasets:
             raise BadInputError(f"{fmt.name} holds triples only: name the target graph")
-        if self.gsp_url and base_iri is None:
-            return self._gsp_post(path, graph, fmt)
+        skolem = Skolemiser(self.skolem_prefix)
+        chunk = self.dialect.request_triples
+        loaded = 0
+        batch: dict[str, list[Triple]] = {}
         try:
-            quads = parse(path=str(path), format=fmt, base_iri=base_iri)
-            loaded = 0
-            batch: dict[str, list[Triple]] = {}
-            for quad in quads:
+            for quad in parse(path=str(path), format=fmt, base_iri=base_iri):
                 target = graph.value if graph is not None else _graph_key(quad)
-                batch.setdefault(target, []).append(quad.triple)
+                batch.setdefault(target, []).append(skolem.triple(quad.triple))
                 loaded += 1
-                if loaded % _INSERT_CHUNK == 0:
+                if loaded % chunk == 0:
                     self._flush(batch)
-            self._flush(batch)
         except SyntaxError as error:
             raise BadInputError(f"cannot parse {path} as {fmt.name}: {error}") from error
+        self._flush(batch)
         return loaded
 
     def _flush(self, batch: dict[str, list[Triple]]) -> None:
-        if batch:
-            targets = [NamedNode(target) if target else None for target in batch]
-            inserts = [insert_data(target, triples) for target, triples in zip(targets, batch.values(), strict=True)]
-            self._write(" ;\n".join(inserts), targets)  # one request per chunk, with its entry
+        if not batch:
+            return
+        targets = [NamedNode(target) if target else None for target in batch]
+        if self.client.gsp_url is None:
+            inserts = [
+                self._insert_data(target, triples) for target, triples in zip(targets, batch.values(), strict=True)
+            ]
+            self._write(inserts, targets)  # one request per chunk, with its entry
+        else:
+            for target, triples in zip(targets, batch.values(), strict=True):
+                data = serialize(triples, format=RdfFormat.N_TRIPLES)
+                self.client.post_graph(target.value if target is not None else None, data, "application/n-triples")
+            if self.change_log is not None:
+                # The Graph Store Protocol has no room for a second operation: the entry follows the post at
+                # once, in its own request (a reader between the two does not see the load in its views yet).
+                self.client.update(self.change_log.record(targets))
         batch.clear()
 
-    def _gsp_post(self, path: Path, graph: NamedNode | None, fmt: RdfFormat) -> int:
-        assert self.gsp_url is not None
-        before = self._count(graph)
-        params = {"graph": graph.value} if graph is not None else {}
-        with path.open("rb") as stream:
-            response = self._http.post(
-                self.gsp_url, params=params, content=stream, headers={"Content-Type": fmt.media_type}
-            )
-        if response.status_code == 400:
-            raise BadInputError(f"cannot parse {path} as {fmt.name}: {response.text.strip()}")
-        if response.status_code >= 300:
-            raise StoreError(f"graph store refused {path}: HTTP {response.status_code} {response.text.strip()}")
-        if self.change_log is not None:
-            # The Graph Store Protocol has no room for a second operation: the entry follows the load at
-            # once, in its own request (a reader between the two does not see the load in its views yet).
-            self._send(self._wrapper(self.change_log.record([graph])), "update")
-        return self._count(graph) - before
+    # -- the dataset as coopkg reports it -----------------------------------------------------------
 
-    def _count(self, graph: NamedNode | None) -> int:
-        if graph is None:
-            return len(self)
-        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        row = next(self.query(query, bindings={"g": graph}).rows(), {})
-        return int(row["n"].value) if row else 0
-
-    def _is_log(self, graph: str) -> bool:
+    def _is_hidden(self, graph: str) -> bool:
+        """The engine's own graphs, the change log and staging graphs: never reported as the dataset's."""
+        if graph.startswith(STAGING) or graph in self.dialect.hidden_graphs:
+            return True
         return self.change_log is not None and graph == self.change_log.graph.value
 
     def named_graphs(self) -> list[NamedNode]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows()
-        return [r["g"] for r in rows if isinstance(r.get("g"), NamedNode) and not self._is_log(r["g"].value)]
+        # GROUP BY, not DISTINCT: Virtuoso takes 25 s for SELECT DISTINCT ?g over 20,000 quads, 0.15 s for this.
+        rows = self._rows("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return [r["g"] for r in rows if isinstance(r.get("g"), NamedNode) and not self._is_hidden(r["g"].value)]
 
     def graph_triples(self, graph: NamedNode) -> list[Triple]:
-        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph}).graph()
+        rows = self._rows("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+        return [Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[arg-type]
 
     def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
         triples: list[Triple] = []
         for start in range(0, len(subjects), 500):
             # Several values for one variable: a VALUES block written by the engine's serializer.
             values = values_clause("s", subjects[start : start + 500])
-            query = "CONSTRUCT { ?s ?p ?o } WHERE { " + values + " GRAPH ?g { ?s ?p ?o } }"
-            triples.extend(self.query(query, bindings={"g": graph}).graph())
+            rows = self._rows("SELECT ?s ?p ?o WHERE { " + values + " GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+            triples.extend(Triple(r["s"], r["p"], r["o"]) for r in rows)  # type: ignore[arg-type]
         return triples
 
     def graph_stats(self) -> list[GraphStats]:
-        rows = self.query(_STATS).rows()
-        return [GraphStats(r["g"].value, int(r["n"].value)) for r in rows if not self._is_log(r["g"].value)]
+        rows = self._rows(_STATS)
+        return [GraphStats(r["g"].value, int(r["n"].value)) for r in rows if not self._is_hidden(r["g"].value)]
 
     def export(self, output: IO[bytes], fmt: RdfFormat) -> None:
         if not fmt.supports_datasets:
-            if self.change_log is None:
-                self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").serialize(fmt, output)
-                return
-            union = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?log { ?s ?p ?o } } }"
-            self.query(union, bindings={"log": self.change_log.graph}).serialize(fmt, output)
+            # The union of coopkg's graphs, as a set of triples: the hidden graphs left out by the engine.
+            hidden = sorted({*self.dialect.hidden_graphs, *([self.change_log.graph.value] if self.change_log else [])})
+            excluded = f"FILTER(!STRSTARTS(STR(?g), {term_text(Literal(STAGING))})"
+            if hidden:
+                excluded += " && ?g NOT IN (" + ", ".join(term_text(NamedNode(g)) for g in hidden) + ")"
+            rows = self._rows("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } " + excluded + ") }")
+            serialize((Triple(r["s"], r["p"], r["o"]) for r in rows), output, format=fmt)  # type: ignore[arg-type]
             return
-        solutions = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").solutions
-        assert isinstance(solutions, QuerySolutions)
-        quads = (Quad(s["s"], s["p"], s["o"], s["g"]) for s in solutions if not self._is_log(s["g"].value))
+        rows = self._rows("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        quads = (Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if not self._is_hidden(r["g"].value))  # type: ignore[arg-type]
         serialize(quads, output, format=fmt)
 
     def close(self) -> None:
-        self._http.close()
+        self.client.close()
 
 
 def _graph_key(quad: Quad) -> str:
     return quad.graph_name.value if isinstance(quad.graph_name, NamedNode) else ""
-
-
-def _remote_message(error: Exception) -> str:
-    text = str(error)
-    return text.split("Response:", 1)[-1].strip().strip("b'\"").replace("\\n", " ").strip()

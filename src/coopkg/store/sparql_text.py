@@ -62,6 +62,86 @@ def inject_values(query: str, bindings: Mapping[str, NamedNode | BlankNode | Lit
     return query[: position + 1] + block + query[position + 1 :]
 
 
+_CLAUSE_ENDS = frozenset({"WHERE", "FROM", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
+
+
+def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Literal]) -> str:
+    """Bind variables as pyoxigraph's substitutions do: every occurrence of the variable is the term.
+
+    A VALUES block at the start of WHERE (:func:`inject_values`) binds a variable only where
+    SPARQL's scoping lets it reach: not inside a ``FILTER`` of a nested ``GRAPH`` group, and Virtuoso
+    7.2 turns an ``OPTIONAL { … FILTER(… ?lang …) }`` over such a variable into an inner join. A
+    substituted term has neither problem, so a saved query answers on an endpoint what it answers on
+    the embedded store. Each ``?v`` becomes the term written by the engine's serializer; in a
+    projection it becomes ``(term AS ?v)``, so that the variable is still answered, and in
+    ``GROUP BY``/``ORDER BY`` ``(term)``, as their grammar asks.
+    """
+    if not bindings:
+        return query
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise BadInputError(f"invalid variable name {name!r}")
+    terms = {name: term_text(term) for name, term in bindings.items()}
+    found = list(tokens(query))
+    out: list[str] = []
+    end = 0
+    clause = ""  # "projection", "modifier" (GROUP BY, ORDER BY) or "" (patterns, expressions)
+    depth = 0  # parentheses inside the clause
+    after_as = False
+    keys_left = False  # whether the GROUP BY or ORDER BY keeps a key once the bound variables are gone
+    for index, (kind, value, offset) in enumerate(found):
+        upper = value.upper() if kind == "word" else ""
+        if upper and index and found[index - 1][1] in "?$" and found[index - 1][2] == offset - 1:
+            upper = ""  # a variable's name (?from, ?select), not a keyword
+        if depth == 0 and (upper in _CLAUSE_ENDS or upper == "SELECT" or (kind == "brace" and value == "{")):
+            clause = "projection" if upper == "SELECT" else "modifier" if upper in {"GROUP", "ORDER"} else ""
+            keys_left = clause == "modifier" and _other_keys(found, index, terms)
+        if clause and kind == "other" and value in "()":
+            depth += 1 if value == "(" else -1
+        following = found[index + 1] if index + 1 < len(found) else None
+        if (
+            kind == "other"
+            and value in "?$"
+            and not after_as
+            and following is not None
+            and following[0] == "word"
+            and following[2] == offset + 1
+            and following[1] in terms
+        ):
+            name, term = following[1], terms[following[1]]
+            out.append(query[end:offset])
+            if clause == "projection" and depth == 0:
+                out.append(f"({term} AS ?{name})")
+            elif clause == "modifier" and depth == 0:
+                # Grouping or ordering by a constant changes nothing; Virtuoso refuses some (SQ200).
+                out.append("" if keys_left else f"({term})")
+            else:
+                out.append(term)
+            end = following[2] + len(name)
+        if kind != "comment":
+            after_as = upper == "AS" or (after_as and value in "?$")
+    out.append(query[end:])
+    return "".join(out)
+
+
+def _other_keys(found: list[tuple[str, str, int]], start: int, bound: Mapping[str, str]) -> bool:
+    """Whether the GROUP BY / ORDER BY clause starting at ``found[start]`` has a key that is not a bound variable."""
+    depth = 0
+    for index in range(start + 2, len(found)):  # past GROUP/ORDER and BY
+        kind, value, offset = found[index]
+        previous = found[index - 1]
+        is_name = kind == "word" and previous[1] in "?$" and previous[2] == offset - 1
+        if depth == 0 and ((kind == "word" and not is_name and value.upper() in _CLAUSE_ENDS) or kind == "brace"):
+            return False
+        if kind == "other" and value in "()":
+            depth += 1 if value == "(" else -1
+        elif is_name and value not in bound:
+            return True
+        elif kind == "word" and not is_name and depth == 0 and value.upper() not in {"ASC", "DESC"}:
+            return True  # a function call or keyword expression as key
+    return False
+
+
 def inject_value_rows(query: str, variable: str, terms: list[NamedNode]) -> str:
     """Bind one variable to several IRIs (a VALUES block with one row per IRI) at the start of WHERE.
 
@@ -105,6 +185,24 @@ def joined_updates(first: str, second: str) -> str:
     if not significant:
         return second
     return first + ("\n" if significant[-1] == ";" else "\n;\n") + second
+
+
+def single_line(text: str) -> str:
+    """The same SPARQL on one line: comments removed, line breaks between tokens made spaces.
+
+    Put before a user's update, it leaves the line numbers of the engine's error messages the user's own.
+    """
+    parts: list[str] = []
+    end = 0
+    for kind, value, offset in tokens(text):
+        if kind == "comment":
+            end = offset + len(value)
+            continue
+        if parts and offset > end:
+            parts.append(" ")
+        parts.append(value)
+        end = offset + len(value)
+    return "".join(parts)
 
 
 def _where_brace(query: str) -> int:

@@ -1,0 +1,119 @@
+"""What SPARQL engines do differently: one small dialect per engine the remote backend knows.
+
+The remote backend speaks SPARQL 1.1 (Protocol, Update, Graph Store Protocol); a dialect says
+where an engine departs from it, measured on the engines themselves (see the README's
+"Engines" section and docs/scale.md):
+
+* ``atomic_requests``: whether one update request is one transaction. Oxigraph: yes. Virtuoso
+  7.2 over HTTP: the operations of a request commit together, but an operation that fails
+  leaves the ones before it committed (``DROP; INSERT; <failing op>`` keeps the DROP and the
+  INSERT), so a replace is staged (see :mod:`coopkg.store.remote`).
+* ``group_triples``: the most triples in one ``{ ... }`` group of ``INSERT DATA``. Virtuoso's
+  parser gives up past ~4,990 (SP030 "memory exhausted"); several groups in one operation are fine.
+* ``update_prologue``: Virtuoso compiles ``INSERT DATA`` into SQL text limited to 10,000 lines
+  (SP031 past ~1,400 triples) unless ``define sql:big-data-const 1`` passes the data as one constant.
+* ``hidden_graphs``: the engine's own graphs, never shown as coopkg's (stats, graphs, export,
+  dump). They stay in the union a query sees: Virtuoso's ``define input:default-graph-exclude``
+  would leave them out, but with it any ``GRAPH <iri> { … }`` pattern answers wrongly (no rows,
+  or a count of 1), so it is not used.
+* ``max_rows``: the most rows the engine answers before it truncates (Virtuoso's
+  ``ResultSetMaxRows``, 10,000 by default): it says so in ``X-SPARQL-MaxRows`` for SELECT, and not
+  at all for CONSTRUCT; a result of exactly that size is taken as truncated too.
+* ``blank_node_scheme``: Virtuoso names blank nodes ``nodeID://b10000`` in SPARQL JSON results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from coopkg.errors import CoopkgError, QuerySyntaxError, StoreError
+
+EngineName = Literal["oxigraph", "virtuoso", "generic"]
+MESSAGE_LIMIT = 400  # characters of an engine's message kept in an error (never the whole request)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How to talk to one kind of engine (the defaults are SPARQL 1.1 as written)."""
+
+    name: EngineName
+    atomic_requests: bool = True
+    group_triples: int = 50_000
+    request_triples: int = 50_000
+    update_prologue: str = ""
+    hidden_graphs: frozenset[str] = field(default_factory=frozenset)
+    max_rows: int | None = None
+    truncation_header: str | None = None
+    blank_node_scheme: str | None = None
+    drop_needs_silent: bool = False  # DROP GRAPH of a graph never created explicitly fails (Virtuoso)
+
+    def with_max_rows(self, rows: int | None) -> Dialect:
+        return self if rows is None else replace(self, max_rows=rows)
+
+    def error(self, status: int, body: str, what: str, where: str) -> CoopkgError:
+        """The coopkg error for an engine's refusal: bad input only when the engine says the text is wrong."""
+        message = self.message(body)
+        if self._is_syntax_error(status, body):
+            return QuerySyntaxError(f"malformed SPARQL {what}: {message}")
+        return StoreError(f"the engine refused the {what} at {where}: HTTP {status}: {message}")
+
+    def message(self, body: str) -> str:
+        """The engine's message, without the request it echoes, shortened."""
+        text = body
+        if self.name == "virtuoso":
+            text = text.split("\nSPARQL query:", 1)[0]
+        text = " ".join(text.split())
+        return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+    def is_retryable(self, status: int, body: str) -> bool:
+        """Whether the engine rolled the request back for a conflict with another one (try it again).
+
+        Virtuoso picks a victim when two transactions deadlock (SQL state 40001, SR172), a reader as
+        well as a writer: it is rolled back whole, so sending it again is safe."""
+        return self.name == "virtuoso" and status >= 500 and ("40001" in body or "SR172" in body)
+
+    def _is_syntax_error(self, status: int, body: str) -> bool:
+        if self.name == "virtuoso":
+            # SP030 is the parser's "syntax error"; SP031 and the 42000/22023 classes are the engine's
+            # internal limits, permissions and run-time failures: store errors, whatever the status.
+            return status == 400 and _VIRTUOSO_CODE.search(body) is not None and "SP030" in body
+        return status == 400
+
+
+_VIRTUOSO_CODE = re.compile(r"Virtuoso \w+ Error SP\d{3}")
+
+GENERIC = Dialect("generic")
+OXIGRAPH = Dialect("oxigraph")
+VIRTUOSO = Dialect(
+    "virtuoso",
+    atomic_requests=False,
+    group_triples=3_000,
+    request_triples=30_000,
+    update_prologue="define sql:big-data-const 1 ",
+    hidden_graphs=frozenset(
+        {
+            "http://www.openlinksw.com/schemas/virtrdf#",
+            "http://www.w3.org/ns/ldp#",
+            "http://localuriqaserver/sparql",
+            "http://www.w3.org/2002/07/owl#",
+            "http://www.openlinksw.com/schemas/oplweb#",
+        }
+    ),
+    max_rows=10_000,
+    truncation_header="X-SPARQL-MaxRows",
+    blank_node_scheme="nodeID://",
+    drop_needs_silent=True,
+)
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (GENERIC, OXIGRAPH, VIRTUOSO)}
+
+
+def dialect_for_server(server_header: str) -> Dialect:
+    """The dialect an HTTP ``Server`` header names (``Virtuoso/07.20.3229 …``, ``Oxigraph/0.5.13``)."""
+    product = server_header.strip().lower()
+    if product.startswith("virtuoso"):
+        return VIRTUOSO
+    if product.startswith("oxigraph"):
+        return OXIGRAPH
+    return GENERIC
