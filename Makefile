@@ -1,8 +1,8 @@
 # coopkg: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
 #                print who funded what, then serve on http://127.0.0.1:8000
-#   make test  - dev dependencies, the pages' assets, Chromium, Java and OWLAPI for the OWL tests, lint,
-#                Dockerfile check, the whole test suite
+#   make test  - dev dependencies, the pages' assets, Chromium, Java and OWLAPI for the OWL tests,
+#                Virtuoso for the remote store tests, lint, Dockerfile check, the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 ASSETS := src/coopkg/web/static/vendor/versions.json
 
-.PHONY: run test install dev assets browser lint tools bench score clean
+.PHONY: run test install dev assets browser lint tools services bench score clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,14 @@ lint: $(DEV_STAMP)
 tools:
 	bash .ci/tools
 
+# The SPARQL engines the remote store tests start (besides `oxigraph serve`, a dev dependency):
+# Debian's Virtuoso Open Source 7.2, installed when missing: .ci/services
+services:
+	bash .ci/services
+
 # Two workers (pytest-xdist), one module each at a time: the suite is mostly waiting on servers and
 # subprocesses, and a module's fixtures are built once.
-test: lint $(ASSETS) browser tools
+test: lint $(ASSETS) browser tools services
 	$(BIN)/pytest -q -n 2 --dist loadscope
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared

@@ -215,8 +215,9 @@ class CoopkgServer(ServerProcess):
         done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
                               env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stderr
+        # The first answer waits for the workers' first views: seconds on Virtuoso, on a loaded machine.
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
-                    lambda: httpx.get(self.url + "/", timeout=1).status_code == 200, env=env)  # fmt: skip
+                    lambda: httpx.get(self.url + "/", timeout=15).status_code == 200, env=env, seconds=120)  # fmt: skip
 
     def workers(self) -> set[int]:
         """The supervisor's worker processes (not multiprocessing's resource tracker)."""

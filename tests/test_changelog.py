@@ -21,7 +21,7 @@ from coopkg.service import Services
 from coopkg.settings import get_settings
 from coopkg.stats import store_stats
 from coopkg.store import RemoteRepository
-from coopkg.store.changelog import KEEP, ChangeFollower, ChangeLog
+from coopkg.store.changelog import ChangeFollower, ChangeLog
 from tests.conftest import BASE, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,19 +144,22 @@ def test_concurrent_writers_lose_no_change_to_a_reader(endpoint: Endpoint) -> No
     reader.close()
 
 
-def test_a_reader_past_the_kept_log_or_without_one_rebuilds(logged: RemoteRepository, endpoint: Endpoint) -> None:
-    follower = ChangeFollower(LOG, logged)
-    for i in range(KEEP + 2):  # the entry the follower stands on is pruned
+def test_a_reader_past_the_kept_log_or_without_one_rebuilds(endpoint: Endpoint) -> None:
+    short = ChangeLog(LOG.graph, keep=8)  # as the default 256, in fewer writes
+    logged = endpoint.repository(short)
+    follower = ChangeFollower(short, logged)
+    for i in range(short.keep + 2):  # the entry the follower stands on is pruned
         logged.replace_graph(doc("a"), triples(f"v{i}", 1))
     change = follower.poll()
     assert change is not None and change.everything
     sequences = logged.query("SELECT (COUNT(?e) AS ?n) WHERE { ?e <https://w3id.org/coopkg/changes#sequence> ?s }")
-    assert int(next(sequences.rows())["n"].value) <= KEEP
+    assert int(next(sequences.rows())["n"].value) <= short.keep
     outside = endpoint.repository()  # a write that bypasses coopkg, and removes the log with the data: no entry
     outside.update(f"DROP SILENT GRAPH <{LOG.graph.value}> ; DROP SILENT GRAPH <{doc('a').value}>")
     outside.close()
     change = follower.poll()
     assert change is not None and change.everything
+    logged.close()
 
 
 def test_a_write_through_one_service_is_seen_by_the_other(endpoint: Endpoint, tmp_path: Path) -> None:

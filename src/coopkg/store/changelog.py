@@ -53,6 +53,7 @@ class ChangeLog:
     """Where the log lives, and the update a write appends to record itself."""
 
     graph: NamedNode
+    keep: int = KEEP  # sequence numbers kept (a test keeps fewer, to reach the pruning in a few writes)
 
     def record(self, graphs: Iterable[NamedNode | None] = (), *, everything: bool = False) -> str:
         """The update that records a write of ``graphs`` (None: the default graph), or of everything."""
@@ -65,7 +66,7 @@ class ChangeLog:
         ]
         rows += [{"graph": g} for g in ([] if everything else named)] or [{"graph": None}]
         record = update_with_values(queries.internal_update("record-change"), rows)
-        keep = Literal(str(KEEP), datatype=_INTEGER)
+        keep = Literal(str(self.keep), datatype=_INTEGER)
         prune = update_with_values(queries.internal_update("prune-changes"), [{"log": self.graph, "keep": keep}])
         return record + " ;\n" + prune
 
@@ -135,7 +136,7 @@ class ChangeFollower:
 
     def _remember(self, heads: frozenset[str], found: dict[str, _Entry]) -> None:
         self._applied |= heads | found.keys()
-        if len(self._applied) > 4 * KEEP:
+        if len(self._applied) > 4 * self.log.keep:
             self._applied = set(heads) | found.keys()
 
     def _entries(self, iris: set[str]) -> dict[str, _Entry]:

@@ -222,22 +222,45 @@ class RemoteRepository(Repository):
                     operations.append(self._insert_data(graph, triples))
             self._write(operations, targets)
             return
+        created = self._create_new_graphs(graphs) if self.client.gsp_url else set()
         # Staged: the new versions are written beside the old ones, then moved in place, so that a failure
         # at any point leaves each graph's old version (and nothing of the new ones visible).
-        staged = {graph.value: NamedNode(f"{STAGING}{uuid.uuid4().hex}") for graph, triples in graphs if triples}
-        operations = [self._insert_data(staged[g.value], triples) for g, triples in graphs if triples]
-        for graph, triples in graphs:
+        kept = [(graph, triples) for graph, triples in graphs if graph.value not in created]
+        staged = {graph.value: NamedNode(f"{STAGING}{uuid.uuid4().hex}") for graph, triples in kept if triples}
+        operations = [self._insert_data(staged[g.value], triples) for g, triples in kept if triples]
+        for graph, triples in kept:
             if triples:
                 operations.append(f"MOVE SILENT {term_text(staged[graph.value])} TO {term_text(graph)}")
             else:
                 operations.append("DROP SILENT GRAPH " + term_text(graph))
         try:
-            self._write(operations, targets)
+            self._write(operations, targets)  # the entry names the created graphs too, and follows their loads
         except StoreError:
-            self._drop_staging(list(staged.values()))
+            self._drop_quietly([*staged.values(), *(NamedNode(g) for g in created)])
             raise
 
-    def _drop_staging(self, graphs: list[NamedNode]) -> None:
+    def _create_new_graphs(self, graphs: list[tuple[NamedNode, list[Triple]]]) -> set[str]:
+        """Graphs that do not exist yet, loaded through the Graph Store Protocol (3-5x faster than INSERT
+        DATA on Virtuoso, and nothing to stage: before the load there was nothing to lose). A failure
+        removes the ones created here, so the batch is still all or nothing."""
+        wanted = [graph for graph, triples in graphs if triples]
+        if not wanted:
+            return set()
+        query = "SELECT ?g WHERE { " + values_clause("g", wanted) + " GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        existing = {row["g"].value for row in self._rows(query)}
+        created: set[str] = set()
+        try:
+            for graph, triples in graphs:
+                if triples and graph.value not in existing:
+                    created.add(graph.value)  # before the load: a load that fails half-way is removed too
+                    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+                    self.client.post_graph(graph.value, data, "application/n-triples", replace=True)
+        except StoreError:
+            self._drop_quietly([NamedNode(g) for g in created])
+            raise
+        return created
+
+    def _drop_quietly(self, graphs: list[NamedNode]) -> None:
         # The request that failed is reported; a staging graph left over is never shown as data.
         if graphs:
             with contextlib.suppress(StoreError):

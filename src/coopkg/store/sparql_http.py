@@ -126,12 +126,15 @@ class SparqlClient:
         response = self._post(self.update_url, text.encode("utf-8"), "*/*", UPDATE)
         self._raise_for(response, "update", self.update_url)
 
-    def post_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
-        """Graph Store Protocol POST: add ``data`` to ``graph`` (None: the default graph)."""
+    def post_graph(self, graph: str | None, data: bytes, media_type: str, *, replace: bool = False) -> None:
+        """Graph Store Protocol: add ``data`` to ``graph`` (POST; None: the default graph), or put it in its place (PUT)."""
         assert self.gsp_url is not None
         params = {"graph": graph} if graph is not None else {"default": ""}
+        method = "PUT" if replace else "POST"
         try:
-            response = self._http.post(self.gsp_url, params=params, content=data, headers={"Content-Type": media_type})
+            response = self._http.request(
+                method, self.gsp_url, params=params, content=data, headers={"Content-Type": media_type}
+            )
         except httpx.TimeoutException as error:
             raise QueryTimeoutError(f"the graph store at {self.gsp_url} did not answer in time") from error
         except httpx.HTTPError as error:
