@@ -20,17 +20,23 @@ where an engine departs from it, measured on the engines themselves (see the REA
   ``ResultSetMaxRows``, 10,000 by default): it says so in ``X-SPARQL-MaxRows`` for SELECT, and not
   at all for CONSTRUCT; a result of exactly that size is taken as truncated too.
 * ``blank_node_scheme``: Virtuoso names blank nodes ``nodeID://b10000`` in SPARQL JSON results.
+* ``graph_store_coerces_integers``: Virtuoso's Graph Store loader turns an ill-typed integer into a
+  number (``"abc"^^xsd:integer`` is stored as 0, ``"1.5"`` as 1) where its updates refuse it (SR341):
+  such data is written by update, so that it is refused rather than changed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal as Choice
+
+from pyoxigraph import Literal, Triple
 
 from coopkg.errors import CoopkgError, QuerySyntaxError, StoreError
 
-EngineName = Literal["oxigraph", "virtuoso", "generic"]
+EngineName = Choice["oxigraph", "virtuoso", "generic"]
 MESSAGE_LIMIT = 400  # characters of an engine's message kept in an error (never the whole request)
 
 
@@ -48,6 +54,21 @@ class Dialect:
     truncation_header: str | None = None
     blank_node_scheme: str | None = None
     drop_needs_silent: bool = False  # DROP GRAPH of a graph never created explicitly fails (Virtuoso)
+    graph_store_coerces_integers: bool = False
+
+    def graph_store_keeps(self, triples: Iterable[Triple]) -> bool:
+        """Whether the engine's Graph Store loader stores these triples as they are."""
+        if not self.graph_store_coerces_integers:
+            return True
+        for triple in triples:
+            term = triple.object
+            if (
+                isinstance(term, Literal)
+                and term.datatype.value in _XSD_INTEGERS
+                and not _INTEGER.fullmatch(term.value)
+            ):
+                return False
+        return True
 
     def with_max_rows(self, rows: int | None) -> Dialect:
         return self if rows is None else replace(self, max_rows=rows)
@@ -83,6 +104,12 @@ class Dialect:
 
 
 _VIRTUOSO_CODE = re.compile(r"Virtuoso \w+ Error SP\d{3}")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_XSD_INTEGERS = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{name}"
+    for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "nonPositiveInteger",
+                 "positiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+)  # fmt: skip
 
 GENERIC = Dialect("generic")
 OXIGRAPH = Dialect("oxigraph")
@@ -105,6 +132,7 @@ VIRTUOSO = Dialect(
     truncation_header="X-SPARQL-MaxRows",
     blank_node_scheme="nodeID://",
     drop_needs_silent=True,
+    graph_store_coerces_integers=True,
 )
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (GENERIC, OXIGRAPH, VIRTUOSO)}
 

@@ -120,10 +120,11 @@ class RemoteRepository(Repository):
         return parse_query_results(body, format=fmt)
 
     def _truncated(self, response: Any, body: bytes) -> bool:
+        """The engine said it cut the answer (a header), or the answer is as long as the engine's row limit."""
         dialect = self.dialect
         if dialect.truncation_header and dialect.truncation_header in response.headers:
             return True
-        if dialect.max_rows is None or dialect.truncation_header:
+        if dialect.max_rows is None or len(body) < 10 * dialect.max_rows:  # shorter than that many rows can be
             return False
         return len(json.loads(body).get("results", {}).get("bindings", [])) >= dialect.max_rows
 
@@ -132,7 +133,7 @@ class RemoteRepository(Repository):
     ) -> dict[str, Any]:
         """The whole answer of a query the engine truncated, read again page by page."""
         variables: list[str] = first.get("head", {}).get("vars", [])
-        size = len(first.get("results", {}).get("bindings", []))
+        size = min(self.dialect.max_rows or 10**9, len(first.get("results", {}).get("bindings", [])))
         if size == 0:
             return first
         rows: list[Any] = []
@@ -251,7 +252,7 @@ class RemoteRepository(Repository):
         created: set[str] = set()
         try:
             for graph, triples in graphs:
-                if triples and graph.value not in existing:
+                if triples and graph.value not in existing and self.dialect.graph_store_keeps(triples):
                     created.add(graph.value)  # before the load: a load that fails half-way is removed too
                     data = serialize(triples, format=RdfFormat.N_TRIPLES)
                     self.client.post_graph(graph.value, data, "application/n-triples", replace=True)
@@ -318,7 +319,8 @@ class RemoteRepository(Repository):
         if not batch:
             return
         targets = [NamedNode(target) if target else None for target in batch]
-        if self.client.gsp_url is None:
+        faithful = all(self.dialect.graph_store_keeps(triples) for triples in batch.values())
+        if self.client.gsp_url is None or not faithful:
             inserts = [
                 self._insert_data(target, triples) for target, triples in zip(targets, batch.values(), strict=True)
             ]
