@@ -268,13 +268,14 @@ class Endpoint:
     """A SPARQL endpoint pair the remote tests run against: an engine they start, or one given."""
 
     def __init__(self, query_url: str, update_url: str, gsp_url: str | None = None, *,
-                 credentials: Credentials | None = None) -> None:  # fmt: skip
+                 credentials: Credentials | None = None, engine: str | None = None) -> None:  # fmt: skip
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.credentials = credentials
+        self.engine = engine  # None: told from the endpoint's Server header
 
     def repository(self, change_log: ChangeLog | None = None) -> RemoteRepository:
         return RemoteRepository(self.query_url, self.update_url, gsp_url=self.gsp_url, timeout=60,
-                                change_log=change_log, credentials=self.credentials,
+                                change_log=change_log, credentials=self.credentials, engine=self.engine,
                                 skolem_prefix=f"{BASE}.well-known/genid/")  # fmt: skip
 
     def env(self) -> dict[str, str]:
@@ -285,6 +286,8 @@ class Endpoint:
         if self.credentials is not None and self.credentials.user:
             env.update(COOPKG_REMOTE_USER=self.credentials.user, COOPKG_REMOTE_PASSWORD=self.credentials.password or "",
                        COOPKG_REMOTE_AUTH=self.credentials.scheme)  # fmt: skip
+        if self.engine:
+            env["COOPKG_ENGINE"] = self.engine
         return env
 
     def settings(self) -> dict[str, str]:
@@ -309,7 +312,8 @@ class Endpoint:
 
 def external_endpoint() -> Endpoint | None:
     """An endpoint given by the environment (COOPKG_TEST_QUERY_URL, COOPKG_TEST_UPDATE_URL, optional
-    COOPKG_TEST_GSP_URL and COOPKG_TEST_REMOTE_USER/_PASSWORD/_AUTH): the remote tests run against it too.
+    COOPKG_TEST_GSP_URL, COOPKG_TEST_REMOTE_USER/_PASSWORD/_AUTH and COOPKG_TEST_ENGINE): the remote tests
+    run against it too.
     Its data is erased (all but the engine's own graphs): give a scratch dataset."""
     query_url, update_url = os.environ.get("COOPKG_TEST_QUERY_URL"), os.environ.get("COOPKG_TEST_UPDATE_URL")
     if not query_url and not update_url:
@@ -319,7 +323,8 @@ def external_endpoint() -> Endpoint | None:
     user = os.environ.get("COOPKG_TEST_REMOTE_USER")
     credentials = Credentials(user, os.environ.get("COOPKG_TEST_REMOTE_PASSWORD"),
                               os.environ.get("COOPKG_TEST_REMOTE_AUTH", "basic")) if user else None  # fmt: skip
-    return Endpoint(query_url, update_url, os.environ.get("COOPKG_TEST_GSP_URL") or None, credentials=credentials)
+    return Endpoint(query_url, update_url, os.environ.get("COOPKG_TEST_GSP_URL") or None, credentials=credentials,
+                    engine=os.environ.get("COOPKG_TEST_ENGINE") or None)  # fmt: skip
 
 
 def remote_kinds() -> list[str]:
