@@ -11,19 +11,15 @@ quadratic one about 21 times, a cubic one about 100 times.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import BASE, timed  # noqa: E402
-from k_copies import build  # noqa: E402
-
-from coopkg.iris import IriMinter  # noqa: E402
-from coopkg.queries import SavedQuery, internal_query, saved_queries  # noqa: E402
-from coopkg.resources import queries_dir  # noqa: E402
-from coopkg.store import EmbeddedRepository  # noqa: E402
+from _common import BASE, timed
+from coopkg.iris import IriMinter
+from coopkg.queries import SavedQuery, internal_query, saved_queries
+from coopkg.resources import queries_dir
+from coopkg.store import EmbeddedRepository
+from k_copies import build
 
 MINTER = IriMinter(BASE)
 DOCUMENT = "001_7264298748a22f18"
@@ -47,7 +43,7 @@ def queries() -> list[SavedQuery]:
     return list(saved_queries().values()) + [internal_query(name) for name in internal]
 
 
-def values_for(query: SavedQuery, repo: EmbeddedRepository) -> dict[str, str]:
+def values_for(query: SavedQuery) -> dict[str, str]:
     """Each required parameter bound (an optional one only when its query is about one thing)."""
     found: dict[str, str] = {}
     for p in query.params:
@@ -80,8 +76,8 @@ def main() -> None:
             if needed & {"entry", "log"}:
                 continue
             line, times = f"{query.name:34}", []
-            for k, repo in repos.items():
-                values = values_for(query, repo)
+            for repo in repos.values():
+                values = values_for(query)
                 count = rows(query, repo, values)
                 median, _ = timed(lambda q=query, r=repo, v=values: rows(q, r, v))
                 times.append(median)

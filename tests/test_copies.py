@@ -106,7 +106,9 @@ def test_the_partners_query_never_repeats_a_row(stores: tuple[EmbeddedRepository
 def _answer(repo: EmbeddedRepository, query: SavedQuery, values: dict[str, str]) -> list[tuple[str, ...]]:
     """The rows, each value as text; a concatenation's parts sorted (GROUP_CONCAT has no order)."""
     result = query.run(repo, values)
-    return sorted(tuple(", ".join(sorted(str(getattr(v, "value", v)).split(", "))) for v in row) for row in result.solutions)
+    return sorted(
+        tuple(", ".join(sorted(str(getattr(v, "value", v)).split(", "))) for v in row) for row in result.solutions
+    )
 
 
 @pytest.mark.parametrize("name", sorted(set(saved_queries()) - {"documents", "evidence-of-fact"}))
