@@ -44,8 +44,9 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
 
     def _start(self, command: list[str], ready: Callable[[], bool], *, env: dict[str, str] | None = None,
-               seconds: float = 60) -> None:  # fmt: skip
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               seconds: float = 60, log: Path | None = None) -> None:  # fmt: skip
+        output = log.open("ab") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
@@ -120,9 +121,9 @@ class CoopkgServer(ServerProcess):
 
     The query limit is 10 s: short enough for tests of what happens past it, long enough that a cold
     first view on a loaded machine (two test workers, a browser) is not a 503. Tests of the limits
-    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``."""
+    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``. ``log``: a file for the server's output (else discarded)."""
 
-    def __init__(self, tmp: Path, **extra_env: str) -> None:
+    def __init__(self, tmp: Path, log: Path | None = None, **extra_env: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
@@ -135,7 +136,7 @@ class CoopkgServer(ServerProcess):
                               env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stderr
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
-                    lambda: httpx.get(self.url + "/", timeout=1).status_code == 200, env=env)  # fmt: skip
+                    lambda: httpx.get(self.url + "/", timeout=1).status_code == 200, env=env, log=log)  # fmt: skip
 
     def workers(self) -> set[int]:
         """The supervisor's worker processes (not multiprocessing's resource tracker)."""

@@ -633,6 +633,10 @@ def serve(
         access_log=access_log,
         http=CoopkgHttpProtocol,  # heads joined to bodies, direct lookups (coopkg/api/transport.py)
         timeout_graceful_shutdown=2,
+        # uvicorn kills a worker that does not answer its ping in time (5 s by default). A worker
+        # starved of CPU by a loaded machine, or one still importing at start, is not hung: killing it
+        # drops the requests it holds. A query past its limit is stopped by the worker itself.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
     try:
@@ -651,6 +655,7 @@ def serve(
 
 
 _LOCAL = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+HEALTHCHECK_SECONDS = 60  # a worker silent this long is hung: the supervisor replaces it
 
 
 def _is_local(host: str) -> bool:
