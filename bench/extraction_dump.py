@@ -18,7 +18,6 @@ from pathlib import Path
 
 from _common import BASE, OUT
 from articles import write_articles
-
 from coopkg.extract.pipeline import Extractor
 from coopkg.iris import IriMinter
 

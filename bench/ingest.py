@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,7 @@ def run(count: int, workers: int | None) -> dict[str, float]:
         if workers is not None:
             command += ["--workers", str(workers)]
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         writer_peak = worker_peak = total_peak = 0
         while process.poll() is None:
@@ -61,6 +63,8 @@ def run(count: int, workers: int | None) -> dict[str, float]:
             time.sleep(0.2)
         stdout, stderr = process.communicate()
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, once reaped
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode != 0:
         raise RuntimeError(f"coopkg ingest failed ({process.returncode}): {stderr[-2000:]}")
     summary = re.search(r"([\d,]+) of ([\d,]+) documents written .* in ([\d.]+) s: ([\d.]+) documents/s", stdout)
@@ -76,6 +80,7 @@ def run(count: int, workers: int | None) -> dict[str, float]:
         "writer_mb": writer_peak / 1024,
         "worker_mb": worker_peak / 1024,
         "total_mb": total_peak / 1024,
+        "cpu_ms": cpu / count * 1000,
     }
 
 
@@ -164,11 +169,11 @@ def main() -> None:
         costs(args.costs)
         return
     print(f"{'documents':>9} {'written':>8} {'docs/s':>7} {'wall s':>7} {'docs/s (wall)':>13} "
-          f"{'writer MB':>9} {'worker MB':>9} {'total MB':>8}")  # fmt: skip
+          f"{'writer MB':>9} {'worker MB':>9} {'total MB':>8} {'CPU ms/doc':>10}")  # fmt: skip
     for count in args.counts:
         r = run(count, args.workers)
         print(f"{r['documents']:>9,} {r['written']:>8,} {r['rate']:>7.1f} {r['wall']:>7.1f} {r['wall_rate']:>13.1f} "
-              f"{r['writer_mb']:>9.0f} {r['worker_mb']:>9.0f} {r['total_mb']:>8.0f}")  # fmt: skip
+              f"{r['writer_mb']:>9.0f} {r['worker_mb']:>9.0f} {r['total_mb']:>8.0f} {r['cpu_ms']:>10.1f}")  # fmt: skip
         if args.extraction_only:
             workers = args.workers or len(os.sched_getaffinity(0))
             rate = extraction_only(count, workers)
