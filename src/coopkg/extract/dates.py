@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coopkg.extract.alternation import alternation
 from coopkg.extract.text import fold
 
 MONTHS: dict[str, int] = {}
@@ -36,7 +37,8 @@ for _number, _names in enumerate(
         MONTHS[fold(_name.replace("_", " "))] = _number
 
 # Surface forms with and without accents: the regex runs on the text itself, offsets intact.
-_MONTH_RE = "|".join(sorted((re.escape(m) for m in _SURFACES | set(MONTHS)), key=len, reverse=True))
+# (grouped by first letter: the same alternation, scanned several times faster)
+_MONTH_RE = alternation(sorted((re.escape(m) for m in _SURFACES | set(MONTHS)), key=len, reverse=True))
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DAY = r"(?:[012]?\d|3[01])(?:er|e|st|nd|rd|th)?"
 _DASH = r"\s*[-–—/]\s*"

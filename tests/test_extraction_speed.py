@@ -1,0 +1,67 @@
+"""Speed-only changes of the extraction keep its output: the faster forms match what the plain ones match."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from coopkg.extract import dates, numbers
+from coopkg.extract.alternation import alternation, words
+from coopkg.extract.lexicon import loose_literal
+from coopkg.extract.reader import read_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _texts() -> list[str]:
+    folders = [ROOT / "data" / "corpus", ROOT / "tests" / "docs", *sorted((ROOT / "eval" / "real").glob("*/docs"))[:2]]
+    return [read_path(p, 10_000_000).text for folder in folders for p in sorted(folder.glob("*.txt"))]
+
+
+def _plain_and_grouped() -> list[tuple[str, list[str]]]:
+    months = sorted((re.escape(m) for m in dates._SURFACES | set(dates.MONTHS)), key=len, reverse=True)
+    currencies = set(numbers.CURRENCY_WORDS) | set(numbers.SCALED_CURRENCIES)
+    return [
+        ("months", months),
+        ("currencies", [loose_literal(w) for w in sorted(currencies, key=len, reverse=True)]),
+        ("scales", sorted((re.escape(k) for k in numbers.SCALES), key=len, reverse=True)),
+    ]
+
+
+@pytest.mark.parametrize(("name", "branches"), _plain_and_grouped(), ids=lambda v: v if isinstance(v, str) else "")
+def test_grouped_alternation_matches_as_the_plain_one_at_every_position(name: str, branches: list[str]) -> None:
+    grouped = alternation(branches)
+    assert grouped != "|".join(branches), "nothing was grouped: the test would prove nothing"
+    # In context, as the patterns use them: followed by more pattern, so backtracking into the group shows.
+    plain_re = re.compile(rf"(?P<w>{'|'.join(branches)})(?P<rest>\w*)", re.IGNORECASE)
+    grouped_re = re.compile(rf"(?P<w>{grouped})(?P<rest>\w*)", re.IGNORECASE)
+    backtrack_plain = re.compile(rf"(?:{'|'.join(branches)})[\s\d]", re.IGNORECASE)
+    backtrack_grouped = re.compile(rf"(?:{grouped})[\s\d]", re.IGNORECASE)
+    checked = matched = 0
+    for text in [*_texts(), " ".join(b.replace("\\", "") for b in branches)]:
+        for i in range(len(text)):
+            a, b = plain_re.match(text, i), grouped_re.match(text, i)
+            assert (a and a.groupdict()) == (b and b.groupdict()), (name, text[i : i + 30])
+            c, d = backtrack_plain.match(text, i), backtrack_grouped.match(text, i)
+            assert (c and c.span()) == (d and d.span()), (name, text[i : i + 30])
+            checked += 1
+            matched += a is not None
+    assert matched > 20 and checked > 10_000
+
+
+def test_branches_whose_first_characters_overlap_keep_their_order() -> None:
+    # "a" and "[aàâä]" can match the same character: one group, in the order given, unfactored.
+    assert alternation(["[aàâä]b", "xy", "ab", "à"]) == "(?:[aàâä]b|ab|à)|xy"
+    # under IGNORECASE "ı" (dotless i) matches "i": they stay together too.
+    assert alternation(["ix", "ıy", "iz"]) == "(?:ix|ıy|iz)"
+    assert alternation(["jan", "feb", "janvier", "j"]) == "j(?:an|anvier|)|feb"
+    text = "janvier"
+    assert re.match(rf"(?:{alternation(['jan', 'janvier'])})", text).group() == "jan"  # type: ignore[union-attr]
+
+
+def test_branches_that_cannot_be_grouped_are_left_alone() -> None:
+    for branches in (["a?b", "ac"], [r"\d+", "un"], ["(?:x)", "xy"], ["[^a]b", "ab"], ["", "a"], ["[a-c]x", "ay"]):
+        assert alternation(branches) == "|".join(branches)
+    assert words(["$", "us$", "u.s."]) == r"\$|u(?:s\$|\.s\.)"
