@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from coopkg.extract import dates, numbers
-from coopkg.extract.alternation import alternation, words
-from coopkg.extract.lexicon import loose_literal
+from coopkg.extract.alternation import alternation, grouped_pattern, words
+from coopkg.extract.lexicon import LANGUAGES_DIR, _tolerant, load_data, loose_literal
+from coopkg.extract.lexicon import _compile as lexicon_compile
 from coopkg.extract.reader import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +66,53 @@ def test_branches_that_cannot_be_grouped_are_left_alone() -> None:
     for branches in (["a?b", "ac"], [r"\d+", "un"], ["(?:x)", "xy"], ["[^a]b", "ab"], ["", "a"], ["[a-c]x", "ay"]):
         assert alternation(branches) == "|".join(branches)
     assert words(["$", "us$", "u.s."]) == r"\$|u(?:s\$|\.s\.)"
+
+
+def _lexicon_patterns() -> list[str]:
+    """Every string of the language files that is a regular expression (words and phrases too)."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            try:
+                re.compile(_tolerant(node))
+            except re.error:
+                return
+            found.append(node)
+
+    for path in sorted(LANGUAGES_DIR.glob("*.yaml")):
+        walk(load_data(path))
+    return found
+
+
+def test_lexicon_patterns_match_as_written() -> None:
+    texts = _texts()[:16]
+    short = "\n".join(texts)[:4_000]
+    rewritten = 0
+    for source in _lexicon_patterns():
+        plain = re.compile(_tolerant(source), re.IGNORECASE)
+        fast = lexicon_compile(source)
+        if fast.pattern == plain.pattern:
+            continue
+        rewritten += 1
+        assert fast.groupindex == plain.groupindex and fast.groups == plain.groups, source
+        for text in texts:
+            expected = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == expected, source
+        for i in range(len(short)):
+            a, b = plain.match(short, i), fast.match(short, i)
+            assert (a and a.span()) == (b and b.span()), (source, short[i : i + 30])
+    assert rewritten > 50
+
+
+def test_patterns_not_read_are_left_alone() -> None:
+    for pattern in (r"(?i)ab|ac", r"(?>ab|ac)", r"(a)(?(1)b|c)", r"(?#note)ab|ac", "(ab|ac"):
+        assert grouped_pattern(pattern) == pattern
+    assert grouped_pattern(r"(?<![\w])(?:ab|ac)(?<=b|c)") == r"(?<![\w])(?:a(?:b|c))(?<=b|c)"
+    assert grouped_pattern(r"(?P<k>don|dons?)|x") == r"(?P<k>d(?:on|ons?))|x"

@@ -24,12 +24,25 @@ _QUANTIFIERS = frozenset("?*+{")
 def alternation(branches: Sequence[str]) -> str:
     """``"|".join(branches)``, grouped by first character (the same language, scanned faster).
 
-    Each branch is a regular expression; a branch that does not start with a plain character,
-    an escaped symbol or a class of plain characters leaves the alternation as it is.
+    Each branch is a regular expression. A branch that does not start with a plain character,
+    an escaped symbol or a class of plain characters (``\\d+``, ``[a-z]+``) could start anywhere:
+    it stays where it is, and only the branches between two such are grouped.
     """
+    parts: list[str] = []
+    segment: list[str] = []
+    for branch in branches:
+        if _first_atom(branch) is None:
+            parts += [_grouped(segment), branch] if segment else [branch]
+            segment = []
+        else:
+            segment.append(branch)
+    if segment:
+        parts.append(_grouped(segment))
+    return "|".join(parts)
+
+
+def _grouped(branches: Sequence[str]) -> str:
     atoms = [_first_atom(b) for b in branches]
-    if not branches or any(a is None for a in atoms):
-        return "|".join(branches)
     parent = list(range(len(branches)))
 
     def root(i: int) -> int:
@@ -96,3 +109,82 @@ def _lowered(atom: str) -> set[str]:
         found.add(chr(low))
         found.update(chr(c) for c in _EXTRA_CASES.get(low, ()))
     return found
+
+
+class _Unsupported(ValueError):
+    """Syntax this module does not rewrite (the pattern is then left as it is)."""
+
+
+def grouped_pattern(pattern: str) -> str:
+    """The regular expression with every alternation in it grouped as :func:`alternation` does.
+
+    Only non-capturing groups are added, so group numbers and names stay; the insides of
+    lookbehinds are left alone, and so is a pattern with syntax not read here (inline flags,
+    conditionals, atomic groups, comments).
+    """
+    try:
+        branches, end = _branches(pattern, 0)
+    except _Unsupported:
+        return pattern
+    if end != len(pattern):
+        return pattern
+    return alternation(branches)
+
+
+def _branches(p: str, i: int) -> tuple[list[str], int]:
+    """The branches of the alternation starting at ``i``, each rewritten, up to its ``)`` or the end."""
+    branches: list[str] = []
+    current: list[str] = []
+    while i < len(p):
+        char = p[i]
+        if char == "\\":
+            current.append(p[i : i + 2])
+            i += 2
+        elif char == "[":
+            end = _class_end(p, i)
+            current.append(p[i:end])
+            i = end
+        elif char == "(":
+            opening = _opening(p, i)
+            inner, end = _branches(p, i + len(opening))
+            if end >= len(p) or p[end] != ")":
+                raise _Unsupported("unbalanced group")
+            body = p[i + len(opening) : end] if opening.startswith("(?<") and opening != "(?<" else alternation(inner)
+            current.append(opening + body + ")")
+            i = end + 1
+        elif char == ")":
+            break
+        elif char == "|":
+            branches.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(char)
+            i += 1
+    branches.append("".join(current))
+    return branches, i
+
+
+def _opening(p: str, i: int) -> str:
+    if not p.startswith("(?", i):
+        return "("
+    for prefix in ("(?:", "(?=", "(?!", "(?<=", "(?<!"):
+        if p.startswith(prefix, i):
+            return prefix
+    if p.startswith("(?P<", i):
+        return p[i : p.index(">", i) + 1]
+    raise _Unsupported(p[i : i + 4])
+
+
+def _class_end(p: str, i: int) -> int:
+    """The index just past the character class opening at ``i``."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    while j < len(p) and p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    if j >= len(p):
+        raise _Unsupported("unterminated class")
+    return j + 1

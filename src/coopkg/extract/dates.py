@@ -119,10 +119,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\w/.,-])(?P<y>{_YEAR})(?![\w/%]|\s*(?:[-–]\s*\d|mois|months))")),
 ]
 
+_DURATION_COUNTS = (
+    r"\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twelve|[\u0621-\u064a]+"
+)
+_DURATION_UNITS = (
+    r"mois|ans|années|annees|an|année|months?|years?|أشهر|اشهر|شهرا|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عاما|عام"
+)
 _DURATION = re.compile(
-    r"(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|twelve|[\u0621-\u064a]+)\s*[-\s]?(?P<u>mois|ans|années|annees|an|année|months?|years?|"
-    r"أشهر|اشهر|شهرا|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عاما|عام)(?![\w])",
+    rf"(?P<n>{alternation(_DURATION_COUNTS.split('|'))})\s*[-\s]?(?P<u>{alternation(_DURATION_UNITS.split('|'))})(?![\w])",
     re.IGNORECASE,
 )
 _SMALL = {

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from coopkg.extract.alternation import grouped_pattern
 from coopkg.extract.text import fold
 
 LANGUAGES_DIR = Path(__file__).with_name("languages")
@@ -31,7 +32,8 @@ _VARIANTS = {c: "[اأإآ]" for c in "اأإآ"} | {c: "[يى]" for c in "يى"
 
 @cache
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(_tolerant(pattern), re.IGNORECASE)
+    # Alternations grouped by first letter: the same matches, scanned faster (coopkg.extract.alternation).
+    return re.compile(grouped_pattern(_tolerant(pattern)), re.IGNORECASE)
 
 
 def _tolerant(pattern: str) -> str:
