@@ -116,3 +116,19 @@ def test_patterns_not_read_are_left_alone() -> None:
         assert grouped_pattern(pattern) == pattern
     assert grouped_pattern(r"(?<![\w])(?:ab|ac)(?<=b|c)") == r"(?<![\w])(?:a(?:b|c))(?<=b|c)"
     assert grouped_pattern(r"(?P<k>don|dons?)|x") == r"(?P<k>d(?:on|ons?))|x"
+
+
+def test_language_files_read_the_same_with_the_fast_yaml_parser() -> None:
+    import yaml
+
+    from coopkg.extract.lexicon import _Loader
+
+    class PlainLoader(yaml.SafeLoader):
+        pass
+
+    PlainLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    for path in sorted(LANGUAGES_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=_Loader) == yaml.load(text, Loader=PlainLoader), path.name
+    assert load_data(LANGUAGES_DIR / "en.yaml")["fundings"]  # and the file is not empty
+    assert yaml.load("no: on", Loader=_Loader) == {"no": "on"}
