@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coopkg.extract import dates, numbers
+from coopkg.extract import dates, numbers, prefilter
 from coopkg.extract.alternation import alternation, grouped_pattern, words
 from coopkg.extract.lexicon import LANGUAGES_DIR, _tolerant, load_data, loose_literal
 from coopkg.extract.lexicon import _compile as lexicon_compile
@@ -132,3 +132,33 @@ def test_language_files_read_the_same_with_the_fast_yaml_parser() -> None:
         assert yaml.load(text, Loader=_Loader) == yaml.load(text, Loader=PlainLoader), path.name
     assert load_data(LANGUAGES_DIR / "en.yaml")["fundings"]  # and the file is not empty
     assert yaml.load("no: on", Loader=_Loader) == {"no": "on"}
+
+
+def test_a_sentence_the_prefilter_skips_has_no_match() -> None:
+    paragraphs = [p for text in _texts()[:16] for p in text.split("\n") if p.strip()][:80]
+    skipped = kept = 0
+    for source in _lexicon_patterns():
+        compiled = lexicon_compile(source)
+        if not prefilter.needles(compiled):
+            continue
+        for paragraph in paragraphs:
+            if next(prefilter.finditer(compiled, paragraph), None) is None:
+                assert compiled.search(paragraph) is None, (source, paragraph)
+                skipped += 1
+            else:
+                kept += 1
+    assert skipped > 10 * kept  # and it does skip most scans
+
+
+def test_the_prefilter_folds_as_the_engine_compares() -> None:
+    # The engine matches "s" with "ſ" and "i" with "İ" under IGNORECASE; Arabic takes marks and variants.
+    for pattern, text in (("strasse", "ſtraſſe"), ("istanbul", "İSTANBUL"), ("financé", "FINANCÉ")):
+        compiled = re.compile(pattern, re.IGNORECASE)
+        assert compiled.search(text) and next(prefilter.finditer(compiled, text), None) is not None
+    arabic = lexicon_compile("منحة")
+    assert prefilter.needles(arabic) == (("منحه",),)
+    for text in ("بمنحةٍ من", "منحه", "مـنـحـة"):
+        assert arabic.search(text) and next(prefilter.finditer(arabic, text), None) is not None, text
+    assert next(prefilter.finditer(arabic, "قرض"), None) is None
+    assert prefilter.needles(re.compile(r"\b(?:co-?)?financ(?:é|e)e?s?\s+par", re.I)) == (("financ",), ("par",))
+    assert prefilter.needles(re.compile(r"(?:loan|grant)s?|aid", re.I)) == ()  # "aid": too short to look for

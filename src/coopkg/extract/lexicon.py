@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from coopkg.extract import prefilter
 from coopkg.extract.alternation import grouped_pattern
 from coopkg.extract.text import fold
 
@@ -33,7 +34,9 @@ _VARIANTS = {c: "[اأإآ]" for c in "اأإآ"} | {c: "[يى]" for c in "يى"
 @cache
 def _compile(pattern: str) -> re.Pattern[str]:
     # Alternations grouped by first letter: the same matches, scanned faster (coopkg.extract.alternation).
-    return re.compile(grouped_pattern(_tolerant(pattern)), re.IGNORECASE)
+    compiled = re.compile(grouped_pattern(_tolerant(pattern)), re.IGNORECASE)
+    prefilter.register(compiled, pattern)  # the words it needs, read off the pattern as written
+    return compiled
 
 
 def _tolerant(pattern: str) -> str:
