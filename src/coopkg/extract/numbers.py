@@ -305,16 +305,21 @@ def currency_code(raw: str) -> tuple[str | None, int]:
     return CURRENCY_WORDS.get(key), 0
 
 
+@lru_cache(maxsize=200_000)
+def _is_number_word(word: str) -> bool:
+    """Whether a folded word is a number word (or "et" between two), each part of "vingt-cinq" too."""
+    return all(
+        p in _FR_UNITS or p in _EN_UNITS or p in _AR_UNITS or p.removeprefix("و") in _AR_UNITS or p in {"et"}
+        for p in word.split("-")
+    )
+
+
 def _number_word_runs(text: str) -> list[tuple[int, int, list[str]]]:
     runs: list[tuple[int, int, list[str]]] = []
     current: list[re.Match[str]] = []
     for match in _WORD_NUMBER.finditer(text):
         word = fold(match.group())
-        parts = word.split("-")
-        is_number = all(
-            p in _FR_UNITS or p in _EN_UNITS or p in _AR_UNITS or p.removeprefix("و") in _AR_UNITS or p in {"et"}
-            for p in parts
-        )
+        is_number = _is_number_word(word)
         if not is_number and current and word.removeprefix("و") in _RUN_SCALES:
             # A scale inside the run, when more number words follow it: "ثلاثة وعشرون مليون وخمسمائة ألف".
             following = _WORD_NUMBER.match(text, match.end() + 1) if match.end() < len(text) else None
