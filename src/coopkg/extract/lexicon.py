@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from coopkg.extract import prefilter
+from coopkg.extract.alternation import grouped_pattern
 from coopkg.extract.text import fold
 
 LANGUAGES_DIR = Path(__file__).with_name("languages")
@@ -31,7 +33,10 @@ _VARIANTS = {c: "[اأإآ]" for c in "اأإآ"} | {c: "[يى]" for c in "يى"
 
 @cache
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(_tolerant(pattern), re.IGNORECASE)
+    # Alternations grouped by first letter: the same matches, scanned faster (coopkg.extract.alternation).
+    compiled = re.compile(grouped_pattern(_tolerant(pattern)), re.IGNORECASE)
+    prefilter.register(compiled, pattern)  # the words it needs, read off the pattern as written
+    return compiled
 
 
 def _tolerant(pattern: str) -> str:
@@ -131,7 +136,11 @@ class Locale:
         return "unspecified"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (the same documents, read ten times faster: every worker reads these files).
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """YAML without YAML 1.1's booleans: "no", "on", "NO" (Norway) are words here, not False and True."""
 
 
