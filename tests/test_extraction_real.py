@@ -510,3 +510,18 @@ def test_a_total_split_in_its_own_sentence(extractor: Extractor) -> None:
         ("Cameroun", 205e9),
         ("Projet d'interconnexion des réseaux électriques du Cameroun", 147.5e9),
     }
+
+
+def test_undertakings_named_before_or_left_unsaid_are_no_projects(extractor: Extractor) -> None:
+    # fr_boad_prets_routes_guineebissau (batch-11): "ces projets" refers back; the state receives.
+    found = fundings(extractor, "La Banque ouest-africaine de développement (BOAD) a annoncé, vendredi, avoir donné son "
+                                "approbation pour deux prêts d’un montant global de 40 milliards F CFA (plus 60 millions "
+                                "euros) en faveur de la Guinée-Bissau, pour notamment le goudronnage de 80 kilomètres de "
+                                "routes dans le réseau national prioritaire.\n\nIl est prévu dans ces projets de "
+                                "développement la réhabilitation de routes mais aussi de l’aéroport de Bissau.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Guinée-Bissau", 4e10)}
+    # fr_chine_don_senegal (batch-11): "la réalisation de projets qui seront convenus" names no undertaking.
+    found = fundings(extractor, "La République Populaire de Chine a accordé à la République du Sénégal une aide sans "
+                                "contrepartie d'un montant de 25 milliards de FCfa, destinée à la réalisation de projets "
+                                "qui seront convenus entre les deux pays.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Sénégal", 2.5e10)}

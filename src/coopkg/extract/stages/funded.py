@@ -142,6 +142,8 @@ def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, positi
     start = position + (lead.end() if lead else 0)
     if lex.pattern("projects", "possessives").match(doc.text, start):
         return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
+    if lex.pattern("grammar", "demonstratives").match(doc.text, start):
+        return None  # "dans ces projets de développement": the ones named before, no new one
     head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
     if head is None:
