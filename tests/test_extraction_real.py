@@ -475,3 +475,53 @@ def test_the_state_a_verb_finances_at_a_figure(extractor: Extractor) -> None:
                                 "50 millions de dollars la Mauritanie pour améliorer l’éducation, a-t-elle annoncé "
                                 "mercredi 13 septembre dans un communiqué.")  # fmt: skip
     assert found == {("Banque islamique de développement", "Mauritanie", 5e7, "USD")}
+
+
+def test_a_total_split_in_the_next_sentences_without_its_figure(extractor: Extractor) -> None:
+    # en_japan_kusanone_grants_cambodia (batch-11): "Of the total amount, …", quoted titles, "Dec. 18" no sentence end.
+    found = fundings(extractor, "The Government of Japan has agreed to provide a total of US$392,371 to support three "
+                                "development projects in Cambodia’s Koh Kong, Kampong Chhnang, and Mondulkiri "
+                                "provinces.\n\nThe grant contracts will be signed at the Embassy of Japan in Phnom Penh "
+                                "on Dec. 18, pointed out the embassy’s press release AKP received this morning.\n\nOf "
+                                "the total amount, US$196,350 will be used for “The Project for Road Improvement in "
+                                "Andong Teuk Commune, Botum Sakor district, Koh Koh province; US$90,158 for “The "
+                                "Project for Rehabilitating Roung Damrey Irrigation” in Kampong Chhnang province; and "
+                                "the rest, US$105,863 for “The Project for Strengthening Agricultural Cooperatives in "
+                                "Koh Nhek District and Sen Monorom City, Mondulkiri Province”.")  # fmt: skip
+    parts = {(funded, amount) for _, funded, amount, _ in found if amount != 392_371}
+    assert parts == {
+        ("Project for Rehabilitating Roung Damrey Irrigation", 90_158),
+        ("Project for Strengthening Agricultural Cooperatives in Koh Nhek District and Sen Monorom City, "
+         "Mondulkiri Province", 105_863),
+    }  # fmt: skip
+
+
+def test_a_total_split_in_its_own_sentence(extractor: Extractor) -> None:
+    # fr_bad_prets_quatre_projets_cameroun (batch-11): the part's project is neither the total's nor refers back.
+    found = fundings(extractor, "L’État du Cameroun et la Banque africaine de développement (BAD) ont procédé à la "
+                                "signature d’accords de prêt, d’un montant totale de 205 milliards FCFA, destinés à la "
+                                "réalisation de 4 projets locaux et sous-régionaux, annonce le ministère de l’Économie, "
+                                "de la Planification et de l’Aménagement du territoire.Le plus gros de ces ressources, "
+                                "soit 147,5 milliards FCFA, est ainsi destiné au projet d’interconnexion des réseaux "
+                                "électriques du Cameroun avec le Tchad voisin et le second, en termes d’importance "
+                                "(55,10 milliards FCFA), concerne le développement des chaînes de valeur de l’élevage "
+                                "et de la pisciculture.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {
+        ("Cameroun", 205e9),
+        ("Projet d'interconnexion des réseaux électriques du Cameroun", 147.5e9),
+    }
+
+
+def test_undertakings_named_before_or_left_unsaid_are_no_projects(extractor: Extractor) -> None:
+    # fr_boad_prets_routes_guineebissau (batch-11): "ces projets" refers back; the state receives.
+    found = fundings(extractor, "La Banque ouest-africaine de développement (BOAD) a annoncé, vendredi, avoir donné son "
+                                "approbation pour deux prêts d’un montant global de 40 milliards F CFA (plus 60 millions "
+                                "euros) en faveur de la Guinée-Bissau, pour notamment le goudronnage de 80 kilomètres de "
+                                "routes dans le réseau national prioritaire.\n\nIl est prévu dans ces projets de "
+                                "développement la réhabilitation de routes mais aussi de l’aéroport de Bissau.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Guinée-Bissau", 4e10)}
+    # fr_chine_don_senegal (batch-11): "la réalisation de projets qui seront convenus" names no undertaking.
+    found = fundings(extractor, "La République Populaire de Chine a accordé à la République du Sénégal une aide sans "
+                                "contrepartie d'un montant de 25 milliards de FCfa, destinée à la réalisation de projets "
+                                "qui seront convenus entre les deux pays.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Sénégal", 2.5e10)}

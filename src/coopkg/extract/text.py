@@ -203,6 +203,11 @@ _ABBREVIATIONS = {
     "art",
     "etc",
 }
+# "on Dec. 18", "le 3 janv. 2020": a month's abbreviation before a day or year ends no sentence.
+_MONTH_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "janv", "févr", "fév", "avr", "juil", "déc",
+}  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\s]+(?=[«\"“(\[A-ZÀ-ÖØ-Þ0-9\u0600-\u06ff•‐–-])")
 _BULLET = re.compile(r"^\s*[•·▪◦*\-–]\s*")
 
@@ -300,6 +305,8 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
         before = text[: match.start()].rstrip(".!?؟… ")
         last_word = re.split(r"[\s(«\"]+", before)[-1].lower() if before else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        if last_word in _MONTH_ABBREVIATIONS and text[match.end() : match.end() + 1].isdigit():
             continue
         if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", last_word):
             continue  # "the U.S. Agency", "U.K. aid": initials, not the end of a sentence

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coopkg.extract.doc import ORGANISATION, PROJECT, Doc
+from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, Mention
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.stages.coreference import actors
 from coopkg.extract.stages.funding_acts import WINDOW, Act, find_acts
@@ -36,7 +36,10 @@ def funded_in_sentence(
 
 def _after_purpose(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
     """ "… pour financer le Projet …", "destinée à la construction de 11 écoles": what a purpose cue introduces."""
-    for cue in lex.pattern("fundings", "purpose_markers").finditer(doc.text[position : sentence.end]):
+    # A cue after the next figure is that figure's ("205 milliards … destinés à …, soit 147,5 milliards, destiné au
+    # projet …").
+    end = min((q.start for q in doc.money.get(index, []) if q.start > position), default=sentence.end)
+    for cue in lex.pattern("fundings", "purpose_markers").finditer(doc.text[position:end]):
         start = position + cue.end()
         project = doc.project_near(sentence, start, before=False)
         named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
@@ -139,14 +142,25 @@ def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, positi
     start = position + (lead.end() if lead else 0)
     if lex.pattern("projects", "possessives").match(doc.text, start):
         return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
+    if lex.pattern("grammar", "demonstratives").match(doc.text, start):
+        return None  # "dans ces projets de développement": the ones named before, no new one
     head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
-    if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
+    if head is None:
+        return None
+    inside = doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT))
+    # ("destiné au projet d'interconnexion …": "au projet" read as an anaphor is the head of the phrase.)
+    if inside is not None and not (inside.anaphor and _complemented(doc, inside)):
         return None
     end = chunk_end(doc, sentence, start + head.end(), lex, limit=24) or start + head.end()
     if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _complemented(doc: Doc, mention: Mention) -> bool:
+    """ "le projet d'interconnexion …", "the project for …": a noun with its complement refers to no earlier one."""
+    return re.match(r"\s*(?:d['’]|de\s|des\s|du\s|of\s|for\s)", doc.text[mention.end : mention.end + 6]) is not None
 
 
 def _counted(lex: Locale, phrase: str) -> bool:

@@ -26,7 +26,11 @@ def refer_back(doc: Doc) -> None:
             if index > event.sentence and refer is None:
                 continue
             start = sentence.start + (refer.end() if refer else 0)
-            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start and not is_agreement(doc, m.key)]
+            # (A project a part of a total goes to is that part's: "… 205 milliards …, soit 147,5 milliards, est
+            # destiné au projet …".)
+            taken = _parts_projects(doc)
+            named = [m for m in doc.in_sentence(sentence, PROJECT)
+                     if m.start >= start and not is_agreement(doc, m.key) and doc.resolve(m) not in taken]  # fmt: skip
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
                 cue = (
@@ -57,8 +61,15 @@ def refer_back(doc: Doc) -> None:
         if event.funded is None:
             # Money the sentence does not place goes to its recipient, else to what the document is about,
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
-            event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
+            # (A project a part of a total goes to is not what the document is about.)
+            salient = doc.salient_project()
+            salient = None if salient in _parts_projects(doc) else salient
+            event.funded = event.recipient or salient or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _parts_projects(doc: Doc) -> set[str | None]:
+    return {e.funded for e in doc.fundings if e.evidence[0].method.startswith("event:part")}
 
 
 def is_agreement(doc: Doc, key: str) -> bool:
