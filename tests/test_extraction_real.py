@@ -525,3 +525,13 @@ def test_undertakings_named_before_or_left_unsaid_are_no_projects(extractor: Ext
                                 "contrepartie d'un montant de 25 milliards de FCfa, destinée à la réalisation de projets "
                                 "qui seront convenus entre les deux pays.")  # fmt: skip
     assert {(funded, amount) for _, funded, amount, _ in found} == {("Sénégal", 2.5e10)}
+
+
+def test_two_coordinated_organisations_are_not_one_name(extractor: Extractor) -> None:
+    # en_jica_scholarships_bridges_laos (batch-11): "… and the" before a known organisation coordinates two.
+    found = extractor.extract_text("The Ministry of Planning and Investment and the Japan International Cooperation "
+                                   "Agency on 8 July signed a grant agreement for two aid projects.", source="t.txt",
+                                   doc_id="t").to_json()  # fmt: skip
+    labels = {o["label"] for o in found["organisations"]}
+    assert "Japan International Cooperation Agency" in labels
+    assert not any(label.endswith("and the Japan International Cooperation Agency") for label in labels), labels
