@@ -525,3 +525,35 @@ def test_undertakings_named_before_or_left_unsaid_are_no_projects(extractor: Ext
                                 "contrepartie d'un montant de 25 milliards de FCfa, destinée à la réalisation de projets "
                                 "qui seront convenus entre les deux pays.")  # fmt: skip
     assert {(funded, amount) for _, funded, amount, _ in found} == {("Sénégal", 2.5e10)}
+
+
+def test_two_coordinated_organisations_are_not_one_name(extractor: Extractor) -> None:
+    # en_jica_scholarships_bridges_laos (batch-11): "… and the" before a known organisation coordinates two.
+    found = extractor.extract_text("The Ministry of Planning and Investment and the Japan International Cooperation "
+                                   "Agency on 8 July signed a grant agreement for two aid projects.", source="t.txt",
+                                   doc_id="t").to_json()  # fmt: skip
+    labels = {o["label"] for o in found["organisations"]}
+    assert "Japan International Cooperation Agency" in labels
+    assert not any(label.endswith("and the Japan International Cooperation Agency") for label in labels), labels
+
+
+def test_an_arabic_list_of_the_financings_just_approved(extractor: Extractor) -> None:
+    # ar_bid_tamwilat_jadida_niger_turkiya (batch-11): "من أبرز تلك التمويلات" splits the total before; the
+    # news agency that reports it, named with the day ("اليوم الاثنين"), funds nothing.
+    found = fundings(extractor, "وافق مجلس المديرين التنفيذيين للبنك الإسلامي للتنمية في ختام الدورة ال315 اليوم "
+                                "الأثنين والتي بدأت أعمالها أمس، بمقر مجموعة البنك الإسلامي للتنمية في مدينة جدة، على "
+                                "تقديم تمويلات جديدة بقيمة 592.2 مليون دولار. وذكرت وكالة الأنباء السعودية اليوم الاثنين "
+                                "أن من أبرز تلك التمويلات،اعتماد تمويل مشاريع تنموية في عدد من الدول الأعضاء ومنها مبلغ "
+                                "105 ملايين دولار للمساهمة في مشروع الفاضلي للتوليد المزدوج للكهرباء والبخار في المملكة "
+                                "العربية السعودية.")  # fmt: skip
+    assert ("البنك الإسلامي للتنمية", "مشروع الفاضلي للتوليد المزدوج للكهرباء والبخار", 1.05e8, "USD") in found
+    assert {funder for funder, *_ in found} == {"البنك الإسلامي للتنمية"}
+
+
+def test_an_arabic_letter_made_optional_stays_optional() -> None:
+    # "و?" in the language files: the letter with its marks is optional, not only its marks.
+    from coopkg.extract.lexicon import _compile
+
+    pattern = _compile("(?:^|\\s)و?(?:من\\s+هذا\\s+المبلغ)")
+    assert pattern.search("ومن هذا المبلغ") and pattern.search("من هذا المبلغ")
+    assert _compile("لل?عام").fullmatch("لعام") and _compile("لل?عام").fullmatch("للعام")

@@ -47,7 +47,14 @@ def _tolerant(pattern: str) -> str:
     """
     out: list[str] = []
     in_class = escaped = False
-    for char in pattern:
+    for position, char in enumerate(pattern):
+        letter = not (in_class or escaped) and "\u0621" <= char <= "\u064a"
+        if letter:
+            tolerant = _VARIANTS.get(char, char) + _ARABIC_MARKS
+            # "و?قد": a quantifier after a letter applies to the letter with its marks, not to the marks.
+            quantified = pattern[position + 1 : position + 2] in {"?", "*", "+", "{"}
+            out.append(f"(?:{tolerant})" if quantified else tolerant)
+            continue
         out.append(_VARIANTS.get(char, char) if not (in_class or escaped) else char)
         if escaped:
             escaped = False
@@ -57,8 +64,6 @@ def _tolerant(pattern: str) -> str:
             in_class = True
         elif char == "]" and in_class:
             in_class = False
-        elif not in_class and "\u0621" <= char <= "\u064a":
-            out.append(_ARABIC_MARKS)
     return "".join(out)
 
 
