@@ -9,7 +9,7 @@ currencies, and a funding whose amount is not stated is counted apart, never as 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import pycountry
 
 from coopkg.catalogue import Catalogue, Named
-from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding
+from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding, Selection, Where
 from coopkg.reference import ontology_labels
 from coopkg.terms import COOPKG
 
@@ -76,6 +76,14 @@ def numeric_code(alpha2: str | None) -> str | None:
     return country.numeric if country is not None else None
 
 
+class SortedSelection(list[IndexedFunding]):
+    """A selection sorted by a name: read whole, with the conditions that chose it (for facets)."""
+
+    def __init__(self, items: list[IndexedFunding], where: Where) -> None:
+        super().__init__(items)
+        self.where = where
+
+
 class Explorer:
     """Filters, facets and totals over the funding view; cheap to build (it holds no state of its own)."""
 
@@ -86,50 +94,80 @@ class Explorer:
 
     # -- choosing ---------------------------------------------------------------------------------
 
-    def select(self, flt: FundingFilter, lang: str = "fr") -> list[IndexedFunding]:
-        """Every funding the filter keeps, in its sort order (names sort in ``lang``)."""
+    def select(self, flt: FundingFilter, lang: str = "fr") -> Sequence[IndexedFunding]:
+        """Every funding the filter keeps, in its sort order (names sort in ``lang``): counted and paged
+        by the view; sorted by a name, read whole and sorted here."""
         by_index = flt.sort if flt.sort in {"amount", "-amount", "date", "-date"} else "-amount"
-        query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index,
-                             limit=len(self.fundings.fundings) + 1)  # fmt: skip
-        _, found = self.fundings.search(query)
-        tests = self._tests(flt)
-        chosen = [f for f in found if all(test(f) for test in tests)] if tests else found
-        if flt.sort.lstrip("-") in {"funder", "funded"}:
-            attribute = flt.sort.lstrip("-")
-            chosen = sorted(chosen, key=lambda f: self.fundings.label(getattr(f, attribute), lang).casefold(),
-                            reverse=flt.sort.startswith("-"))  # fmt: skip
-        return chosen
+        query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index)
+        where = self._conditions(flt, Where().of_query(query))
+        chosen = self.fundings.select(where, by_index)
+        if flt.sort.lstrip("-") not in {"funder", "funded"}:
+            return chosen
+        attribute = flt.sort.lstrip("-")
+        everything = list(chosen)
+        labels = self.fundings.labels_for(getattr(f, attribute) for f in everything)
+        ordered = sorted(everything, key=lambda f: self.fundings.label(getattr(f, attribute), lang, labels).casefold(),
+                         reverse=flt.sort.startswith("-"))  # fmt: skip
+        return SortedSelection(ordered, where)
 
-    def _tests(self, flt: FundingFilter) -> list[Callable[[IndexedFunding], bool]]:
-        tests: list[Callable[[IndexedFunding], bool]] = []
+    def _conditions(self, flt: FundingFilter, where: Where) -> Where:
         if flt.q:
-            names = {o.id for o in self.catalogue.search_organisations(flt.q, None)}
-            names |= {p.id for p in self.catalogue.search_projects(flt.q)}
-            tests.append(lambda f: f.funder in names or f.funded in names)
+            names = [self.catalogue.search_organisations(flt.q, None).ids_sql(),
+                     self.catalogue.search_projects(flt.q).ids_sql()]  # fmt: skip
+            either = " UNION ".join(sql for sql, _ in names)
+            params = [p for _, ps in names for p in ps]
+            where.add(f"(funder IN ({either}) OR funded IN ({either}))", *params, *params)
         if flt.funder_type:
-            wanted, orgs = flt.funder_type.lower(), self.catalogue.organisations_index()
-            tests.append(lambda f: f.funder in orgs and orgs[f.funder].type.lower() == wanted)
+            where.add("funder IN (SELECT id FROM entity WHERE kind = 'organisations' AND type_lower = ?)",
+                      flt.funder_type.lower())  # fmt: skip
         if flt.year is not None:
-            tests.append(lambda f: f.year == flt.year)
+            where.add("year = ?", flt.year)
         if flt.currency:
-            currency = None if flt.currency.lower() == NO_AMOUNT else flt.currency.upper()
-            tests.append(lambda f: (f.currency if f.amount is not None else None) == currency)
+            if flt.currency.lower() == NO_AMOUNT:
+                where.add("(amount IS NULL OR currency IS NULL)")
+            else:
+                where.add("amount IS NOT NULL AND currency = ?", flt.currency.upper())
         if flt.kind:
-            tests.append(lambda f: f.kind == flt.kind)
+            where.add("kind = ?", flt.kind)
         if flt.language:
-            tests.append(lambda f: flt.language in self._languages(f))
-        return tests
+            where.add("EXISTS (SELECT 1 FROM funding_graph g JOIN document d ON d.graph = g.graph "
+                      "WHERE g.funding = funding.id AND d.language = ?)", flt.language)  # fmt: skip
+        return where
 
-    def _languages(self, funding: IndexedFunding) -> set[str]:
-        documents = self.catalogue.documents_index()
-        return {documents[g].extra["language"] for g in funding.graphs if g in documents}
+    def _languages(self, where: Where) -> dict[str, set[str]]:
+        """The languages of the documents stating each funding ``where`` keeps."""
+        found: dict[str, set[str]] = defaultdict(set)
+        rows = self.fundings.db.read().execute(
+            "SELECT g.funding, d.language FROM funding_graph g JOIN document d ON d.graph = g.graph "
+            f"WHERE g.funding IN (SELECT id FROM funding WHERE {where.sql})",
+            where.params,
+        )
+        for funding, language in rows:
+            found[funding].add(language)
+        return found
 
-    def places_of(self, funding: IndexedFunding) -> tuple[set[str], set[str]]:
-        """The countries and the other places where what a funding pays for lies."""
-        places, index = self.fundings.regions.get(funding.funded, set()), self.catalogue.places_index()
+    def _regions(self, where: Where) -> dict[str, set[str]]:
+        """The places of what each funding ``where`` keeps pays for."""
+        found: dict[str, set[str]] = defaultdict(set)
+        rows = self.fundings.db.read().execute(
+            f"SELECT entity, region FROM party_region WHERE entity IN (SELECT funded FROM funding WHERE {where.sql})",
+            where.params,
+        )
+        for entity, region in rows:
+            found[entity].add(region)
+        return found
+
+    def places_of(
+        self, funding: IndexedFunding, regions: set[str] | None = None, ancestors: dict[str, set[str]] | None = None
+    ) -> tuple[set[str], set[str]]:
+        """The countries and the other places where what a funding pays for lies (``regions``, ``ancestors``:
+        read already)."""
+        places = self.fundings.regions_of(funding.funded) if regions is None else regions
+        index = self.catalogue.places_index()
         countries, others = set(), set()
         for place in places:
-            for around in self.fundings.ancestors.get(place, {place}):
+            around_it = ancestors.get(place, {place}) if ancestors is not None else self.fundings.ancestors_of(place)
+            for around in around_it:
                 kind = index[around].type if around in index else ""
                 if kind == "Country":
                     countries.add(around)
@@ -139,23 +177,29 @@ class Explorer:
 
     # -- facets and totals ------------------------------------------------------------------------
 
-    def facets(self, chosen: Iterable[IndexedFunding], lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
+    def facets(self, chosen: Selection | SortedSelection, lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For each facet, its ``top`` values among ``chosen`` with their counts, most frequent first
         (years: latest first); how many values were left out is :meth:`omitted`'s."""
         counts: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-        orgs = self.catalogue.organisations_index()
-        for f in chosen:
+        where = chosen.where
+        listed = list(chosen)
+        types = self.catalogue.organisations_index().types([f.funder for f in listed])
+        languages, regions, ancestors = self._languages(where), self._regions(where), self.fundings.ancestors()
+        places: dict[str, tuple[set[str], set[str]]] = {}
+        for f in listed:
             counts["funder"][f.funder] += 1
-            if f.funder in orgs and orgs[f.funder].type:
-                counts["funderType"][orgs[f.funder].type] += 1
-            countries, others = self.places_of(f)
+            if types.get(f.funder):
+                counts["funderType"][types[f.funder]] += 1
+            if f.funded not in places:
+                places[f.funded] = self.places_of(f, regions.get(f.funded, set()), ancestors)
+            countries, others = places[f.funded]
             counts["country"].update(countries)
             counts["region"].update(others)
             if f.year is not None:
                 counts["year"][f.year] += 1
             counts["currency"][f.currency if f.amount is not None else NO_AMOUNT] += 1
             counts["kind"][f.kind] += 1
-            counts["language"].update(self._languages(f))
+            counts["language"].update(languages.get(f.id, ()))
         places = self.catalogue.places_index()
 
         def place(iri: str) -> dict[str, Any]:
