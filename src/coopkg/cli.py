@@ -614,6 +614,10 @@ def serve(
     if settings.backend == "embedded":
         generations = Generations(settings.store)
         generations.publish_if_stale()  # once here, rather than racing in every worker
+        from coopkg.service import prepare_views
+
+        if prepare_views(settings):  # the views too: workers find them current and start in seconds
+            err.print("built the views of the store", highlight=False)
         # One writer for all workers, in this process: it holds the store while writes come.
         writer = WriterService(settings.store, socket_path_for(generations.root))
         writer.start()

@@ -228,7 +228,7 @@ class FundingIndex:
         found: dict[str, dict[str, str]] = {iri: {} for iri in wanted}
         rows = self.db.read().execute(
             "SELECT entity, lang, text FROM party_label WHERE entity IN (SELECT value FROM json_each(?)) "
-            "ORDER BY entity, rowid",
+            "ORDER BY entity, lang",
             (json.dumps(wanted),),
         )
         for entity, lang, text in rows:

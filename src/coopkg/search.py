@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
 from coopkg.viewdb.names import insert_names, name_rows, scores
-from coopkg.viewdb.schema import TABLES
+from coopkg.viewdb.schema import INDEXES, TABLES
 
 
 def _first_forms(text: str) -> set[str]:
@@ -79,7 +79,7 @@ class NameIndex:
 
     def __init__(self, names: list[list[tuple[str, bool]]]) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.executescript(TABLES)
+        self._db.executescript(TABLES + INDEXES)
         with self._db:
             insert_names(self._db, _ITEMS, ((str(i), name_rows(pairs)) for i, pairs in enumerate(names)))
 

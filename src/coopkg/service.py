@@ -445,5 +445,15 @@ class Services:
         return Change(dropped=[graph.value]) if dropped else Change(written=[graph.value])
 
 
+def prepare_views(settings: Settings) -> int:
+    """Bring the machine's views up to the newest snapshot of the embedded store (``coopkg serve`` does it
+    once before its workers start, so none of them waits for a build); the number of builds it took."""
+    services = Services.open(settings)
+    try:
+        return services.views.rebuilds
+    finally:
+        services.close()
+
+
 def _merge(existing: Iterable[Triple], added: Iterable[Triple]) -> list[Triple]:
     return list(dict.fromkeys([*existing, *added]))

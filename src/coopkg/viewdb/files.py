@@ -37,9 +37,10 @@ from coopkg.store.base import Repository
 from coopkg.store.snapshots import Change
 from coopkg.viewdb import build
 from coopkg.viewdb.db import ViewDb
-from coopkg.viewdb.schema import VERSION
+from coopkg.viewdb.schema import INDEXES, VERSION
 
 log = logging.getLogger(__name__)
+BUILD_CACHE_KIB = 256_000  # SQLite's page cache while a file is built: its B-trees stay in memory until written
 Changes = Callable[[int, int], Change]  # what the generations after the first up to the second changed
 
 
@@ -148,8 +149,11 @@ class Views:
             ViewDb.create(building)
             with contextlib.closing(sqlite3.connect(building, isolation_level=None)) as db:
                 db.execute("PRAGMA synchronous = OFF")
+                db.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KIB}")
                 db.execute("BEGIN")
                 build.build(db, repo)
+                for statement in filter(str.strip, INDEXES.split(";")):
+                    db.execute(statement)
                 db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(number),))
                 db.execute("COMMIT")
             ViewDb(building).finish_build()

@@ -79,8 +79,8 @@ def insert_names(db: sqlite3.Connection, kind: str, items: Iterable[tuple[str, l
             for gram in grams(joined):
                 counts[gram] = counts.get(gram, 0) + 1
     db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?, ?)", names)
-    db.executemany("INSERT OR IGNORE INTO name_key VALUES (?, ?, ?)", keys)
-    db.executemany("INSERT OR IGNORE INTO name_word VALUES (?, ?, ?)", words)
+    db.executemany("INSERT OR IGNORE INTO name_key VALUES (?, ?, ?)", sorted(keys))
+    db.executemany("INSERT OR IGNORE INTO name_word VALUES (?, ?, ?)", sorted(words))
     db.executemany("INSERT INTO name_text (rowid, joined) VALUES (?, ?)", texts)
     _count_grams(db, counts)
 
@@ -107,7 +107,7 @@ def delete_names(db: sqlite3.Connection, kind: str, entities: Iterable[str]) -> 
 def _count_grams(db: sqlite3.Connection, counts: dict[str, int]) -> None:
     db.executemany(
         "INSERT INTO name_gram (gram, names) VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET names = names + excluded.names",
-        counts.items(),
+        sorted(counts.items()),
     )
 
 
