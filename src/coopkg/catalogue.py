@@ -21,7 +21,7 @@ from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
 from coopkg.viewdb import names
-from coopkg.viewdb.records import Named
+from coopkg.viewdb.records import Named, places_from_rows
 
 __all__ = ["LIST_SOURCES", "Catalogue", "Named", "Ranked"]
 
@@ -42,31 +42,29 @@ class Ranked(Sequence[Named]):
 
     def __init__(self, fundings: FundingIndex, kind: str, q: str | None, type_: str | None = None) -> None:
         self._fundings, self._kind = fundings, kind
-        db = fundings.db.read()
-        self._from = "entity e"
-        self._where = "e.kind = ?"
-        self._params: list[object] = [kind]
-        self._order = "e.sort_key, e.id"
         self._empty = False
-        if q:
-            statement = names.matching(db, kind, q)
-            if statement is None:
-                self._empty = True
-            else:
-                sql, params = statement
-                self._from = f"({sql}) m JOIN entity e ON e.kind = ? AND e.id = m.entity"
-                self._params = [*params, kind]
-                self._where = "m.score > 0"
-                self._order = "m.score DESC, e.sort_key, e.id"
-        if type_:
-            self._where += " AND e.type_lower = ?"
-            self._params.append(type_.lower())
+        self._plain = not q  # in label order: pages read the index, not a sorted copy
+        if not q:  # in label order, straight from the index
+            self._matches = "SELECT id AS entity, sort_key, 0 AS score FROM entity WHERE kind = ?"
+            self._params: list[object] = [kind]
+            if type_:
+                self._matches += " AND type_lower = ?"
+                self._params.append(type_.lower())
+        else:
+            statement = names.matching(fundings.db.read(), kind, q)
+            self._empty = statement is None
+            sql, params = statement or ("", [])
+            self._matches = f"SELECT entity, sort_key, score FROM ({sql}) WHERE score > 0"
+            self._params = list(params)
+            if type_:
+                self._matches += " AND entity IN (SELECT id FROM entity WHERE kind = ? AND type_lower = ?)"
+                self._params += [kind, type_.lower()]
         self._total: int | None = 0 if self._empty else None
 
     def __len__(self) -> int:
         if self._total is None:
             db = self._fundings.db.read()
-            (n,) = db.execute(f"SELECT count(*) FROM {self._from} WHERE {self._where}", self._params).fetchone()
+            (n,) = db.execute(f"SELECT count(*) FROM ({self._matches})", self._params).fetchone()
             self._total = int(n)
         return self._total
 
@@ -88,14 +86,16 @@ class Ranked(Sequence[Named]):
         return list(self)[index]
 
     def page(self, offset: int, limit: int) -> list[Named]:
+        """``limit`` of them from ``offset`` (and their number, counted on the way)."""
         if self._empty or limit <= 0:
             return []
         rows = (
             self._fundings.db.read()
             .execute(
-                f"SELECT e.id, e.record, count(*) OVER () FROM {self._from} WHERE {self._where} "
-                f"ORDER BY {self._order} LIMIT ? OFFSET ?",
-                [*self._params, limit, offset],
+                "SELECT p.entity, e.record, p.total FROM (SELECT entity, sort_key, score, count(*) OVER () AS total "
+                f"FROM ({self._matches}) ORDER BY score DESC, sort_key, entity LIMIT ? OFFSET ?) p "
+                "JOIN entity e ON e.kind = ? AND e.id = p.entity ORDER BY p.score DESC, p.sort_key, p.entity",
+                [*self._params, limit, offset, self._kind],
             )
             .fetchall()
         )
@@ -107,13 +107,17 @@ class Ranked(Sequence[Named]):
         if self._empty:
             return iter(())
         rows = self._fundings.db.read().execute(
-            f"SELECT e.id, e.record FROM {self._from} WHERE {self._where} ORDER BY {self._order}", self._params
+            f"SELECT p.entity, e.record FROM ({self._matches}) p JOIN entity e ON e.kind = ? AND e.id = p.entity "
+            "ORDER BY p.score DESC, p.sort_key, p.entity",
+            [*self._params, self._kind],
         )
         return (Named.from_json(iri, record) for iri, record in rows)
 
     def ids_sql(self) -> tuple[str, list[object]]:
         """The IRIs of the matches, as a subquery and its parameters."""
-        return f"SELECT e.id FROM {self._from} WHERE {self._where}", list(self._params)
+        if self._empty:
+            return "SELECT NULL WHERE 0", []
+        return f"SELECT entity FROM ({self._matches})", list(self._params)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, list):
@@ -160,6 +164,11 @@ class _Entities(Mapping[str, Named]):
             (n,) = self._rows("SELECT count(*) FROM entity WHERE kind = ?", (self._kind,)).fetchone()
         return int(n)
 
+    def all(self) -> dict[str, Named]:
+        """Every one of them, in one read (places: a few thousand)."""
+        rows = self._rows("SELECT id, record FROM entity WHERE kind = ?", (self._kind,))
+        return {iri: Named.from_json(iri, record) for iri, record in rows}
+
     def types(self, iris: list[str]) -> dict[str, str]:
         """The types of several of them, in one read."""
         rows = self._rows(
@@ -175,7 +184,6 @@ class Catalogue:
         self.repo = repo
         self.fundings = fundings
         self._lock = threading.Lock()
-        self._places: dict[str, Named] | None = None
         self._participations: dict[str, list[tuple[str, str]]] | None = None
         self._participation: dict[str, tuple[str, str, str]] = {}
         self._texts: dict[str, str] = {}
@@ -186,7 +194,6 @@ class Catalogue:
 
     def invalidate(self) -> None:
         with self._lock:
-            self._places = None
             self._participations = None
             self._texts = {}
             self._mentioned = None
@@ -202,12 +209,9 @@ class Catalogue:
     def projects_index(self) -> _Entities:
         return _Entities(self.fundings, "projects")
 
-    def places_index(self) -> dict[str, Named]:
+    def places_index(self) -> _Entities:
         """Every place of the gazetteer and the documents: labels, type, ``isoCode``, ``broader``."""
-        with self._lock:
-            if self._places is None:
-                self._places = _places(internal_query("places").run(self.repo).rows())
-            return self._places
+        return _Entities(self.fundings, "places")
 
     def documents_index(self) -> Mapping[str, Named]:
         """Documents by the graph that holds them (``extra``: graph, identifier, language, source)."""
@@ -345,7 +349,7 @@ class Catalogue:
     # -- places, indicators, fundings ---------------------------------------------------------------
 
     def regions(self) -> list[Named]:
-        found = _places(internal_query("regions").run(self.repo).rows())
+        found = places_from_rows(internal_query("regions").run(self.repo).rows())
         return sorted(found.values(), key=lambda r: r.label().casefold())
 
     def indicators(self) -> list[dict[str, Any]]:
@@ -461,20 +465,3 @@ class Catalogue:
             if "type" in row and not item.type:
                 item.type = local_name(row["type"].value)
         return item
-
-
-def _places(rows: Any) -> dict[str, Named]:
-    found: dict[str, Named] = {}
-    for row in rows:
-        iri = row["region"].value
-        item = found.setdefault(iri, Named(iri))
-        kind = local_name(row["type"].value)
-        if kind != "Region" or not item.type:
-            item.type = kind
-        if "pref" in row:
-            item.labels[row["pref"].language or ""] = row["pref"].value
-        if "code" in row:
-            item.extra["isoCode"] = row["code"].value
-        if "broader" in row and row["broader"].value not in item.extra.setdefault("broader", []):
-            item.extra["broader"].append(row["broader"].value)
-    return found

@@ -9,7 +9,7 @@ currencies, and a funding whose amount is not stated is counted apart, never as 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -158,12 +158,16 @@ class Explorer:
         return found
 
     def places_of(
-        self, funding: IndexedFunding, regions: set[str] | None = None, ancestors: dict[str, set[str]] | None = None
+        self,
+        funding: IndexedFunding,
+        regions: set[str] | None = None,
+        ancestors: dict[str, set[str]] | None = None,
+        index: Mapping[str, Named] | None = None,
     ) -> tuple[set[str], set[str]]:
-        """The countries and the other places where what a funding pays for lies (``regions``, ``ancestors``:
-        read already)."""
+        """The countries and the other places where what a funding pays for lies (``regions``, ``ancestors``,
+        ``index``: read already)."""
         places = self.fundings.regions_of(funding.funded) if regions is None else regions
-        index = self.catalogue.places_index()
+        index = self.catalogue.places_index() if index is None else index
         countries, others = set(), set()
         for place in places:
             around_it = ancestors.get(place, {place}) if ancestors is not None else self.fundings.ancestors_of(place)
@@ -185,13 +189,14 @@ class Explorer:
         listed = list(chosen)
         types = self.catalogue.organisations_index().types([f.funder for f in listed])
         languages, regions, ancestors = self._languages(where), self._regions(where), self.fundings.ancestors()
+        index = self.catalogue.places_index().all()
         places: dict[str, tuple[set[str], set[str]]] = {}
         for f in listed:
             counts["funder"][f.funder] += 1
             if types.get(f.funder):
                 counts["funderType"][types[f.funder]] += 1
             if f.funded not in places:
-                places[f.funded] = self.places_of(f, regions.get(f.funded, set()), ancestors)
+                places[f.funded] = self.places_of(f, regions.get(f.funded, set()), ancestors, index)
             countries, others = places[f.funded]
             counts["country"].update(countries)
             counts["region"].update(others)
@@ -200,10 +205,9 @@ class Explorer:
             counts["currency"][f.currency if f.amount is not None else NO_AMOUNT] += 1
             counts["kind"][f.kind] += 1
             counts["language"].update(languages.get(f.id, ()))
-        places = self.catalogue.places_index()
 
         def place(iri: str) -> dict[str, Any]:
-            named = places.get(iri, Named(iri))
+            named = index.get(iri, Named(iri))
             code = named.extra.get("isoCode")
             return {"label": named.label(lang), "code": code, "numeric": numeric_code(code)}
 

@@ -90,6 +90,11 @@ class Selection(Sequence[IndexedFunding]):
 
     def _count(self) -> tuple[int, int]:
         """(with the sort key, without it)."""
+        if self._counts is None and not self.where.clauses:  # every funding: counted when the view changed
+            db = self.index.db
+            every = int(db.meta("fundings") or 0)
+            present = every if self.column is None else int(db.meta(f"fundings {self.column}") or 0)
+            self._counts = (present, every - present)
         if self._counts is None:
             db, where = self.index.db.read(), self.where
             if self.column is None:

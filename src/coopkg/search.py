@@ -81,7 +81,7 @@ class NameIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(TABLES + INDEXES)
         with self._db:
-            insert_names(self._db, _ITEMS, ((str(i), name_rows(pairs)) for i, pairs in enumerate(names)))
+            insert_names(self._db, _ITEMS, ((str(i), "", name_rows(pairs)) for i, pairs in enumerate(names)))
 
     def search(self, query: str) -> list[tuple[int, int]]:
         """(item, score) of every item that matches ``query``, in no particular order."""

@@ -218,7 +218,7 @@ def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
 def region(services: Services, iri: str, lang: str) -> dict[str, Any]:
     """A place: what lies in it and around it, the fundings and projects there."""
     catalogue = services.catalogue
-    places = catalogue.places_index()
+    places = catalogue.places_index().all()
     if iri not in places:
         raise NotFoundError(f"no place <{iri}>")
     place = places[iri]

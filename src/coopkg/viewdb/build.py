@@ -28,9 +28,18 @@ from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.store.snapshots import Change
 from coopkg.viewdb import names
-from coopkg.viewdb.records import IndexedFunding, Named, amount_key, named_from_parts, named_from_rows, search_names
+from coopkg.viewdb.records import (
+    IndexedFunding,
+    Named,
+    amount_key,
+    named_from_parts,
+    named_from_rows,
+    places_from_rows,
+    search_names,
+)
 
-KINDS = {"organisations": ("organisations", "org"), "projects": ("projects", "project")}
+KINDS = {"organisations": ("organisations", "org"), "projects": ("projects", "project")}  # searched by name
+PLACES = "places"
 CHUNK = 200  # IRIs per VALUES block
 
 
@@ -45,8 +54,10 @@ def build(db: sqlite3.Connection, repo: Repository) -> None:
         ),
     )
     _recompute_totals(db, None)
+    _count_fundings(db)
     for kind, (query, var) in KINDS.items():
         _store_entities(db, kind, named_from_rows(internal_query(query).run(repo).rows(), var).values())
+    _store_places(db, places_from_rows(internal_query("places").run(repo).rows()).values())
     db.executemany(
         "INSERT OR IGNORE INTO entity_graph VALUES (?, ?)",
         sorted((row["g"].value, row["entity"].value) for row in internal_query("catalogue-graphs").run(repo).rows()),
@@ -70,6 +81,7 @@ def apply(db: sqlite3.Connection, repo: Repository, change: Change) -> None:
         db.execute("DELETE FROM document WHERE graph = ?", (graph,))
         _store_documents(db, internal_query("document-graphs").run(repo, {"g": graph}).rows())
     _recompute_totals(db, funders)
+    _count_fundings(db)
 
 
 # -- fundings ---------------------------------------------------------------------------------------
@@ -163,6 +175,13 @@ def _forget_fundings(db: sqlite3.Connection, graph: str) -> set[str]:
     return funders
 
 
+def _count_fundings(db: sqlite3.Connection) -> None:
+    """How many fundings, and how many have an amount or a date: an unfiltered page needs no count of its own."""
+    every, amounts, dates = db.execute("SELECT count(*), count(amount_key), count(date) FROM funding").fetchone()
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                   [("fundings", str(every)), ("fundings amount_key", str(amounts)), ("fundings date", str(dates))])  # fmt: skip
+
+
 def _recompute_totals(db: sqlite3.Connection, funders: set[str] | None) -> None:
     """Totals per funder and currency, exact (decimals summed as decimals); None: every funder."""
     if funders is None:
@@ -195,7 +214,9 @@ def _store_entities(db: sqlite3.Connection, kind: str, items: Iterable[Named]) -
         "INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?)",
         [(kind, item.id, item.type.lower(), item.label().casefold(), item.to_json()) for item in listed],
     )
-    names.insert_names(db, kind, ((item.id, names.name_rows(search_names(item))) for item in listed))
+    names.insert_names(
+        db, kind, ((item.id, item.label().casefold(), names.name_rows(search_names(item))) for item in listed)
+    )
 
 
 def _follow_entities(db: sqlite3.Connection, repo: Repository, graph: str, *, written: bool) -> None:
@@ -206,21 +227,32 @@ def _follow_entities(db: sqlite3.Connection, repo: Repository, graph: str, *, wr
         rows = internal_query("graph-subjects").run(repo, {"g": graph}).rows()
         now = {row["entity"].value for row in rows if isinstance(row["entity"], NamedNode)}
     affected = sorted(before | now)
-    typed: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}
+    typed: dict[str, list[tuple[str, str]]] = {kind: [] for kind in (*KINDS, PLACES)}
     name_rows: list[Any] = []
     for start in range(0, len(affected), CHUNK):
         chunk = affected[start : start + CHUNK]
         for row in internal_query("entity-types").run_for_each(repo, "entity", chunk).rows():
             typed[row["kind"].value].append((row["entity"].value, row["type"].value))
-    known = sorted({iri for pairs in typed.values() for iri, _ in pairs})
-    for start in range(0, len(known), CHUNK):
-        name_rows += internal_query("entity-names").run_for_each(repo, "entity", known[start : start + CHUNK]).rows()
+    named = sorted({iri for kind in KINDS for iri, _ in typed[kind]})
+    for start in range(0, len(named), CHUNK):
+        name_rows += internal_query("entity-names").run_for_each(repo, "entity", named[start : start + CHUNK]).rows()
     for kind in KINDS:
         names.delete_names(db, kind, affected)
         db.executemany("DELETE FROM entity WHERE kind = ? AND id = ?", ((kind, e) for e in affected))
         _store_entities(db, kind, named_from_parts(typed[kind], name_rows).values())
+    places = sorted({iri for iri, _ in typed[PLACES]})
+    place_rows = [r for start in range(0, len(places), CHUNK)
+                  for r in internal_query("places").run_for_each(repo, "region", places[start : start + CHUNK]).rows()]  # fmt: skip
+    db.executemany("DELETE FROM entity WHERE kind = ? AND id = ?", ((PLACES, e) for e in affected))
+    _store_places(db, places_from_rows(place_rows).values())
+    known = {iri for pairs in typed.values() for iri, _ in pairs}
     db.execute("DELETE FROM entity_graph WHERE graph = ?", (graph,))
-    db.executemany("INSERT OR IGNORE INTO entity_graph VALUES (?, ?)", ((graph, e) for e in now & set(known)))
+    db.executemany("INSERT OR IGNORE INTO entity_graph VALUES (?, ?)", ((graph, e) for e in now & known))
+
+
+def _store_places(db: sqlite3.Connection, places: Iterable[Named]) -> None:
+    db.executemany("INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?)",
+                   sorted((PLACES, p.id, p.type.lower(), p.label().casefold(), p.to_json()) for p in places))  # fmt: skip
 
 
 def _store_documents(db: sqlite3.Connection, rows: Iterable[Any]) -> None:

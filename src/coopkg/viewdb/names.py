@@ -25,7 +25,7 @@ from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
 
 SEPARATOR = "\x1f"  # between the words of an exact key (never in a word)
 _PREFIX_END = "\U0010ffff"  # every string that starts with p lies in [p, p + this)
-_BOUND = 20_000  # past this many names, a word counts as "every name" when choosing the rarest
+_BOUND = 2_000  # past this many names, a word counts as "very common" when choosing the rarest
 
 
 def first_forms(text: str) -> set[str]:
@@ -63,22 +63,22 @@ def name_rows(pairs: Iterable[tuple[str, bool]]) -> list[NameRow]:
     return rows
 
 
-def insert_names(db: sqlite3.Connection, kind: str, items: Iterable[tuple[str, list[NameRow]]]) -> None:
-    """Index the names of ``items`` ((entity, rows)); the entities must have none indexed yet."""
+def insert_names(db: sqlite3.Connection, kind: str, items: Iterable[tuple[str, str, list[NameRow]]]) -> None:
+    """Index the names of ``items`` ((entity, its sort key, its rows)); the entities must have none indexed yet."""
     names, keys, words, texts, counts = [], [], [], [], {}
     (start,) = db.execute("SELECT coalesce(max(id), 0) FROM name").fetchone()
     number = start
-    for entity, rows in items:
+    for entity, sort_key, rows in items:
         for row in rows:
             number += 1
             joined = row.joined
-            names.append((number, kind, entity, int(row.preferred), joined, json.dumps(sorted(row.forms))))
+            names.append((number, kind, entity, int(row.preferred), joined, json.dumps(sorted(row.forms)), sort_key))
             keys += [(kind, key, number) for key in row.exact_keys()]
             words += [(kind, word, number) for word in set(row.keys)]
             texts.append((number, joined))
             for gram in grams(joined):
                 counts[gram] = counts.get(gram, 0) + 1
-    db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?, ?)", names)
+    db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?, ?, ?)", names)
     db.executemany("INSERT OR IGNORE INTO name_key VALUES (?, ?, ?)", sorted(keys))
     db.executemany("INSERT OR IGNORE INTO name_word VALUES (?, ?, ?)", sorted(words))
     db.executemany("INSERT INTO name_text (rowid, joined) VALUES (?, ?)", texts)
@@ -116,9 +116,9 @@ def _quoted(gram: str) -> str:
 
 
 def matching(db: sqlite3.Connection, kind: str, query: str) -> tuple[str, list[object]] | None:
-    """A statement giving ``(entity, score)`` for every item of ``kind`` that ``query`` matches (score > 0),
-    and its parameters; None when the query has no words. Built from fixed pieces: the query's text
-    only ever goes in as bound parameters."""
+    """A statement giving ``(entity, sort_key, score)`` for every item of ``kind`` that ``query`` may match
+    (those with score 0 are to be left out), and its parameters; None when the query has no words.
+    Built from fixed pieces: the query's text only ever goes in as bound parameters."""
     q = name_tokens(query)
     if not q:
         return None
@@ -126,39 +126,35 @@ def matching(db: sqlite3.Connection, kind: str, query: str) -> tuple[str, list[o
     joined = " ".join(q)
     exact = [SEPARATOR.join(q)] + [SEPARATOR.join((form, *q[1:])) for form in sorted(q_first)]
     parts = sorted(set(q), key=len, reverse=True)
-    params: list[object] = [kind, *exact]
+    # Every query word starts a word of the name: its first word, or one after a space.
+    starts = " AND ".join("(substr(n.joined, 1, ?) = ? OR instr(n.joined, ?) > 0)" for _ in parts)
+    starts_params: list[object] = [x for part in parts for x in (len(part), part, " " + part)]
     ctes = [f"exact (name) AS (SELECT name FROM name_key WHERE kind = ? AND key IN ({', '.join('?' * len(exact))}))"]
-    rarest = min(parts, key=lambda part: _names_starting(db, kind, part))
-    others = " AND ".join("(substr(n.joined, 1, ?) = ? OR instr(n.joined, ?) > 0)" for _ in parts)
-    ctes.append(
-        "words (name) AS (SELECT n.id FROM name_word w JOIN name n ON n.id = w.name "
-        f"WHERE w.kind = ? AND w.word >= ? AND w.word < ? AND {others})"
-    )
-    params += [kind, rarest, rarest + _PREFIX_END]
-    for part in parts:
-        params += [len(part), part, " " + part]
+    params: list[object] = [kind, *exact]
+    branches = ["SELECT name FROM exact"]
+    if len(q) > 1:  # one word: a name with a word that starts with it contains it (the next branch)
+        rarest = min(parts, key=lambda part: _names_starting(db, kind, part))
+        branches.append(f"SELECT n.id FROM name_word w JOIN name n ON n.id = w.name "
+                        f"WHERE w.kind = ? AND w.word >= ? AND w.word < ? AND {starts}")  # fmt: skip
+        params += [kind, rarest, rarest + _PREFIX_END, *starts_params]
     if len(joined) >= 3:
         chosen = sorted(grams(joined), key=lambda gram: _names_with(db, gram))[:2]
-        ctes.append(
-            "inside (name) AS (SELECT n.id FROM name_text t CROSS JOIN name n ON n.id = t.rowid "
-            "WHERE name_text MATCH ? AND n.kind = ? AND instr(n.joined, ?) > 0)"
-        )
+        branches.append("SELECT n.id FROM name_text t CROSS JOIN name n ON n.id = t.rowid "
+                        "WHERE name_text MATCH ? AND n.kind = ? AND instr(n.joined, ?) > 0")  # fmt: skip
         params += [" AND ".join(_quoted(g) for g in chosen), kind, joined]
     else:
-        ctes.append("inside (name) AS (SELECT id FROM name WHERE kind = ? AND instr(joined, ?) > 0)")
+        branches.append("SELECT id FROM name WHERE kind = ? AND instr(joined, ?) > 0")
         params += [kind, joined]
     sql = (
-        "WITH " + ", ".join(ctes) + ", candidate (name, exact, word) AS ("
-        "SELECT name, 1, 0 FROM exact UNION ALL SELECT name, 0, 1 FROM words UNION ALL SELECT name, 0, 0 FROM inside) "
-        "SELECT n.entity AS entity, max(CASE "
-        "WHEN c.exact THEN CASE WHEN n.preferred THEN 100 ELSE 95 END "
+        "WITH " + ", ".join(ctes) + ", candidate (name) AS (" + " UNION ".join(branches) + ") "
+        "SELECT n.entity AS entity, n.sort_key AS sort_key, max(CASE "
+        "WHEN n.id IN (SELECT name FROM exact) THEN CASE WHEN n.preferred THEN 100 ELSE 95 END "
         "WHEN n.joined = ? OR substr(n.joined, 1, ?) = ? THEN 80 "
-        "WHEN c.word THEN 60 "
+        f"WHEN {starts} THEN 60 "
         "WHEN instr(n.joined, ?) > 0 THEN 40 ELSE 0 END) AS score "
-        "FROM (SELECT name, max(exact) AS exact, max(word) AS word FROM candidate GROUP BY name) c "
-        "JOIN name n ON n.id = c.name GROUP BY n.entity"
+        "FROM candidate c JOIN name n ON n.id = c.name GROUP BY n.entity"
     )
-    params += [joined, len(joined) + 1, joined + " ", joined]
+    params += [joined, len(joined) + 1, joined + " ", *starts_params, joined]
     return sql, params
 
 
@@ -181,4 +177,4 @@ def scores(db: sqlite3.Connection, kind: str, query: str) -> list[tuple[str, int
     if statement is None:
         return []
     sql, params = statement
-    return [(entity, score) for entity, score in db.execute(sql, params) if score > 0]
+    return [(entity, score) for entity, _, score in db.execute(sql, params) if score > 0]

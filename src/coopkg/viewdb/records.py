@@ -110,6 +110,24 @@ def named_from_parts(types: Iterable[tuple[str, str]], names: Iterable[Any]) -> 
     return found
 
 
+def places_from_rows(rows: Iterable[Any]) -> dict[str, Named]:
+    """Places (rows of ``places`` or ``regions``): labels, type, ``isoCode``, ``broader``."""
+    found: dict[str, Named] = {}
+    for row in rows:
+        iri = row["region"].value
+        item = found.setdefault(iri, Named(iri))
+        kind = local_name(row["type"].value)
+        if kind != "Region" or not item.type:
+            item.type = kind
+        if "pref" in row:
+            item.labels[row["pref"].language or ""] = row["pref"].value
+        if "code" in row:
+            item.extra["isoCode"] = row["code"].value
+        if "broader" in row and row["broader"].value not in item.extra.setdefault("broader", []):
+            item.extra["broader"].append(row["broader"].value)
+    return found
+
+
 def search_names(item: Named) -> list[tuple[str, bool]]:
     """The (text, is preferred) names an item is searched by: its labels, then its other names."""
     return [(label, True) for label in item.labels.values()] + [(alt, False) for alt in item.alt]

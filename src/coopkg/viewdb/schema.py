@@ -6,7 +6,7 @@ Text compares as UTF-8 bytes (SQLite's BINARY collation), which orders like Pyth
 
 from __future__ import annotations
 
-VERSION = "2"  # bumped when the tables change: a view file of another version is rebuilt
+VERSION = "3"  # bumped when the tables change: a view file of another version is rebuilt
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -31,7 +31,8 @@ CREATE TABLE entity_graph (graph TEXT, entity TEXT, PRIMARY KEY (graph, entity))
 CREATE TABLE document (graph TEXT PRIMARY KEY, id TEXT, language TEXT, record TEXT) WITHOUT ROWID;
 
 -- The name index: each name of an item, its exact keys, its words, and its text for substrings.
-CREATE TABLE name (id INTEGER PRIMARY KEY, kind TEXT, entity TEXT, preferred INTEGER, joined TEXT, forms TEXT);
+CREATE TABLE name (id INTEGER PRIMARY KEY, kind TEXT, entity TEXT, preferred INTEGER, joined TEXT, forms TEXT,
+                   sort_key TEXT);  -- its item's (the item's order among those that score alike)
 CREATE TABLE name_key (kind TEXT, key TEXT, name INTEGER, PRIMARY KEY (kind, key, name)) WITHOUT ROWID;
 CREATE TABLE name_word (kind TEXT, word TEXT, name INTEGER, PRIMARY KEY (kind, word, name)) WITHOUT ROWID;
 -- Trigrams as they are (no case folding: the keys are folded already); postings only.
