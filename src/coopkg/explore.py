@@ -8,6 +8,7 @@ currencies, and a funding whose amount is not stated is counted apart, never as 
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,28 +135,36 @@ class Explorer:
                       "WHERE g.funding = funding.id AND d.language = ?)", flt.language)  # fmt: skip
         return where
 
-    def _languages(self, where: Where) -> dict[str, set[str]]:
-        """The languages of the documents stating each funding ``where`` keeps."""
-        found: dict[str, set[str]] = defaultdict(set)
+    def _count(self, where: Where, key: str, extra: str = "1") -> Counter[Any]:
+        """How many fundings ``where`` keeps have each value of ``key`` (an SQL expression of the funding)."""
         rows = self.fundings.db.read().execute(
-            "SELECT g.funding, d.language FROM funding_graph g JOIN document d ON d.graph = g.graph "
-            f"WHERE g.funding IN (SELECT id FROM funding WHERE {where.sql})",
-            where.params,
+            f"SELECT {key}, count(*) FROM funding WHERE {where.sql} AND {extra} GROUP BY 1", where.params
         )
-        for funding, language in rows:
-            found[funding].add(language)
-        return found
+        return Counter(dict(rows.fetchall()))
 
-    def _regions(self, where: Where) -> dict[str, set[str]]:
-        """The places of what each funding ``where`` keeps pays for."""
-        found: dict[str, set[str]] = defaultdict(set)
-        rows = self.fundings.db.read().execute(
-            f"SELECT entity, region FROM party_region WHERE entity IN (SELECT funded FROM funding WHERE {where.sql})",
-            where.params,
-        )
-        for entity, region in rows:
-            found[entity].add(region)
-        return found
+    def places_of_each(
+        self, fundings: list[IndexedFunding]
+    ) -> tuple[dict[str, tuple[set[str], set[str]]], dict[str, Named]]:
+        """:meth:`places_of` for several fundings (a page) in three reads, by funded item; and the places."""
+        funded = sorted({f.funded for f in fundings})
+        db = self.fundings.db.read()
+        regions: dict[str, set[str]] = defaultdict(set)
+        for entity, region in db.execute(
+            "SELECT entity, region FROM party_region WHERE entity IN (SELECT value FROM json_each(?))",
+            (json.dumps(funded),),
+        ):
+            regions[entity].add(region)
+        wanted = sorted({r for found in regions.values() for r in found})
+        ancestors: dict[str, set[str]] = {}
+        for region, ancestor in db.execute(
+            "SELECT region, ancestor FROM ancestor WHERE region IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        ):
+            ancestors.setdefault(region, set()).add(ancestor)
+        around = sorted(set(wanted) | {a for found in ancestors.values() for a in found})
+        index = self.catalogue.places_index().some(around)
+        by_funded = {f.funded: self.places_of(f, regions.get(f.funded, set()), ancestors, index) for f in fundings}
+        return by_funded, index
 
     def places_of(
         self,
@@ -183,28 +192,40 @@ class Explorer:
 
     def facets(self, chosen: Selection | SortedSelection, lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For each facet, its ``top`` values among ``chosen`` with their counts, most frequent first
-        (years: latest first); how many values were left out is :meth:`omitted`'s."""
+        (years: latest first); how many values were left out is :meth:`omitted`'s. Counted by the view
+        (a funding counts once per value: a country once however many of its places the funding is in)."""
         counts: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-        where = chosen.where
-        listed = list(chosen)
-        types = self.catalogue.organisations_index().types([f.funder for f in listed])
-        languages, regions, ancestors = self._languages(where), self._regions(where), self.fundings.ancestors()
-        index = self.catalogue.places_index().all()
-        places: dict[str, tuple[set[str], set[str]]] = {}
-        for f in listed:
-            counts["funder"][f.funder] += 1
-            if types.get(f.funder):
-                counts["funderType"][types[f.funder]] += 1
-            if f.funded not in places:
-                places[f.funded] = self.places_of(f, regions.get(f.funded, set()), ancestors, index)
-            countries, others = places[f.funded]
-            counts["country"].update(countries)
-            counts["region"].update(others)
-            if f.year is not None:
-                counts["year"][f.year] += 1
-            counts["currency"][f.currency if f.amount is not None else NO_AMOUNT] += 1
-            counts["kind"][f.kind] += 1
-            counts["language"].update(languages.get(f.id, ()))
+        where, db = chosen.where, self.fundings.db.read()
+        counts["funder"] = self._count(where, "funder")
+        types = self.catalogue.organisations_index().types(list(counts["funder"]))
+        for funder, n in counts["funder"].items():
+            if types.get(funder):
+                counts["funderType"][types[funder]] += n
+        counts["year"] = self._count(where, "year", "year IS NOT NULL")
+        counts["currency"] = self._count(where, f"CASE WHEN amount IS NOT NULL THEN currency ELSE '{NO_AMOUNT}' END")
+        counts["kind"] = self._count(where, "kind")
+        # A funding counts once per language of the documents that state it.
+        counts["language"] = Counter(dict(db.execute(
+            "SELECT d.language, count(DISTINCT g.funding) FROM funding_graph g JOIN document d ON d.graph = g.graph "
+            f"WHERE g.funding IN (SELECT id FROM funding WHERE {where.sql}) GROUP BY d.language", where.params)))  # fmt: skip
+        regions: dict[str, set[str]] = defaultdict(set)
+        for entity, region in db.execute(
+            f"SELECT entity, region FROM party_region WHERE entity IN (SELECT funded FROM funding WHERE {where.sql})",
+            where.params,
+        ):
+            regions[entity].add(region)
+        ancestors, index = self.fundings.ancestors(), self.catalogue.places_index().all()
+        by_places: dict[frozenset[str], tuple[set[str], set[str]]] = {}  # many things lie in the same places
+        for funded, n in self._count(where, "funded").items():
+            places = frozenset(regions.get(funded, ()))
+            if places not in by_places:
+                by_places[places] = self.places_of(IndexedFunding("", "", funded, None, None, None, "", None, None),
+                                                    set(places), ancestors, index)  # fmt: skip
+            countries, others = by_places[places]
+            for country in countries:
+                counts["country"][country] += n
+            for other in others:
+                counts["region"][other] += n
 
         def place(iri: str) -> dict[str, Any]:
             named = index.get(iri, Named(iri))
@@ -239,21 +260,25 @@ class Explorer:
         by_funder: dict[tuple[str, str], list[Any]] = {}
         by_year: dict[tuple[int, str], list[Any]] = {}
         unknown: Counter[str] = Counter()
-        for f in chosen:
-            if f.amount is None or f.currency is None:
-                unknown[f.funder] += 1
+        # A selection of the view gives its columns in its order (ties in a sum keep that order), not objects.
+        rows = (chosen.rows("funder, amount, currency, year") if isinstance(chosen, Selection)
+                else ((f.funder, f.amount, f.currency, f.year) for f in chosen))  # fmt: skip
+        for funder, amount, currency, year in rows:
+            if amount is None or currency is None:
+                unknown[funder] += 1
                 continue
-            for table, key in ((by_currency, f.currency), (by_funder, (f.funder, f.currency)),
-                               (by_year, (f.year, f.currency))):  # fmt: skip
-                if key is None or (isinstance(key, tuple) and key[0] is None):
+            value = Decimal(amount)
+            for table, key in ((by_currency, currency), (by_funder, (funder, currency)), (by_year, (year, currency))):
+                if isinstance(key, tuple) and key[0] is None:
                     continue
                 entry = table.setdefault(key, [Decimal(0), 0])  # type: ignore[arg-type]
-                entry[0] += f.amount
+                entry[0] += value
                 entry[1] += 1
+        labels = self.fundings.labels_for(funder for funder, _ in by_funder)
         return {
             "byCurrency": [{"currency": c, "total": float(t), "fundings": n}
                            for c, (t, n) in sorted(by_currency.items(), key=lambda kv: -kv[1][0])],
-            "byFunder": [{"funder": {"id": fu, "label": self.fundings.label(fu, lang)}, "currency": c,
+            "byFunder": [{"funder": {"id": fu, "label": self.fundings.label(fu, lang, labels)}, "currency": c,
                           "total": float(t), "fundings": n}
                          for (fu, c), (t, n) in sorted(by_funder.items(), key=lambda kv: -kv[1][0])],
             "byYear": [{"year": y, "currency": c, "total": float(t), "fundings": n}

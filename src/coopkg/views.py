@@ -79,12 +79,12 @@ def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool =
     chosen = explorer.select(flt, lang)
     shown = chosen[flt.offset : flt.offset + flt.limit]
     sources = services.catalogue.sources_of([f.id for f in shown])
-    places = services.catalogue.places_index()
     labels = services.fundings.labels_for(iri for f in shown for iri in (f.funder, f.funded))
+    where, places = explorer.places_of_each(shown)
     items = []
     for f in shown:
         item = funding_item(services, f, lang, sources, labels)
-        countries, _ = explorer.places_of(f)
+        countries, _ = where[f.funded]
         item["countries"] = [{"id": c, "label": places[c].label(lang) if c in places else local_name(c)}
                              for c in sorted(countries)]  # fmt: skip
         items.append(item)
