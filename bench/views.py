@@ -61,7 +61,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
-        env.update(COOPKG_STORE=str(store), COOPKG_BASE_IRI=base, COOPKG_QUERY_TIMEOUT="600")
+        env.update(COOPKG_STORE=str(store), COOPKG_BASE_IRI=base, COOPKG_QUERY_TIMEOUT="3600")
         if tree is not None:
             env["PYTHONPATH"] = str(tree / "src")
         self.log = log.open("ab")
@@ -153,14 +153,18 @@ def search_terms(labels: list[str], rng: random.Random, n: int) -> list[str]:
 
 def measure(name: str, tree: Path | None, args: argparse.Namespace, work: Path) -> dict[str, object]:
     print(f"\n== {name}", flush=True)
+    name = "baseline" if tree is not None else "shared-views"  # the log files' names
     out: dict[str, object] = {}
-    if tree is None:  # the views are built once per state of the store: a first start builds them
+    if tree is None:  # the views are built once per state of the store: a first start builds them if needed
+        views = Path(f"{args.store}-snapshots") / "views"
+        before = (views / "CURRENT").read_text() if (views / "CURRENT").exists() else None
         first = Server(tree, args.store, args.base, work / f"{name}.log")
         try:
-            out["first start (views built), s"] = first.first_answers("/api/fundings?limit=20")
+            took = first.first_answers("/api/fundings?limit=20")
         finally:
             first.stop()
-        views = Path(f"{args.store}-snapshots") / "views"
+        built = (views / "CURRENT").read_text() != before
+        out["first start, s" + (" (views built)" if built else " (views current already)")] = took
         current = views / (views / "CURRENT").read_text().strip()
         out["views file, MB"] = current.stat().st_size / 1e6
     server = Server(tree, args.store, args.base, work / f"{name}.log")

@@ -6,7 +6,7 @@ Text compares as UTF-8 bytes (SQLite's BINARY collation), which orders like Pyth
 
 from __future__ import annotations
 
-VERSION = "3"  # bumped when the tables change: a view file of another version is rebuilt
+VERSION = "4"  # bumped when the tables change: a view file of another version is rebuilt
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
