@@ -279,11 +279,9 @@ class FundingIndex:
     def totals_by_funder(self) -> list[dict[str, object]]:
         """Sum of stated amounts per funder and currency (no conversion), largest first; fundings without
         a stated amount in a row of their own (currency and total None)."""
-        rows = [
+        return [
             {"funder": funder, "currency": currency or None, "total": None if total is None else Decimal(total),
              "fundings": count}
             for funder, currency, total, count in self.db.read().execute(
-                "SELECT funder, currency, total, fundings FROM funder_total ORDER BY funder, currency")
+                "SELECT funder, currency, total, fundings FROM funder_total ORDER BY total_key DESC, funder, currency")
         ]  # fmt: skip
-        rows.sort(key=lambda r: (-(r["total"] or 0), str(r["funder"])))  # type: ignore[operator]
-        return rows

@@ -198,9 +198,10 @@ def _recompute_totals(db: sqlite3.Connection, funders: set[str] | None) -> None:
         if stated:
             entry[0] += Decimal(amount)
         entry[1] += 1
+    # Ordered as the answer is: largest first, an unstated amount as 0, then by funder.
     db.executemany(
-        "INSERT INTO funder_total VALUES (?, ?, ?, ?)",
-        ((funder, currency, None if total is None else str(total), count)
+        "INSERT INTO funder_total VALUES (?, ?, ?, ?, ?)",
+        ((funder, currency, None if total is None else str(total), amount_key(total or Decimal(0)), count)
          for (funder, currency), (total, count) in totals.items()),
     )  # fmt: skip
 

@@ -6,7 +6,7 @@ Text compares as UTF-8 bytes (SQLite's BINARY collation), which orders like Pyth
 
 from __future__ import annotations
 
-VERSION = "4"  # bumped when the tables change: a view file of another version is rebuilt
+VERSION = "5"  # bumped when the tables change: a view file of another version is rebuilt
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -20,8 +20,8 @@ CREATE TABLE funding_graph (graph TEXT, funding TEXT, PRIMARY KEY (graph, fundin
 CREATE TABLE party_label (entity TEXT, lang TEXT, text TEXT, PRIMARY KEY (entity, lang)) WITHOUT ROWID;
 CREATE TABLE party_region (entity TEXT, region TEXT, PRIMARY KEY (entity, region)) WITHOUT ROWID;
 CREATE TABLE ancestor (region TEXT, ancestor TEXT, PRIMARY KEY (region, ancestor)) WITHOUT ROWID;
--- Total per funder and currency ('' : amount not stated), exact decimals as text.
-CREATE TABLE funder_total (funder TEXT, currency TEXT, total TEXT, fundings INTEGER,
+-- Total per funder and currency ('' : amount not stated), exact decimals as text, and their order key.
+CREATE TABLE funder_total (funder TEXT, currency TEXT, total TEXT, total_key TEXT, fundings INTEGER,
                            PRIMARY KEY (funder, currency)) WITHOUT ROWID;
 
 -- The catalogue: organisations and projects (kind), the graphs that state them, documents.
