@@ -423,15 +423,9 @@ class Catalogue:
 
     def _group_sources(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        documents = sorted({row["document"].value for row in rows})
-        origin = {
-            r["document"].value: r["source"].value
-            for r in (
-                internal_query("document-sources").run_for_each(self.repo, "document", documents).rows()
-                if documents
-                else ()
-            )
-        }
+        # Where each document comes from is in the views (a lookup), not another query on the store.
+        known = self.documents_of([row["document"].value for row in rows]) if rows else {}
+        origin = {iri: doc.extra.get("source") for iri, doc in known.items()}
         for row in rows:
             doc = row["document"].value
             entry = found[row["fact"].value].setdefault(

@@ -6,7 +6,7 @@ Text compares as UTF-8 bytes (SQLite's BINARY collation), which orders like Pyth
 
 from __future__ import annotations
 
-VERSION = "5"  # bumped when the tables change: a view file of another version is rebuilt
+VERSION = "6"  # bumped when the tables change: a view file of another version is rebuilt
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -49,5 +49,6 @@ CREATE INDEX funding_by_funded ON funding (funded);
 CREATE INDEX funding_graph_by_funding ON funding_graph (funding, graph);
 CREATE INDEX entity_order ON entity (kind, sort_key, id);
 CREATE INDEX document_by_language ON document (language, graph);
+CREATE INDEX document_by_id ON document (id);
 CREATE INDEX name_by_entity ON name (kind, entity);
 """
