@@ -614,6 +614,15 @@ def serve(
     if settings.backend == "embedded":
         generations = Generations(settings.store)
         generations.publish_if_stale()  # once here, rather than racing in every worker
+        from coopkg.viewdb.files import Views
+
+        if Views.beside(generations.root).generation() < generations.latest():
+            # Once here, so that the workers find the views current and start in seconds.
+            from coopkg.service import prepare_views
+
+            err.print("bringing the views up to the store (a first build reads all of it)…", highlight=False)
+            if prepare_views(settings):
+                err.print("built the views of the store", highlight=False)
         # One writer for all workers, in this process: it holds the store while writes come.
         writer = WriterService(settings.store, socket_path_for(generations.root))
         writer.start()
