@@ -71,18 +71,23 @@ def named_from_rows(rows: Iterable[Any], var: str) -> dict[str, Named]:
         iri = row[var].value
         item = found.setdefault(iri, Named(iri))
         types[iri].add(local_name(row["type"].value))
-        if "pref" in row:
-            item.labels[row["pref"].language or ""] = row["pref"].value
-        if "alt" in row and row["alt"].value not in item.alt_by_lang.get(row["alt"].language or "", []):
-            item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
-            if row["alt"].value not in item.alt:
-                item.alt.append(row["alt"].value)
-        if "start" in row:
-            item.extra["start"] = row["start"].value
+        _read_names(item, row)
     for iri, item in found.items():
         specific = sorted(types[iri] - {"Organisation", "Project"}) or sorted(types[iri])
         item.type = specific[0] if specific else ""
     return found
+
+
+def _read_names(item: Named, row: Any) -> None:
+    """One row's preferred label, alternative label and start date, added to ``item``."""
+    if "pref" in row:
+        item.labels[row["pref"].language or ""] = row["pref"].value
+    if "alt" in row and row["alt"].value not in item.alt_by_lang.get(row["alt"].language or "", []):
+        item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
+        if row["alt"].value not in item.alt:
+            item.alt.append(row["alt"].value)
+    if "start" in row:
+        item.extra["start"] = row["start"].value
 
 
 def named_from_parts(types: Iterable[tuple[str, str]], names: Iterable[Any]) -> dict[str, Named]:
@@ -94,15 +99,7 @@ def named_from_parts(types: Iterable[tuple[str, str]], names: Iterable[Any]) -> 
             for row in names if row["entity"].value in typed]  # fmt: skip
     found: dict[str, Named] = {iri: Named(iri) for iri in typed}
     for row in rows:
-        item = found[row["entity"].value]
-        if "pref" in row:
-            item.labels[row["pref"].language or ""] = row["pref"].value
-        if "alt" in row and row["alt"].value not in item.alt_by_lang.get(row["alt"].language or "", []):
-            item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
-            if row["alt"].value not in item.alt:
-                item.alt.append(row["alt"].value)
-        if "start" in row:
-            item.extra["start"] = row["start"].value
+        _read_names(found[row["entity"].value], row)
     for iri, item in found.items():
         kinds = {local_name(t) for t in typed[iri]}
         specific = sorted(kinds - {"Organisation", "Project"}) or sorted(kinds)
