@@ -557,3 +557,14 @@ def test_an_arabic_letter_made_optional_stays_optional() -> None:
     pattern = _compile("(?:^|\\s)و?(?:من\\s+هذا\\s+المبلغ)")
     assert pattern.search("ومن هذا المبلغ") and pattern.search("من هذا المبلغ")
     assert _compile("لل?عام").fullmatch("لعام") and _compile("لل?عام").fullmatch("للعام")
+
+
+def test_a_project_after_another_figure_is_not_referred_back_to(extractor: Extractor) -> None:
+    # en_adf_eu_water_kabwe_zambia (batch-11): the next sentence's programme is the EU grant's, not the loan's.
+    found = fundings(extractor, "The Board of Directors of the African Development Fund approved a $13.2 million loan "
+                                "to Zambia aimed at enhancing drinking water, sanitation, and hygiene for 460,000 "
+                                "residents in Kabwe and Bauleni.\nThis loan, part of the African Development Bank "
+                                "Group’s concessional lending, is complemented by a $6.05 million grant from the "
+                                "European Union’s Nexus Energy and Water Programme, part of the EU’s Global Gateway "
+                                "strategy.")  # fmt: skip
+    assert ("African Development Fund", "Zambia", 13_200_000.0, "USD") in found

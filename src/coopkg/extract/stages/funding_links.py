@@ -29,8 +29,12 @@ def refer_back(doc: Doc) -> None:
             # (A project a part of a total goes to is that part's: "… 205 milliards …, soit 147,5 milliards, est
             # destiné au projet …".)
             taken = _parts_projects(doc)
+            # (Nor one written after another figure: "This loan … is complemented by a $6.05 million grant
+            # from the European Union's Nexus Energy and Water Programme" names the grant's programme.)
+            figures = [q.start for q in doc.money.get(index, []) if index > event.sentence and q.start >= start]
             named = [m for m in doc.in_sentence(sentence, PROJECT)
-                     if m.start >= start and not is_agreement(doc, m.key) and doc.resolve(m) not in taken]  # fmt: skip
+                     if m.start >= start and not is_agreement(doc, m.key) and doc.resolve(m) not in taken
+                     and not any(f < m.start for f in figures)]  # fmt: skip
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
                 cue = (
