@@ -568,3 +568,13 @@ def test_a_project_after_another_figure_is_not_referred_back_to(extractor: Extra
                                 "European Union’s Nexus Energy and Water Programme, part of the EU’s Global Gateway "
                                 "strategy.")  # fmt: skip
     assert ("African Development Fund", "Zambia", 13_200_000.0, "USD") in found
+
+
+def test_the_party_an_agreement_is_signed_with_before_the_figure_is_no_funder(extractor: Extractor) -> None:
+    # ar_sunduq_kuwaiti_miyah_arish_misr (batch-11).
+    found = fundings(extractor, "وقع الصندوق الكويتي للتنمية الاقتصادية العربية، اليوم الأحد، اتفاقية قرض مع جمهورية "
+                                "مصر العربية بقيمة 12.5 مليون دينار كويتي للإسهام في تمويل مشروع تطوير منظومة مياه "
+                                "الشرب في مدينة العريش.")  # fmt: skip
+    assert {(funder, amount) for funder, _, amount, _ in found} == {
+        ("الصندوق الكويتي للتنمية الاقتصادية العربية", 1.25e7)
+    }

@@ -308,8 +308,14 @@ def _funders_of_money(
         and doc.is_state(before.key)
         and lex.pattern("places", "locative").search(doc.text[max(sentence.start, before.start - 12) : before.start])
     )
+    # ("وقع الصندوق الكويتي … اتفاقية قرض مع جمهورية مصر العربية بقيمة 12.5 مليون": the party an agreement is
+    # signed with, before the figure, is the other side; the agreement's roles say who funds.)
+    counterpart = before is not None and any(a.form == "agreement" and a.end <= before.start for a in acts) and \
+        re.search(r"(?:\bavec|\bwith|(?:^|\s)مع)\s*(?:la\s+|le\s+|l['’]|les\s+|the\s+)?$",
+                  doc.text[max(sentence.start, before.start - 12) : before.start])  # fmt: skip
     if before is not None and links.fullmatch(doc.text[before.end : money.start]) and not located and \
-            not _is_recipient_position(doc, sentence, lex, before.start) and before.end > act.start - WINDOW:  # fmt: skip
+            not counterpart and not _is_recipient_position(doc, sentence, lex, before.start) and \
+            before.end > act.start - WINDOW:  # fmt: skip
         return [acting(doc, before)]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
     after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
