@@ -578,3 +578,14 @@ def test_the_party_an_agreement_is_signed_with_before_the_figure_is_no_funder(ex
     assert {(funder, amount) for funder, _, amount, _ in found} == {
         ("الصندوق الكويتي للتنمية الاقتصادية العربية", 1.25e7)
     }
+
+
+def test_the_fund_money_comes_from_is_not_what_it_funds(extractor: Extractor) -> None:
+    # en_adb_tvet_loan_bhutan (batch-10): "a … grant from ADB's Japan Fund for …" comes from that fund.
+    found = fundings(extractor, "Manila [Philippines], August 31 : The Asian Development Bank (ADB) has approved a USD "
+                                "30 million loan to improve Bhutan’s technical and vocational education and training "
+                                "(TVET) system and enhance the skills and employability of its youth.\n\nThe release "
+                                "said an additional USD 2 million grant from ADB’s Japan Fund for Prosperous and "
+                                "Resilient Asia and the Pacific will support project implementation to improve the "
+                                "quality, access, and capacity to deliver disability-inclusive education.")  # fmt: skip
+    assert not any(funded.startswith("Japan Fund") for _, funded, _, _ in found), found

@@ -28,6 +28,8 @@ def funded_in_sentence(
     others = [q.end for q in doc.money.get(index, []) if q.end != position]
     mentions = [m for m in mentions
                 if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
+    # (Nor the programme the money comes from: "from the European Union's Nexus Energy and Water Programme".)
+    mentions = [m for m in mentions if not _from_owner(doc, sentence, m)]
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
@@ -80,6 +82,16 @@ def _object_of_noun(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
     return None
 
 
+_SOURCE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _from_owner(doc: Doc, sentence: Sentence, mention: Mention) -> bool:
+    """Whether ``mention`` is written "from (the) X's …": an owner's programme the money comes from."""
+    before = doc.text[max(sentence.start, mention.start - 80) : mention.start]
+    owner = re.search(r"\bfrom\s+(?:the\s+)?[^,;.]{2,60}['’]s\s+$", before, re.IGNORECASE)
+    return owner is not None
+
+
 def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
     """ "to the World Bank's multi-donor fund for Somalia": what the money goes to is the owner's fund."""
     if lex.code != "en":
@@ -90,6 +102,8 @@ def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: 
         tail = re.match(r"['’]s\s+", doc.text[m.end : m.end + 4])
         if tail is None:
             continue
+        if _SOURCE.search(doc.text[max(sentence.start, m.start - 12) : m.start]):
+            return None  # "a grant from the European Union's Nexus Energy and Water Programme": where it comes from
         start = m.end + tail.end()
         head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:fund|trust\s+fund|facility|{lex.text('projects', 'nouns')})\b",
                         doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
