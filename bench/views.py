@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -94,11 +95,7 @@ class Server:
                 finally:
                     connection.close()
 
-        threads = [threading.Thread(target=ask) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _at_once(ask)
         if len(answered) < 2:
             raise RuntimeError("the workers did not both answer")
         return max(answered.values())
@@ -106,6 +103,15 @@ class Server:
     def stop(self) -> None:
         stop([self.process])  # type: ignore[list-item]
         self.log.close()
+
+
+def _at_once(ask: Callable[[], None], clients: int = 8) -> None:
+    """``ask`` from ``clients`` threads at once, until each returns."""
+    threads = [threading.Thread(target=ask) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _worker_of(connection: http.client.HTTPConnection, port: int, pids: set[int]) -> int:
@@ -151,11 +157,7 @@ def respawn(server: Server, victim: int) -> float:
             finally:
                 connection.close()
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(ask)
     if not answered:
         raise RuntimeError("the replacement worker did not answer")
     return answered[0]

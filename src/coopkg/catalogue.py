@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from coopkg.errors import NotFoundError
 from coopkg.funding_index import FundingIndex
@@ -21,6 +21,7 @@ from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
 from coopkg.viewdb import names
+from coopkg.viewdb.paged import Paged
 from coopkg.viewdb.records import Named, places_from_rows
 
 __all__ = ["LIST_SOURCES", "Catalogue", "Named", "Ranked"]
@@ -36,7 +37,7 @@ def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
 LIST_SOURCES = 5  # sources per item in a list; an item's own endpoint has them all
 
 
-class Ranked(Sequence[Named]):
+class Ranked(Paged[Named]):
     """Organisations or projects matching a search, best first then by label (all, by label, without one);
     counted and paged by the views, not held in memory."""
 
@@ -67,23 +68,6 @@ class Ranked(Sequence[Named]):
             (n,) = db.execute(f"SELECT count(*) FROM ({self._matches})", self._params).fetchone()
             self._total = int(n)
         return self._total
-
-    @overload
-    def __getitem__(self, index: int) -> Named: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Named]: ...
-
-    def __getitem__(self, index: int | slice) -> Named | list[Named]:
-        if isinstance(index, int):
-            found = self.page(index if index >= 0 else len(self) + index, 1)
-            if not found:
-                raise IndexError(index)
-            return found[0]
-        if index.step in (None, 1) and (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0:
-            start = index.start or 0
-            return self.page(start, max(0, index.stop - start))
-        return list(self)[index]
 
     def page(self, offset: int, limit: int) -> list[Named]:
         """``limit`` of them from ``offset`` (and their number, counted on the way)."""

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any
 
 from pyoxigraph import NamedNode
 
@@ -22,6 +22,7 @@ from coopkg.store.base import Repository
 from coopkg.store.snapshots import Change
 from coopkg.viewdb.db import ViewDb
 from coopkg.viewdb.files import Views
+from coopkg.viewdb.paged import Paged
 from coopkg.viewdb.records import FundingQuery, IndexedFunding
 
 __all__ = ["FundingIndex", "FundingQuery", "IndexedFunding", "Selection", "Where"]
@@ -73,7 +74,7 @@ class Where:
         return self
 
 
-class Selection(Sequence[IndexedFunding]):
+class Selection(Paged[IndexedFunding]):
     """The fundings a :class:`Where` keeps, in a sort order: counted and paged by the view, not in memory.
 
     Sorted by amount or date: present values in that order (ties by IRI the same way), then the
@@ -111,23 +112,6 @@ class Selection(Sequence[IndexedFunding]):
     def __len__(self) -> int:
         present, absent = self._count()
         return present + absent
-
-    @overload
-    def __getitem__(self, index: int) -> IndexedFunding: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[IndexedFunding]: ...
-
-    def __getitem__(self, index: int | slice) -> IndexedFunding | list[IndexedFunding]:
-        if isinstance(index, int):
-            found = self.page(index if index >= 0 else len(self) + index, 1)
-            if not found:
-                raise IndexError(index)
-            return found[0]
-        start, stop, step = index.indices(len(self))
-        if step != 1:
-            return list(self)[index]
-        return self.page(start, max(0, stop - start))
 
     def page(self, offset: int, limit: int) -> list[IndexedFunding]:
         return [_funding(row) for row in self.rows(_COLUMNS, offset, limit)]
