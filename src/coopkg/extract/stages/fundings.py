@@ -79,6 +79,7 @@ def fundings(doc: Doc) -> Doc:
     return doc
 
 
+_ARTICLE = r"(?:la\s+|le\s+|l['’]|les\s+|the\s+)?"  # the article after "avec", "with"
 _BULLET = re.compile(r"\s*[-–—•·▪*]")
 
 
@@ -250,8 +251,10 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
         cue = lex.pattern("fundings", "purpose_markers").search(doc.text, part.end, end)
         if cue is not None and cue.start() - part.end <= 40:
             phrase = phrase_project(doc, index, sentence, lex, cue.end())
-            named = next((m.start for m in doc.mentions if m.key == phrase and m.start >= cue.end()), end)
-            if phrase is not None and named < end:
+            if (
+                phrase is not None
+                and next((m.start for m in doc.mentions if m.key == phrase and m.start >= cue.end()), end) < end
+            ):
                 owner[id(part)] = phrase
     if not owner:
         return False  # "… 7,8 milliards dont 5,247 milliards sous forme de prêt": kinds of one funding, not parts
@@ -311,7 +314,7 @@ def _funders_of_money(
     # ("وقع الصندوق الكويتي … اتفاقية قرض مع جمهورية مصر العربية بقيمة 12.5 مليون": the party an agreement is
     # signed with, before the figure, is the other side; the agreement's roles say who funds.)
     counterpart = before is not None and any(a.form == "agreement" and a.end <= before.start for a in acts) and \
-        re.search(r"(?:\bavec|\bwith|(?:^|\s)مع)\s*(?:la\s+|le\s+|l['’]|les\s+|the\s+)?$",
+        re.search(rf"(?<!\w)(?:{lex.text('grammar', 'with_word')})\s*{_ARTICLE}$",
                   doc.text[max(sentence.start, before.start - 12) : before.start])  # fmt: skip
     if before is not None and links.fullmatch(doc.text[before.end : money.start]) and not located and \
             not counterpart and not _is_recipient_position(doc, sentence, lex, before.start) and \
@@ -458,7 +461,7 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
     if len(keys) < 2:
         # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل": the parties are the subjects.
         parties = _coordinated_before(doc, sentence, lex, act.start)
-        partner = re.search(r"\b(?:avec|with)\b|(?:^|\s)مع\s", doc.text[sentence.start : sentence.end])
+        partner = re.search(rf"(?<!\w)(?:{lex.text('grammar', 'with_word')})(?!\w)", sentence.text)
         if partner:
             signed_with = orgs_after(doc, sentence.start + partner.end(), sentence, lex, states=True)
             parties += signed_with
@@ -567,7 +570,7 @@ def _recipient(
         # "La BID financera à hauteur de 50 millions de dollars la Mauritanie": the state the verb finances.
         if money is not None and m.start >= money.end and _stands_for_a_state(doc, m) and \
                 acting(doc, m).key not in funder_keys and (
-                    re.fullmatch(r"\s*(?:avec|with|مع)\s+(?:la\s+|le\s+|l['’]|les\s+|the\s+)?", doc.text[money.end : m.start])
+                    re.fullmatch(rf"\s*(?:{lex.text('grammar', 'with_word')})\s+{_ARTICLE}", doc.text[money.end : m.start])
                     or (re.fullmatch(r"\s*(?:la\s+|le\s+|l['’]|les\s+)", doc.text[money.end : m.start])
                         and _financed_at(doc, sentence, lex, money))):  # fmt: skip
             return acting(doc, m).key
