@@ -45,8 +45,9 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
 
     def _start(self, command: list[str], ready: Callable[[], bool], *, env: dict[str, str] | None = None,
-               seconds: float = 60) -> None:  # fmt: skip
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               seconds: float = 60, log: Path | None = None) -> None:  # fmt: skip
+        output = log.open("ab") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
@@ -201,9 +202,9 @@ class CoopkgServer(ServerProcess):
 
     The query limit is 10 s: short enough for tests of what happens past it, long enough that a cold
     first view on a loaded machine (two test workers, a browser) is not a 503. Tests of the limits
-    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``."""
+    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``. ``log``: a file for the server's output (else discarded)."""
 
-    def __init__(self, tmp: Path, **extra_env: str) -> None:
+    def __init__(self, tmp: Path, log: Path | None = None, **extra_env: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
@@ -217,7 +218,7 @@ class CoopkgServer(ServerProcess):
         assert done.returncode == 0, done.stderr
         # The first answer waits for the workers' first views: seconds on Virtuoso, on a loaded machine.
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
-                    lambda: httpx.get(self.url + "/", timeout=15).status_code == 200, env=env, seconds=120)  # fmt: skip
+                    lambda: httpx.get(self.url + "/", timeout=15).status_code == 200, env=env, seconds=120, log=log)  # fmt: skip
 
     def workers(self) -> set[int]:
         """The supervisor's worker processes (not multiprocessing's resource tracker)."""

@@ -25,8 +25,10 @@ class FuzzRun:
     output: str
     statuses: dict[int, int]
     probes: list[tuple[int, float]] = field(default_factory=list)
+    probe_starts: list[float] = field(default_factory=list)  # seconds from the run's start, one per probe
     workers_seen: set[int] = field(default_factory=set)
     workers_at_start: set[int] = field(default_factory=set)
+    new_workers: list[tuple[float, int]] = field(default_factory=list)  # (seconds from the start, pid)
 
     @property
     def requests(self) -> int:
@@ -38,12 +40,15 @@ class FuzzRun:
 
 
 def fuzz(server: CoopkgServer, scratch: Path, seconds: int, examples: int, workers: int = 2) -> FuzzRun:
-    """Run schemathesis over every operation for about ``seconds``; probe and watch meanwhile."""
+    """Run schemathesis over every operation for about ``seconds``; probe and watch meanwhile.
+
+    Schemathesis's report stays in ``scratch/schemathesis.ndjson``."""
     report = scratch / "schemathesis.ndjson"
     lookup = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/ontology#Funding> ?p ?o }"
     run = FuzzRun(0, "", {}, workers_at_start=server.workers())
     run.workers_seen |= run.workers_at_start
     done = threading.Event()
+    began = time.monotonic()
 
     def watch() -> None:
         with httpx.Client(base_url=server.url, timeout=10) as http:
@@ -54,7 +59,10 @@ def fuzz(server: CoopkgServer, scratch: Path, seconds: int, examples: int, worke
                 except httpx.TransportError:
                     status = 0
                 run.probes.append((status, time.monotonic() - started))
-                run.workers_seen |= server.workers()
+                run.probe_starts.append(started - began)
+                now = server.workers()
+                run.new_workers.extend((time.monotonic() - began, pid) for pid in sorted(now - run.workers_seen))
+                run.workers_seen |= now
                 done.wait(max(0.0, 0.4 - (time.monotonic() - started)))
 
     watcher = threading.Thread(target=watch, daemon=True)

@@ -475,3 +475,117 @@ def test_the_state_a_verb_finances_at_a_figure(extractor: Extractor) -> None:
                                 "50 millions de dollars la Mauritanie pour améliorer l’éducation, a-t-elle annoncé "
                                 "mercredi 13 septembre dans un communiqué.")  # fmt: skip
     assert found == {("Banque islamique de développement", "Mauritanie", 5e7, "USD")}
+
+
+def test_a_total_split_in_the_next_sentences_without_its_figure(extractor: Extractor) -> None:
+    # en_japan_kusanone_grants_cambodia (batch-11): "Of the total amount, …", quoted titles, "Dec. 18" no sentence end.
+    found = fundings(extractor, "The Government of Japan has agreed to provide a total of US$392,371 to support three "
+                                "development projects in Cambodia’s Koh Kong, Kampong Chhnang, and Mondulkiri "
+                                "provinces.\n\nThe grant contracts will be signed at the Embassy of Japan in Phnom Penh "
+                                "on Dec. 18, pointed out the embassy’s press release AKP received this morning.\n\nOf "
+                                "the total amount, US$196,350 will be used for “The Project for Road Improvement in "
+                                "Andong Teuk Commune, Botum Sakor district, Koh Koh province; US$90,158 for “The "
+                                "Project for Rehabilitating Roung Damrey Irrigation” in Kampong Chhnang province; and "
+                                "the rest, US$105,863 for “The Project for Strengthening Agricultural Cooperatives in "
+                                "Koh Nhek District and Sen Monorom City, Mondulkiri Province”.")  # fmt: skip
+    parts = {(funded, amount) for _, funded, amount, _ in found if amount != 392_371}
+    assert parts == {
+        ("Project for Rehabilitating Roung Damrey Irrigation", 90_158),
+        ("Project for Strengthening Agricultural Cooperatives in Koh Nhek District and Sen Monorom City, "
+         "Mondulkiri Province", 105_863),
+    }  # fmt: skip
+
+
+def test_a_total_split_in_its_own_sentence(extractor: Extractor) -> None:
+    # fr_bad_prets_quatre_projets_cameroun (batch-11): the part's project is neither the total's nor refers back.
+    found = fundings(extractor, "L’État du Cameroun et la Banque africaine de développement (BAD) ont procédé à la "
+                                "signature d’accords de prêt, d’un montant totale de 205 milliards FCFA, destinés à la "
+                                "réalisation de 4 projets locaux et sous-régionaux, annonce le ministère de l’Économie, "
+                                "de la Planification et de l’Aménagement du territoire.Le plus gros de ces ressources, "
+                                "soit 147,5 milliards FCFA, est ainsi destiné au projet d’interconnexion des réseaux "
+                                "électriques du Cameroun avec le Tchad voisin et le second, en termes d’importance "
+                                "(55,10 milliards FCFA), concerne le développement des chaînes de valeur de l’élevage "
+                                "et de la pisciculture.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {
+        ("Cameroun", 205e9),
+        ("Projet d'interconnexion des réseaux électriques du Cameroun", 147.5e9),
+    }
+
+
+def test_undertakings_named_before_or_left_unsaid_are_no_projects(extractor: Extractor) -> None:
+    # fr_boad_prets_routes_guineebissau (batch-11): "ces projets" refers back; the state receives.
+    found = fundings(extractor, "La Banque ouest-africaine de développement (BOAD) a annoncé, vendredi, avoir donné son "
+                                "approbation pour deux prêts d’un montant global de 40 milliards F CFA (plus 60 millions "
+                                "euros) en faveur de la Guinée-Bissau, pour notamment le goudronnage de 80 kilomètres de "
+                                "routes dans le réseau national prioritaire.\n\nIl est prévu dans ces projets de "
+                                "développement la réhabilitation de routes mais aussi de l’aéroport de Bissau.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Guinée-Bissau", 4e10)}
+    # fr_chine_don_senegal (batch-11): "la réalisation de projets qui seront convenus" names no undertaking.
+    found = fundings(extractor, "La République Populaire de Chine a accordé à la République du Sénégal une aide sans "
+                                "contrepartie d'un montant de 25 milliards de FCfa, destinée à la réalisation de projets "
+                                "qui seront convenus entre les deux pays.")  # fmt: skip
+    assert {(funded, amount) for _, funded, amount, _ in found} == {("Sénégal", 2.5e10)}
+
+
+def test_two_coordinated_organisations_are_not_one_name(extractor: Extractor) -> None:
+    # en_jica_scholarships_bridges_laos (batch-11): "… and the" before a known organisation coordinates two.
+    found = extractor.extract_text("The Ministry of Planning and Investment and the Japan International Cooperation "
+                                   "Agency on 8 July signed a grant agreement for two aid projects.", source="t.txt",
+                                   doc_id="t").to_json()  # fmt: skip
+    labels = {o["label"] for o in found["organisations"]}
+    assert "Japan International Cooperation Agency" in labels
+    assert not any(label.endswith("and the Japan International Cooperation Agency") for label in labels), labels
+
+
+def test_an_arabic_list_of_the_financings_just_approved(extractor: Extractor) -> None:
+    # ar_bid_tamwilat_jadida_niger_turkiya (batch-11): "من أبرز تلك التمويلات" splits the total before; the
+    # news agency that reports it, named with the day ("اليوم الاثنين"), funds nothing.
+    found = fundings(extractor, "وافق مجلس المديرين التنفيذيين للبنك الإسلامي للتنمية في ختام الدورة ال315 اليوم "
+                                "الأثنين والتي بدأت أعمالها أمس، بمقر مجموعة البنك الإسلامي للتنمية في مدينة جدة، على "
+                                "تقديم تمويلات جديدة بقيمة 592.2 مليون دولار. وذكرت وكالة الأنباء السعودية اليوم الاثنين "
+                                "أن من أبرز تلك التمويلات،اعتماد تمويل مشاريع تنموية في عدد من الدول الأعضاء ومنها مبلغ "
+                                "105 ملايين دولار للمساهمة في مشروع الفاضلي للتوليد المزدوج للكهرباء والبخار في المملكة "
+                                "العربية السعودية.")  # fmt: skip
+    assert ("البنك الإسلامي للتنمية", "مشروع الفاضلي للتوليد المزدوج للكهرباء والبخار", 1.05e8, "USD") in found
+    assert {funder for funder, *_ in found} == {"البنك الإسلامي للتنمية"}
+
+
+def test_an_arabic_letter_made_optional_stays_optional() -> None:
+    # "و?" in the language files: the letter with its marks is optional, not only its marks.
+    from coopkg.extract.lexicon import _compile
+
+    pattern = _compile("(?:^|\\s)و?(?:من\\s+هذا\\s+المبلغ)")
+    assert pattern.search("ومن هذا المبلغ") and pattern.search("من هذا المبلغ")
+    assert _compile("لل?عام").fullmatch("لعام") and _compile("لل?عام").fullmatch("للعام")
+
+
+def test_a_project_after_another_figure_is_not_referred_back_to(extractor: Extractor) -> None:
+    # en_adf_eu_water_kabwe_zambia (batch-11): the next sentence's programme is the EU grant's, not the loan's.
+    found = fundings(extractor, "The Board of Directors of the African Development Fund approved a $13.2 million loan "
+                                "to Zambia aimed at enhancing drinking water, sanitation, and hygiene for 460,000 "
+                                "residents in Kabwe and Bauleni.\nThis loan, part of the African Development Bank "
+                                "Group’s concessional lending, is complemented by a $6.05 million grant from the "
+                                "European Union’s Nexus Energy and Water Programme, part of the EU’s Global Gateway "
+                                "strategy.")  # fmt: skip
+    assert ("African Development Fund", "Zambia", 13_200_000.0, "USD") in found
+
+
+def test_the_party_an_agreement_is_signed_with_before_the_figure_is_no_funder(extractor: Extractor) -> None:
+    # ar_sunduq_kuwaiti_miyah_arish_misr (batch-11).
+    found = fundings(extractor, "وقع الصندوق الكويتي للتنمية الاقتصادية العربية، اليوم الأحد، اتفاقية قرض مع جمهورية "
+                                "مصر العربية بقيمة 12.5 مليون دينار كويتي للإسهام في تمويل مشروع تطوير منظومة مياه "
+                                "الشرب في مدينة العريش.")  # fmt: skip
+    assert {(funder, amount) for funder, _, amount, _ in found} == {
+        ("الصندوق الكويتي للتنمية الاقتصادية العربية", 1.25e7)
+    }
+
+
+def test_the_fund_money_comes_from_is_not_what_it_funds(extractor: Extractor) -> None:
+    # en_adb_tvet_loan_bhutan (batch-10): "a … grant from ADB's Japan Fund for …" comes from that fund.
+    found = fundings(extractor, "Manila [Philippines], August 31 : The Asian Development Bank (ADB) has approved a USD "
+                                "30 million loan to improve Bhutan’s technical and vocational education and training "
+                                "(TVET) system and enhance the skills and employability of its youth.\n\nThe release "
+                                "said an additional USD 2 million grant from ADB’s Japan Fund for Prosperous and "
+                                "Resilient Asia and the Pacific will support project implementation to improve the "
+                                "quality, access, and capacity to deliver disability-inclusive education.")  # fmt: skip
+    assert not any(funded.startswith("Japan Fund") for _, funded, _, _ in found), found

@@ -50,6 +50,19 @@ def test_language_detection(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # en_japan_kusanone_grants_cambodia (batch-11): a month's abbreviation before the day.
+        ("The grant contracts will be signed in Phnom Penh on Dec. 18, pointed out the embassy’s press release.", 1),
+        ("Signé le 3 janv. 2020 à Dakar. Le projet démarre.", 2),
+        ("They met in Dec. The project starts in May.", 2),  # before a capital, the month ends the sentence
+    ],
+)
+def test_a_month_abbreviation_before_a_day_ends_no_sentence(text: str, count: int) -> None:
+    assert len(sentences(text, paragraphs(text))) == count
+
+
 def test_boilerplate_after_a_related_articles_heading() -> None:
     text = "Le projet avance.\n\nArticles qui pourraient vous intéresser\n\nTourisme : record à Tanger"
     paras = paragraphs(text)

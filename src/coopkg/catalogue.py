@@ -1,39 +1,30 @@
 """The JSON API's answers: organisations (with name search), projects, places, indicators, sources.
 
-Oxigraph has no text search, so names are searched in an in-memory index of every label
-and acronym, normalised like the extractor's gazetteer (case, accents, Arabic letter
-variants and clitics). Indexes are rebuilt lazily after a write.
+Oxigraph has no text search, so names are searched in the views' name index (:mod:`coopkg.viewdb`)
+of every label and acronym, normalised like the extractor's gazetteer (case, accents, Arabic
+letter variants and clitics). Organisations, projects and documents are read from the views
+(shared by the processes of a machine); the rest is read from the store and kept until the next
+write.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from coopkg.errors import NotFoundError
 from coopkg.funding_index import FundingIndex
 from coopkg.queries import internal_query
-from coopkg.search import NameIndex
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
+from coopkg.viewdb import names
+from coopkg.viewdb.paged import Paged
+from coopkg.viewdb.records import Named, places_from_rows
 
-
-@dataclass
-class Named:
-    id: str
-    type: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
-    alt: list[str] = field(default_factory=list)
-    alt_by_lang: dict[str, list[str]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def label(self, lang: str = "fr") -> str:
-        for key in (lang, "fr", "en", "ar", ""):
-            if key in self.labels:
-                return self.labels[key]
-        return next(iter(self.labels.values()), local_name(self.id))
+__all__ = ["LIST_SOURCES", "Catalogue", "Named", "Ranked"]
 
 
 def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
@@ -46,20 +37,136 @@ def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
 LIST_SOURCES = 5  # sources per item in a list; an item's own endpoint has them all
 
 
-class Searchable:
-    """Items in label order, and their name index (built once per snapshot)."""
+class Ranked(Paged[Named]):
+    """Organisations or projects matching a search, best first then by label (all, by label, without one);
+    counted and paged by the views, not held in memory."""
 
-    def __init__(self, items: list[Named]) -> None:
-        self.items = sorted(items, key=lambda item: item.label().casefold())
-        self.index = NameIndex(
-            [[(label, True) for label in i.labels.values()] + [(alt, False) for alt in i.alt] for i in self.items]
+    def __init__(self, fundings: FundingIndex, kind: str, q: str | None, type_: str | None = None) -> None:
+        self._fundings, self._kind = fundings, kind
+        self._empty = False
+        self._plain = not q  # in label order: pages read the index, not a sorted copy
+        if not q:  # in label order, straight from the index
+            self._matches = "SELECT id AS entity, sort_key, 0 AS score FROM entity WHERE kind = ?"
+            self._params: list[object] = [kind]
+            if type_:
+                self._matches += " AND type_lower = ?"
+                self._params.append(type_.lower())
+        else:
+            statement = names.matching(fundings.db.read(), kind, q)
+            self._empty = statement is None
+            sql, params = statement or ("", [])
+            self._matches = f"SELECT entity, sort_key, score FROM ({sql}) WHERE score > 0"
+            self._params = list(params)
+            if type_:
+                self._matches += " AND entity IN (SELECT id FROM entity WHERE kind = ? AND type_lower = ?)"
+                self._params += [kind, type_.lower()]
+        self._total: int | None = 0 if self._empty else None
+
+    def __len__(self) -> int:
+        if self._total is None:
+            db = self._fundings.db.read()
+            (n,) = db.execute(f"SELECT count(*) FROM ({self._matches})", self._params).fetchone()
+            self._total = int(n)
+        return self._total
+
+    def page(self, offset: int, limit: int) -> list[Named]:
+        """``limit`` of them from ``offset`` (and their number, counted on the way)."""
+        if self._empty or limit <= 0:
+            return []
+        rows = (
+            self._fundings.db.read()
+            .execute(
+                "SELECT p.entity, e.record, p.total FROM (SELECT entity, sort_key, score, count(*) OVER () AS total "
+                f"FROM ({self._matches}) ORDER BY score DESC, sort_key, entity LIMIT ? OFFSET ?) p "
+                "JOIN entity e ON e.kind = ? AND e.id = p.entity ORDER BY p.score DESC, p.sort_key, p.entity",
+                [*self._params, limit, offset, self._kind],
+            )
+            .fetchall()
         )
+        if rows:
+            self._total = int(rows[0][2])
+        return [Named.from_json(iri, record) for iri, record, _ in rows]
 
-    def ranked(self, q: str | None) -> list[Named]:
-        """Best matches of ``q`` first, then by label (every item, by label, without a query)."""
-        if not q:
-            return self.items
-        return [self.items[i] for i, _ in sorted(self.index.search(q), key=lambda hit: (-hit[1], hit[0]))]
+    def __iter__(self) -> Iterator[Named]:
+        if self._empty:
+            return iter(())
+        rows = self._fundings.db.read().execute(
+            f"SELECT p.entity, e.record FROM ({self._matches}) p JOIN entity e ON e.kind = ? AND e.id = p.entity "
+            "ORDER BY p.score DESC, p.sort_key, p.entity",
+            [*self._params, self._kind],
+        )
+        return (Named.from_json(iri, record) for iri, record in rows)
+
+    def ids_sql(self) -> tuple[str, list[object]]:
+        """The IRIs of the matches, as a subquery and its parameters."""
+        if self._empty:
+            return "SELECT NULL WHERE 0", []
+        return f"SELECT entity FROM ({self._matches})", list(self._params)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Entities(Mapping[str, Named]):
+    """Organisations (or projects, or documents by graph) by IRI, read from the views when asked."""
+
+    def __init__(self, fundings: FundingIndex, kind: str) -> None:
+        self._fundings, self._kind = fundings, kind
+
+    def _rows(self, sql: str, params: tuple[object, ...]) -> Any:
+        return self._fundings.db.read().execute(sql, params)
+
+    def __getitem__(self, iri: str) -> Named:
+        if self._kind == "documents":
+            row = self._rows("SELECT id, record FROM document WHERE graph = ?", (iri,)).fetchone()
+        else:
+            row = self._rows("SELECT id, record FROM entity WHERE kind = ? AND id = ?", (self._kind, iri)).fetchone()
+        if row is None:
+            raise KeyError(iri)
+        return Named.from_json(row[0], row[1])
+
+    def __contains__(self, iri: object) -> bool:
+        try:
+            self[iri]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        if self._kind == "documents":
+            return (g for (g,) in self._rows("SELECT graph FROM document ORDER BY graph", ()))
+        return (i for (i,) in self._rows("SELECT id FROM entity WHERE kind = ? ORDER BY sort_key, id", (self._kind,)))
+
+    def __len__(self) -> int:
+        if self._kind == "documents":
+            (n,) = self._rows("SELECT count(*) FROM document", ()).fetchone()
+        else:
+            (n,) = self._rows("SELECT count(*) FROM entity WHERE kind = ?", (self._kind,)).fetchone()
+        return int(n)
+
+    def all(self) -> dict[str, Named]:
+        """Every one of them, in one read (places: a few thousand)."""
+        rows = self._rows("SELECT id, record FROM entity WHERE kind = ?", (self._kind,))
+        return {iri: Named.from_json(iri, record) for iri, record in rows}
+
+    def some(self, iris: list[str]) -> dict[str, Named]:
+        """Those of ``iris`` it has, in one read."""
+        rows = self._rows("SELECT id, record FROM entity WHERE kind = ? AND id IN (SELECT value FROM json_each(?))",
+                          (self._kind, json.dumps(sorted(set(iris)))))  # fmt: skip
+        return {iri: Named.from_json(iri, record) for iri, record in rows}
+
+    def types(self, iris: list[str]) -> dict[str, str]:
+        """The types of several of them, in one read."""
+        rows = self._rows(
+            "SELECT id, json_extract(record, '$[0]') FROM entity WHERE kind = ? AND id IN "
+            "(SELECT value FROM json_each(?))",
+            (self._kind, json.dumps(sorted(set(iris)))),
+        )
+        return {iri: kind for iri, kind in rows}
 
 
 class Catalogue:
@@ -67,89 +174,46 @@ class Catalogue:
         self.repo = repo
         self.fundings = fundings
         self._lock = threading.Lock()
-        self._orgs: dict[str, Named] | None = None
-        self._projects: dict[str, Named] | None = None
-        self._places: dict[str, Named] | None = None
-        self._documents: dict[str, Named] | None = None
         self._participations: dict[str, list[tuple[str, str]]] | None = None
         self._participation: dict[str, tuple[str, str, str]] = {}
         self._texts: dict[str, str] = {}
         self._mentioned: dict[str, int] | None = None
         self._mentioned_orgs: set[str] | None = None
         self._indicators: list[dict[str, Any]] | None = None
-        self._searchable: dict[str, Searchable] = {}
         self._first_sources: dict[str, list[dict[str, Any]]] = {}
 
     def invalidate(self) -> None:
         with self._lock:
-            self._orgs = None
-            self._projects = None
-            self._places = None
-            self._documents = None
             self._participations = None
             self._texts = {}
             self._mentioned = None
             self._mentioned_orgs = None
             self._indicators = None
-            self._searchable = {}
             self._first_sources = {}
 
     # -- indexes -----------------------------------------------------------------------------------
 
-    def organisations_index(self) -> dict[str, Named]:
-        with self._lock:
-            if self._orgs is None:
-                self._orgs = self._load("organisations", "org")
-            return self._orgs
+    def organisations_index(self) -> _Entities:
+        return _Entities(self.fundings, "organisations")
 
-    def projects_index(self) -> dict[str, Named]:
-        with self._lock:
-            if self._projects is None:
-                self._projects = self._load("projects", "project")
-            return self._projects
+    def projects_index(self) -> _Entities:
+        return _Entities(self.fundings, "projects")
 
-    def _load(self, query: str, var: str) -> dict[str, Named]:
-        found: dict[str, Named] = {}
-        types: dict[str, set[str]] = defaultdict(set)
-        for row in internal_query(query).run(self.repo).rows():
-            iri = row[var].value
-            item = found.setdefault(iri, Named(iri))
-            types[iri].add(local_name(row["type"].value))
-            if "pref" in row:
-                item.labels[row["pref"].language or ""] = row["pref"].value
-            if "alt" in row and row["alt"].value not in item.alt_by_lang.get(row["alt"].language or "", []):
-                item.alt_by_lang.setdefault(row["alt"].language or "", []).append(row["alt"].value)
-                if row["alt"].value not in item.alt:
-                    item.alt.append(row["alt"].value)
-            if "start" in row:
-                item.extra["start"] = row["start"].value
-        for iri, item in found.items():
-            specific = sorted(types[iri] - {"Organisation", "Project"}) or sorted(types[iri])
-            item.type = specific[0] if specific else ""
-        return found
-
-    def places_index(self) -> dict[str, Named]:
+    def places_index(self) -> _Entities:
         """Every place of the gazetteer and the documents: labels, type, ``isoCode``, ``broader``."""
-        with self._lock:
-            if self._places is None:
-                self._places = _places(internal_query("places").run(self.repo).rows())
-            return self._places
+        return _Entities(self.fundings, "places")
 
-    def documents_index(self) -> dict[str, Named]:
-        """Documents by the graph that holds them (``extra``: document, identifier, language, source)."""
-        with self._lock:
-            if self._documents is None:
-                found: dict[str, Named] = {}
-                for row in internal_query("document-graphs").run(self.repo).rows():
-                    doc = Named(row["document"].value, "Document")
-                    if "title" in row:
-                        doc.labels[row["language"].value] = row["title"].value
-                    doc.extra = {"graph": row["g"].value, "identifier": row["identifier"].value,
-                                 "language": row["language"].value,
-                                 "source": row["source"].value if "source" in row else None}  # fmt: skip
-                    found[row["g"].value] = doc
-                self._documents = found
-            return self._documents
+    def documents_index(self) -> Mapping[str, Named]:
+        """Documents by the graph that holds them (``extra``: graph, identifier, language, source)."""
+        return _Entities(self.fundings, "documents")
+
+    def documents_of(self, iris: list[str]) -> dict[str, Named]:
+        """Documents by their IRI (those of ``iris`` the views know)."""
+        rows = self.fundings.db.read().execute(
+            "SELECT id, record FROM document WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(iris))),),
+        )
+        return {iri: Named.from_json(iri, record) for iri, record in rows}
 
     def mentioned(self) -> dict[str, int]:
         """How many things the documents mention, by main class (Organisation, Project, Funding, …)."""
@@ -212,19 +276,8 @@ class Catalogue:
 
     # -- organisations --------------------------------------------------------------------------
 
-    def _search(self, kind: str) -> Searchable:
-        found = self._searchable.get(kind)
-        if found is None:
-            index = self.organisations_index() if kind == "organisations" else self.projects_index()
-            with self._lock:
-                found = self._searchable.setdefault(kind, Searchable(list(index.values())))
-        return found
-
-    def search_organisations(self, q: str | None, type_: str | None) -> list[Named]:
-        found = self._search("organisations").ranked(q)
-        if type_:
-            found = [o for o in found if o.type.lower() == type_.lower()]
-        return found
+    def search_organisations(self, q: str | None, type_: str | None) -> Ranked:
+        return Ranked(self.fundings, "organisations", q, type_)
 
     def organisation(self, iri: str) -> Named:
         org = self.organisations_index().get(iri)
@@ -251,8 +304,8 @@ class Catalogue:
 
     # -- projects -------------------------------------------------------------------------------
 
-    def search_projects(self, q: str | None) -> list[Named]:
-        return self._search("projects").ranked(q)
+    def search_projects(self, q: str | None) -> Ranked:
+        return Ranked(self.fundings, "projects", q)
 
     def project(self, iri: str) -> Named:
         project = self.projects_index().get(iri)
@@ -286,7 +339,7 @@ class Catalogue:
     # -- places, indicators, fundings ---------------------------------------------------------------
 
     def regions(self) -> list[Named]:
-        found = _places(internal_query("regions").run(self.repo).rows())
+        found = places_from_rows(internal_query("regions").run(self.repo).rows())
         return sorted(found.values(), key=lambda r: r.label().casefold())
 
     def indicators(self) -> list[dict[str, Any]]:
@@ -354,15 +407,9 @@ class Catalogue:
 
     def _group_sources(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        documents = sorted({row["document"].value for row in rows})
-        origin = {
-            r["document"].value: r["source"].value
-            for r in (
-                internal_query("document-sources").run_for_each(self.repo, "document", documents).rows()
-                if documents
-                else ()
-            )
-        }
+        # Where each document comes from is in the views (a lookup), not another query on the store.
+        known = self.documents_of([row["document"].value for row in rows]) if rows else {}
+        origin = {iri: doc.extra.get("source") for iri, doc in known.items()}
         for row in rows:
             doc = row["document"].value
             entry = found[row["fact"].value].setdefault(
@@ -402,20 +449,3 @@ class Catalogue:
             if "type" in row and not item.type:
                 item.type = local_name(row["type"].value)
         return item
-
-
-def _places(rows: Any) -> dict[str, Named]:
-    found: dict[str, Named] = {}
-    for row in rows:
-        iri = row["region"].value
-        item = found.setdefault(iri, Named(iri))
-        kind = local_name(row["type"].value)
-        if kind != "Region" or not item.type:
-            item.type = kind
-        if "pref" in row:
-            item.labels[row["pref"].language or ""] = row["pref"].value
-        if "code" in row:
-            item.extra["isoCode"] = row["code"].value
-        if "broader" in row and row["broader"].value not in item.extra.setdefault("broader", []):
-            item.extra["broader"].append(row["broader"].value)
-    return found

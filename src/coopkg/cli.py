@@ -614,6 +614,15 @@ def serve(
     if settings.backend == "embedded":
         generations = Generations(settings.store)
         generations.publish_if_stale()  # once here, rather than racing in every worker
+        from coopkg.viewdb.files import Views
+
+        if Views.beside(generations.root).generation() < generations.latest():
+            # Once here, so that the workers find the views current and start in seconds.
+            from coopkg.service import prepare_views
+
+            err.print("bringing the views up to the store (a first build reads all of it)…", highlight=False)
+            if prepare_views(settings):
+                err.print("built the views of the store", highlight=False)
         # One writer for all workers, in this process: it holds the store while writes come.
         writer = WriterService(settings.store, socket_path_for(generations.root))
         writer.start()
@@ -633,6 +642,10 @@ def serve(
         access_log=access_log,
         http=CoopkgHttpProtocol,  # heads joined to bodies, direct lookups (coopkg/api/transport.py)
         timeout_graceful_shutdown=2,
+        # uvicorn kills a worker that does not answer its ping in time (5 s by default). A worker
+        # starved of CPU by a loaded machine, or one still importing at start, is not hung: killing it
+        # drops the requests it holds. A query past its limit is stopped by the worker itself.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
     try:
@@ -651,6 +664,7 @@ def serve(
 
 
 _LOCAL = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+HEALTHCHECK_SECONDS = 60  # a worker silent this long is hung: the supervisor replaces it
 
 
 def _is_local(host: str) -> bool:

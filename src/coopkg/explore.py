@@ -8,8 +8,9 @@ currencies, and a funding whose amount is not stated is counted apart, never as 
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pycountry
 
 from coopkg.catalogue import Catalogue, Named
-from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding
+from coopkg.funding_index import FundingIndex, FundingQuery, IndexedFunding, Selection, Where
 from coopkg.reference import ontology_labels
 from coopkg.terms import COOPKG
 
@@ -76,6 +77,14 @@ def numeric_code(alpha2: str | None) -> str | None:
     return country.numeric if country is not None else None
 
 
+class SortedSelection(list[IndexedFunding]):
+    """A selection sorted by a name: read whole, with the conditions that chose it (for facets)."""
+
+    def __init__(self, items: list[IndexedFunding], where: Where) -> None:
+        super().__init__(items)
+        self.where = where
+
+
 class Explorer:
     """Filters, facets and totals over the funding view; cheap to build (it holds no state of its own)."""
 
@@ -86,50 +95,92 @@ class Explorer:
 
     # -- choosing ---------------------------------------------------------------------------------
 
-    def select(self, flt: FundingFilter, lang: str = "fr") -> list[IndexedFunding]:
-        """Every funding the filter keeps, in its sort order (names sort in ``lang``)."""
+    def select(self, flt: FundingFilter, lang: str = "fr") -> Sequence[IndexedFunding]:
+        """Every funding the filter keeps, in its sort order (names sort in ``lang``): counted and paged
+        by the view; sorted by a name, read whole and sorted here."""
         by_index = flt.sort if flt.sort in {"amount", "-amount", "date", "-date"} else "-amount"
-        query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index,
-                             limit=len(self.fundings.fundings) + 1)  # fmt: skip
-        _, found = self.fundings.search(query)
-        tests = self._tests(flt)
-        chosen = [f for f in found if all(test(f) for test in tests)] if tests else found
-        if flt.sort.lstrip("-") in {"funder", "funded"}:
-            attribute = flt.sort.lstrip("-")
-            chosen = sorted(chosen, key=lambda f: self.fundings.label(getattr(f, attribute), lang).casefold(),
-                            reverse=flt.sort.startswith("-"))  # fmt: skip
-        return chosen
+        query = FundingQuery(flt.funder, flt.funded, flt.region, flt.year_from, flt.year_to, None, by_index)
+        where = self._conditions(flt, Where().of_query(query))
+        chosen = self.fundings.select(where, by_index)
+        if flt.sort.lstrip("-") not in {"funder", "funded"}:
+            return chosen
+        attribute = flt.sort.lstrip("-")
+        everything = list(chosen)
+        labels = self.fundings.labels_for(getattr(f, attribute) for f in everything)
+        ordered = sorted(everything, key=lambda f: self.fundings.label(getattr(f, attribute), lang, labels).casefold(),
+                         reverse=flt.sort.startswith("-"))  # fmt: skip
+        return SortedSelection(ordered, where)
 
-    def _tests(self, flt: FundingFilter) -> list[Callable[[IndexedFunding], bool]]:
-        tests: list[Callable[[IndexedFunding], bool]] = []
+    def _conditions(self, flt: FundingFilter, where: Where) -> Where:
         if flt.q:
-            names = {o.id for o in self.catalogue.search_organisations(flt.q, None)}
-            names |= {p.id for p in self.catalogue.search_projects(flt.q)}
-            tests.append(lambda f: f.funder in names or f.funded in names)
+            names = [self.catalogue.search_organisations(flt.q, None).ids_sql(),
+                     self.catalogue.search_projects(flt.q).ids_sql()]  # fmt: skip
+            either = " UNION ".join(sql for sql, _ in names)
+            params = [p for _, ps in names for p in ps]
+            where.add(f"(funder IN ({either}) OR funded IN ({either}))", *params, *params)
         if flt.funder_type:
-            wanted, orgs = flt.funder_type.lower(), self.catalogue.organisations_index()
-            tests.append(lambda f: f.funder in orgs and orgs[f.funder].type.lower() == wanted)
+            where.add("funder IN (SELECT id FROM entity WHERE kind = 'organisations' AND type_lower = ?)",
+                      flt.funder_type.lower())  # fmt: skip
         if flt.year is not None:
-            tests.append(lambda f: f.year == flt.year)
+            where.add("year = ?", flt.year)
         if flt.currency:
-            currency = None if flt.currency.lower() == NO_AMOUNT else flt.currency.upper()
-            tests.append(lambda f: (f.currency if f.amount is not None else None) == currency)
+            if flt.currency.lower() == NO_AMOUNT:
+                where.add("(amount IS NULL OR currency IS NULL)")
+            else:
+                where.add("amount IS NOT NULL AND currency = ?", flt.currency.upper())
         if flt.kind:
-            tests.append(lambda f: f.kind == flt.kind)
+            where.add("kind = ?", flt.kind)
         if flt.language:
-            tests.append(lambda f: flt.language in self._languages(f))
-        return tests
+            where.add("EXISTS (SELECT 1 FROM funding_graph g JOIN document d ON d.graph = g.graph "
+                      "WHERE g.funding = funding.id AND d.language = ?)", flt.language)  # fmt: skip
+        return where
 
-    def _languages(self, funding: IndexedFunding) -> set[str]:
-        documents = self.catalogue.documents_index()
-        return {documents[g].extra["language"] for g in funding.graphs if g in documents}
+    def _count(self, where: Where, key: str, extra: str = "1") -> Counter[Any]:
+        """How many fundings ``where`` keeps have each value of ``key`` (an SQL expression of the funding)."""
+        rows = self.fundings.db.read().execute(
+            f"SELECT {key}, count(*) FROM funding WHERE {where.sql} AND {extra} GROUP BY 1", where.params
+        )
+        return Counter(dict(rows.fetchall()))
 
-    def places_of(self, funding: IndexedFunding) -> tuple[set[str], set[str]]:
-        """The countries and the other places where what a funding pays for lies."""
-        places, index = self.fundings.regions.get(funding.funded, set()), self.catalogue.places_index()
+    def places_of_each(
+        self, fundings: list[IndexedFunding]
+    ) -> tuple[dict[str, tuple[set[str], set[str]]], dict[str, Named]]:
+        """:meth:`places_of` for several fundings (a page) in three reads, by funded item; and the places."""
+        funded = sorted({f.funded for f in fundings})
+        db = self.fundings.db.read()
+        regions: dict[str, set[str]] = defaultdict(set)
+        for entity, region in db.execute(
+            "SELECT entity, region FROM party_region WHERE entity IN (SELECT value FROM json_each(?))",
+            (json.dumps(funded),),
+        ):
+            regions[entity].add(region)
+        wanted = sorted({r for found in regions.values() for r in found})
+        ancestors: dict[str, set[str]] = {}
+        for region, ancestor in db.execute(
+            "SELECT region, ancestor FROM ancestor WHERE region IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        ):
+            ancestors.setdefault(region, set()).add(ancestor)
+        around = sorted(set(wanted) | {a for found in ancestors.values() for a in found})
+        index = self.catalogue.places_index().some(around)
+        by_funded = {f.funded: self.places_of(f, regions.get(f.funded, set()), ancestors, index) for f in fundings}
+        return by_funded, index
+
+    def places_of(
+        self,
+        funding: IndexedFunding,
+        regions: set[str] | None = None,
+        ancestors: dict[str, set[str]] | None = None,
+        index: Mapping[str, Named] | None = None,
+    ) -> tuple[set[str], set[str]]:
+        """The countries and the other places where what a funding pays for lies (``regions``, ``ancestors``,
+        ``index``: read already)."""
+        places = self.fundings.regions_of(funding.funded) if regions is None else regions
+        index = self.catalogue.places_index() if index is None else index
         countries, others = set(), set()
         for place in places:
-            for around in self.fundings.ancestors.get(place, {place}):
+            around_it = ancestors.get(place, {place}) if ancestors is not None else self.fundings.ancestors_of(place)
+            for around in around_it:
                 kind = index[around].type if around in index else ""
                 if kind == "Country":
                     countries.add(around)
@@ -139,27 +190,45 @@ class Explorer:
 
     # -- facets and totals ------------------------------------------------------------------------
 
-    def facets(self, chosen: Iterable[IndexedFunding], lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
+    def facets(self, chosen: Selection | SortedSelection, lang: str, top: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For each facet, its ``top`` values among ``chosen`` with their counts, most frequent first
-        (years: latest first); how many values were left out is :meth:`omitted`'s."""
+        (years: latest first); how many values were left out is :meth:`omitted`'s. Counted by the view
+        (a funding counts once per value: a country once however many of its places the funding is in)."""
         counts: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-        orgs = self.catalogue.organisations_index()
-        for f in chosen:
-            counts["funder"][f.funder] += 1
-            if f.funder in orgs and orgs[f.funder].type:
-                counts["funderType"][orgs[f.funder].type] += 1
-            countries, others = self.places_of(f)
-            counts["country"].update(countries)
-            counts["region"].update(others)
-            if f.year is not None:
-                counts["year"][f.year] += 1
-            counts["currency"][f.currency if f.amount is not None else NO_AMOUNT] += 1
-            counts["kind"][f.kind] += 1
-            counts["language"].update(self._languages(f))
-        places = self.catalogue.places_index()
+        where, db = chosen.where, self.fundings.db.read()
+        counts["funder"] = self._count(where, "funder")
+        types = self.catalogue.organisations_index().types(list(counts["funder"]))
+        for funder, n in counts["funder"].items():
+            if types.get(funder):
+                counts["funderType"][types[funder]] += n
+        counts["year"] = self._count(where, "year", "year IS NOT NULL")
+        counts["currency"] = self._count(where, f"CASE WHEN amount IS NOT NULL THEN currency ELSE '{NO_AMOUNT}' END")
+        counts["kind"] = self._count(where, "kind")
+        # A funding counts once per language of the documents that state it.
+        counts["language"] = Counter(dict(db.execute(
+            "SELECT d.language, count(DISTINCT g.funding) FROM funding_graph g JOIN document d ON d.graph = g.graph "
+            f"WHERE g.funding IN (SELECT id FROM funding WHERE {where.sql}) GROUP BY d.language", where.params)))  # fmt: skip
+        regions: dict[str, set[str]] = defaultdict(set)
+        for entity, region in db.execute(
+            f"SELECT entity, region FROM party_region WHERE entity IN (SELECT funded FROM funding WHERE {where.sql})",
+            where.params,
+        ):
+            regions[entity].add(region)
+        ancestors, index = self.fundings.ancestors(), self.catalogue.places_index().all()
+        by_places: dict[frozenset[str], tuple[set[str], set[str]]] = {}  # many things lie in the same places
+        for funded, n in self._count(where, "funded").items():
+            places = frozenset(regions.get(funded, ()))
+            if places not in by_places:
+                by_places[places] = self.places_of(IndexedFunding("", "", funded, None, None, None, "", None, None),
+                                                    set(places), ancestors, index)  # fmt: skip
+            countries, others = by_places[places]
+            for country in countries:
+                counts["country"][country] += n
+            for other in others:
+                counts["region"][other] += n
 
         def place(iri: str) -> dict[str, Any]:
-            named = places.get(iri, Named(iri))
+            named = index.get(iri, Named(iri))
             code = named.extra.get("isoCode")
             return {"label": named.label(lang), "code": code, "numeric": numeric_code(code)}
 
@@ -191,21 +260,25 @@ class Explorer:
         by_funder: dict[tuple[str, str], list[Any]] = {}
         by_year: dict[tuple[int, str], list[Any]] = {}
         unknown: Counter[str] = Counter()
-        for f in chosen:
-            if f.amount is None or f.currency is None:
-                unknown[f.funder] += 1
+        # A selection of the view gives its columns in its order (ties in a sum keep that order), not objects.
+        rows = (chosen.rows("funder, amount, currency, year") if isinstance(chosen, Selection)
+                else ((f.funder, f.amount, f.currency, f.year) for f in chosen))  # fmt: skip
+        for funder, amount, currency, year in rows:
+            if amount is None or currency is None:
+                unknown[funder] += 1
                 continue
-            for table, key in ((by_currency, f.currency), (by_funder, (f.funder, f.currency)),
-                               (by_year, (f.year, f.currency))):  # fmt: skip
-                if key is None or (isinstance(key, tuple) and key[0] is None):
+            value = Decimal(amount)
+            for table, key in ((by_currency, currency), (by_funder, (funder, currency)), (by_year, (year, currency))):
+                if isinstance(key, tuple) and key[0] is None:
                     continue
                 entry = table.setdefault(key, [Decimal(0), 0])  # type: ignore[arg-type]
-                entry[0] += f.amount
+                entry[0] += value
                 entry[1] += 1
+        labels = self.fundings.labels_for(funder for funder, _ in by_funder)
         return {
             "byCurrency": [{"currency": c, "total": float(t), "fundings": n}
                            for c, (t, n) in sorted(by_currency.items(), key=lambda kv: -kv[1][0])],
-            "byFunder": [{"funder": {"id": fu, "label": self.fundings.label(fu, lang)}, "currency": c,
+            "byFunder": [{"funder": {"id": fu, "label": self.fundings.label(fu, lang, labels)}, "currency": c,
                           "total": float(t), "fundings": n}
                          for (fu, c), (t, n) in sorted(by_funder.items(), key=lambda kv: -kv[1][0])],
             "byYear": [{"year": y, "currency": c, "total": float(t), "fundings": n}

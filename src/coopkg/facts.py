@@ -29,6 +29,8 @@ from coopkg.terms import (
     role_concept,
 )
 
+Terms = tuple[NamedNode, NamedNode, NamedNode | Literal]  # one triple's subject, predicate, object
+
 Label = tuple[str, str]  # (text, language)
 
 
@@ -240,6 +242,10 @@ class Extraction:
     def to_triples(self, minter: IriMinter) -> list[Triple]:
         return GraphWriter(self, minter).triples()
 
+    def to_terms(self, minter: IriMinter) -> list[Terms]:
+        """:meth:`to_triples` as (subject, predicate, object) tuples, in the same order."""
+        return GraphWriter(self, minter).terms()
+
 
 def _entity_json(entity: Entity) -> dict[str, Any]:
     return {
@@ -276,12 +282,17 @@ class GraphWriter:
         self.x = extraction
         self.minter = minter
         self.doc = NamedNode(extraction.document.iri)
-        self.out: list[Triple] = []
+        # Kept as tuples: the validator indexes the terms themselves, and reading them back out of
+        # Triple objects (a new Python object per term) cost more than making the triples.
+        self.out: list[Terms] = []
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.out.append(Triple(s, p, o))
+        self.out.append((s, p, o))
 
     def triples(self) -> list[Triple]:
+        return [Triple(s, p, o) for s, p, o in self.terms()]
+
+    def terms(self) -> list[Terms]:
         self._document()
         for org in self.x.organisations:
             self._entity(org, COOPKG.term(org.type))

@@ -1,223 +1,271 @@
-"""An in-memory view of every funding, kept current by the write path.
+"""The funding view: every funding, its parties' labels and places, totals per funder.
 
 "Who funded what" lists, filtered and sorted, and "total per funder" over the whole graph are
-answered from this view in microseconds to milliseconds instead of a SPARQL aggregate over
-the store. Each funding remembers the graphs that state it: writing or dropping a document
-only touches that document's fundings; other writes rebuild the view.
+answered from this view in milliseconds instead of a SPARQL aggregate over the store. The view
+is a table of the views file (:mod:`coopkg.viewdb`): shared by the processes of a machine over
+the embedded store (built once per state of the store, followed graph by graph), private to the
+process otherwise. A page is an indexed read; nothing here holds the fundings in memory.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from pyoxigraph import NamedNode
 
-from coopkg.queries import internal_query
 from coopkg.store.base import Repository
+from coopkg.store.snapshots import Change
+from coopkg.viewdb.db import ViewDb
+from coopkg.viewdb.files import Views
+from coopkg.viewdb.paged import Paged
+from coopkg.viewdb.records import FundingQuery, IndexedFunding
+
+__all__ = ["FundingIndex", "FundingQuery", "IndexedFunding", "Selection", "Where"]
+
+_COLUMNS = "id, funder, funded, amount, currency, amount_id, kind, year, date"
+
+
+def _funding(row: Sequence[Any]) -> IndexedFunding:
+    fid, funder, funded, amount, currency, amount_id, kind, year, date = row
+    return IndexedFunding(fid, funder, funded, None if amount is None else Decimal(amount), currency, amount_id,
+                          kind, year, date)  # fmt: skip
 
 
 @dataclass
-class IndexedFunding:
-    id: str
-    funder: str
-    funded: str
-    amount: Decimal | None
-    currency: str | None
-    amount_id: str | None  # the coopkg:MonetaryAmount node, when it has an IRI
-    kind: str
-    year: int | None
-    date: str | None
-    graphs: set[str] = field(default_factory=set)
+class Where:
+    """Conditions on the funding table, as SQL pieces and their bound parameters (never pasted values)."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+
+    def add(self, clause: str, *params: object) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses) if self.clauses else "1"
+
+    def of_query(self, query: FundingQuery) -> Where:
+        if query.funder:
+            self.add("funder = ?", query.funder)
+        if query.funded:
+            self.add("funded = ?", query.funded)
+        if query.currency:
+            self.add("currency = ?", query.currency.upper())
+        if query.year_from is not None:
+            self.add("year IS NOT NULL AND year >= ?", query.year_from)
+        if query.year_to is not None:
+            self.add("year IS NOT NULL AND year <= ?", query.year_to)
+        if query.region:
+            # A place without known ancestors lies in itself only (as ``ancestors.get(place, {place})``).
+            self.add(
+                "EXISTS (SELECT 1 FROM party_region r WHERE r.entity = funding.funded AND ("
+                "EXISTS (SELECT 1 FROM ancestor a WHERE a.region = r.region AND a.ancestor = ?) OR "
+                "(r.region = ? AND NOT EXISTS (SELECT 1 FROM ancestor a WHERE a.region = r.region))))",
+                query.region,
+                query.region,
+            )
+        return self
 
 
-@dataclass
-class FundingQuery:
-    funder: str | None = None
-    funded: str | None = None
-    region: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    currency: str | None = None
-    sort: str = "-amount"  # amount, -amount, date, -date
-    limit: int = 20
-    offset: int = 0
+class Selection(Paged[IndexedFunding]):
+    """The fundings a :class:`Where` keeps, in a sort order: counted and paged by the view, not in memory.
+
+    Sorted by amount or date: present values in that order (ties by IRI the same way), then the
+    fundings without one by IRI; any other key: by IRI.
+    """
+
+    def __init__(self, index: FundingIndex, where: Where, sort: str) -> None:
+        self.index = index
+        self.where = where
+        key = sort.lstrip("-")
+        self.column = {"amount": "amount_key", "date": "date"}.get(key)
+        self.descending = sort.startswith("-")
+        self._counts: tuple[int, int] | None = None
+
+    def _count(self) -> tuple[int, int]:
+        """(with the sort key, without it)."""
+        if self._counts is None and not self.where.clauses:  # every funding: counted when the view changed
+            db = self.index.db
+            every = int(db.meta("fundings") or 0)
+            present = every if self.column is None else int(db.meta(f"fundings {self.column}") or 0)
+            self._counts = (present, every - present)
+        if self._counts is None:
+            db, where = self.index.db.read(), self.where
+            if self.column is None:
+                (n,) = db.execute(f"SELECT count(*) FROM funding WHERE {where.sql}", where.params).fetchone()
+                self._counts = (int(n), 0)
+            else:
+                (n, absent) = db.execute(
+                    f"SELECT count({self.column}), count(*) - count({self.column}) FROM funding WHERE {where.sql}",
+                    where.params,
+                ).fetchone()
+                self._counts = (int(n), int(absent))
+        return self._counts
+
+    def __len__(self) -> int:
+        present, absent = self._count()
+        return present + absent
+
+    def page(self, offset: int, limit: int) -> list[IndexedFunding]:
+        return [_funding(row) for row in self.rows(_COLUMNS, offset, limit)]
+
+    def __iter__(self) -> Iterator[IndexedFunding]:
+        return (_funding(row) for row in self.rows(_COLUMNS))
+
+    def rows(self, columns: str, offset: int = 0, limit: int | None = None) -> Iterator[Sequence[Any]]:
+        """``columns`` of the selected fundings in the sort order, from ``offset`` (all, or ``limit`` of them)."""
+        db, where = self.index.db.read(), self.where
+        if limit is not None and limit <= 0:
+            return
+        direction = "DESC" if self.descending else "ASC"
+        if self.column is None:
+            yield from self._rows(db, columns, where.sql, where.params, "id", offset, limit)
+            return
+        present, _ = self._count()
+        shown = 0
+        if offset < present:
+            order = f"{self.column} {direction}, id {direction}"
+            for row in self._rows(db, columns, f"{where.sql} AND {self.column} IS NOT NULL", where.params, order,
+                                  offset, limit):  # fmt: skip
+                shown += 1
+                yield row
+        rest = None if limit is None else limit - shown
+        if rest is None or rest > 0:
+            yield from self._rows(db, columns, f"{where.sql} AND {self.column} IS NULL", where.params, "id",
+                                  max(0, offset - present), rest)  # fmt: skip
+
+    @staticmethod
+    def _rows(db: sqlite3.Connection, columns: str, where: str, params: list[object], order: str, offset: int,
+              limit: int | None) -> Iterator[Sequence[Any]]:  # fmt: skip
+        sql = f"SELECT {columns} FROM funding WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        yield from db.execute(sql, [*params, -1 if limit is None else limit, offset])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Fundings(Mapping[str, IndexedFunding]):
+    """Every funding by its IRI (with the graphs that state it), read from the view when asked."""
+
+    def __init__(self, index: FundingIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, iri: str) -> IndexedFunding:
+        db = self._index.db.read()
+        row = db.execute(f"SELECT {_COLUMNS} FROM funding WHERE id = ?", (iri,)).fetchone()
+        if row is None:
+            raise KeyError(iri)
+        funding = _funding(row)
+        funding.graphs = {g for (g,) in db.execute("SELECT graph FROM funding_graph WHERE funding = ?", (iri,))}
+        return funding
+
+    def __contains__(self, iri: object) -> bool:
+        db = self._index.db.read()
+        return db.execute("SELECT 1 FROM funding WHERE id = ?", (iri,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (fid for (fid,) in self._index.db.read().execute("SELECT id FROM funding ORDER BY id"))
+
+    def __len__(self) -> int:
+        (n,) = self._index.db.read().execute("SELECT count(*) FROM funding").fetchone()
+        return int(n)
 
 
 class FundingIndex:
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
-        self._lock = threading.RLock()
-        self.fundings: dict[str, IndexedFunding] = {}
-        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
-        self.regions: dict[str, set[str]] = defaultdict(set)  # funded item → places
-        self.ancestors: dict[str, set[str]] = defaultdict(set)  # place → itself and the places it lies in
-        self._sorted: dict[str, list[IndexedFunding]] = {}  # sort key → every funding in that order
-        self._totals: list[dict[str, object]] | None = None
-        self.rebuild()
+    """The funding view over ``repo``: the views given (shared), or private ones built now."""
 
-    # -- maintenance -------------------------------------------------------------------------
+    def __init__(self, repo: Repository, views: Views | None = None) -> None:
+        self.repo = repo
+        if views is None:
+            views = Views.of_process()
+            views.rebuild(repo)
+        self.views = views
+        self.fundings: Mapping[str, IndexedFunding] = _Fundings(self)
+
+    @property
+    def db(self) -> ViewDb:
+        return self.views.db
+
+    # -- maintenance (private views: shared ones follow the generations) ---------------------------
 
     def rebuild(self) -> None:
-        fundings, labels, regions = self._load(None)
-        ancestors: dict[str, set[str]] = defaultdict(set)
-        for row in internal_query("region-ancestors").run(self.repo).rows():
-            ancestors[row["region"].value].add(row["ancestor"].value)
-        with self._lock:
-            self.fundings, self.labels, self.regions, self.ancestors = fundings, labels, regions, ancestors
-            self._changed()
+        self.views.rebuild(self.repo)
 
     def graph_written(self, graph: NamedNode) -> None:
         """A document graph was replaced: drop what it stated, read what it states now."""
-        fundings, labels, regions = self._load(graph)
-        with self._lock:
-            self._forget(graph.value)
-            for fid, funding in fundings.items():
-                current = self.fundings.get(fid)
-                if current is None:
-                    self.fundings[fid] = funding
-                else:
-                    current.graphs |= funding.graphs
-            for entity, by_lang in labels.items():
-                self.labels[entity].update(by_lang)
-            for entity, places in regions.items():
-                self.regions[entity] |= places
-            self._changed()
+        self.views.apply(self.repo, Change(written=[graph.value]))
 
     def graph_dropped(self, graph: NamedNode) -> None:
-        with self._lock:
-            self._forget(graph.value)
-            self._changed()
-
-    def _changed(self) -> None:
-        self._sorted = {}
-        self._totals = None
-
-    def _forget(self, graph: str) -> None:
-        for fid in [f.id for f in self.fundings.values() if graph in f.graphs]:
-            funding = self.fundings[fid]
-            funding.graphs.discard(graph)
-            if not funding.graphs:
-                del self.fundings[fid]
-
-    def _load(
-        self, graph: NamedNode | None
-    ) -> tuple[dict[str, IndexedFunding], dict[str, dict[str, str]], dict[str, set[str]]]:
-        bindings = {"g": graph.value} if graph is not None else {}
-        rows = list(internal_query("funding-index").run(self.repo, bindings).rows())
-        notations = {r["concept"].value: r["notation"].value for r in internal_query("notations").run(self.repo).rows()}
-        entities = {row[key].value for row in rows for key in ("funder", "funded")}
-        labels: dict[str, dict[str, str]] = defaultdict(dict)
-        regions: dict[str, set[str]] = defaultdict(set)
-        starts: dict[str, str] = {}
-        details = internal_query("funding-index-labels")
-        found = details.run(self.repo) if graph is None else details.run_for_each(self.repo, "entity", sorted(entities))
-        for row in found.rows() if entities else ():
-            entity = row["entity"].value
-            if "label" in row:
-                labels[entity][row["label"].language or ""] = row["label"].value
-            if "region" in row:
-                regions[entity].add(row["region"].value)
-            if "start" in row:
-                starts[entity] = row["start"].value
-        fundings: dict[str, IndexedFunding] = {}
-        for row in rows:
-            fid = row["funding"].value
-            existing = fundings.get(fid)
-            if existing is not None:
-                existing.graphs.add(row["g"].value)
-                continue
-            funded = row["funded"].value
-            date = row["start"].value if "start" in row else starts.get(funded)
-            fundings[fid] = IndexedFunding(
-                id=fid,
-                funder=row["funder"].value,
-                funded=funded,
-                amount=Decimal(row["amount"].value) if "amount" in row else None,
-                currency=row["currency"].value if "currency" in row else None,
-                amount_id=row["money"].value if isinstance(row.get("money"), NamedNode) else None,
-                kind=notations.get(row["kind"].value, "unspecified") if "kind" in row else "unspecified",
-                year=int(date[:4]) if date is not None and date[:4].isdigit() else None,
-                date=date,
-                graphs={row["g"].value},
-            )
-        return fundings, labels, regions
+        self.views.apply(self.repo, Change(dropped=[graph.value]))
 
     # -- reading ----------------------------------------------------------------------------
 
-    def label(self, iri: str, lang: str = "fr") -> str:
-        by_lang = self.labels.get(iri, {})
+    def labels_for(self, iris: Iterable[str]) -> dict[str, dict[str, str]]:
+        """Labels by language of the parties ``iris`` (one read)."""
+        wanted = sorted(set(iris))
+        found: dict[str, dict[str, str]] = {iri: {} for iri in wanted}
+        rows = self.db.read().execute(
+            "SELECT entity, lang, text FROM party_label WHERE entity IN (SELECT value FROM json_each(?)) "
+            "ORDER BY entity, lang",
+            (json.dumps(wanted),),
+        )
+        for entity, lang, text in rows:
+            found[entity][lang] = text
+        return found
+
+    def labels_of(self, iri: str) -> dict[str, str]:
+        return self.labels_for([iri])[iri]
+
+    def label(self, iri: str, lang: str = "fr", labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+        """``iri``'s label in ``lang`` (else French, English, Arabic, none, any); ``labels``: read already."""
+        by_lang = labels[iri] if labels is not None and iri in labels else self.labels_of(iri)
         for key in (lang, "fr", "en", "ar", ""):
             if key in by_lang:
                 return by_lang[key]
         return next(iter(by_lang.values()), iri.rsplit("/", 1)[-1])
 
+    def regions_of(self, entity: str) -> set[str]:
+        rows = self.db.read().execute("SELECT region FROM party_region WHERE entity = ?", (entity,))
+        return {region for (region,) in rows}
+
+    def ancestors_of(self, place: str) -> set[str]:
+        """``place`` and the places it lies in ({place} when none are known)."""
+        rows = self.db.read().execute("SELECT ancestor FROM ancestor WHERE region = ?", (place,))
+        return {a for (a,) in rows} or {place}
+
+    def ancestors(self) -> dict[str, set[str]]:
+        """Every place with its ancestors (a few thousand rows: read whole for facets)."""
+        found: dict[str, set[str]] = {}
+        for region, ancestor in self.db.read().execute("SELECT region, ancestor FROM ancestor"):
+            found.setdefault(region, set()).add(ancestor)
+        return found
+
+    def select(self, where: Where, sort: str = "-amount") -> Selection:
+        return Selection(self, where, sort)
+
     def search(self, query: FundingQuery) -> tuple[int, list[IndexedFunding]]:
-        """Matching fundings, sorted; the sorted order is kept between writes, so a first page is cheap."""
-        ordered = self._ordered(query.sort)
-        filters = []
-        if query.funder:
-            filters.append(lambda f: f.funder == query.funder)
-        if query.funded:
-            filters.append(lambda f: f.funded == query.funded)
-        if query.currency:
-            currency = query.currency.upper()
-            filters.append(lambda f: f.currency == currency)
-        if query.year_from is not None:
-            filters.append(lambda f: f.year is not None and f.year >= query.year_from)
-        if query.year_to is not None:
-            filters.append(lambda f: f.year is not None and f.year <= query.year_to)
-        if query.region:
-            filters.append(lambda f: self._in_region(f, query.region or ""))
-        if not filters:
-            return len(ordered), ordered[query.offset : query.offset + query.limit]
-        chosen = [f for f in ordered if all(test(f) for test in filters)]
-        return len(chosen), chosen[query.offset : query.offset + query.limit]
-
-    def _ordered(self, sort: str) -> list[IndexedFunding]:
-        with self._lock:
-            cached = self._sorted.get(sort)
-            if cached is not None:
-                return cached
-            items = list(self.fundings.values())
-        key, reverse = sort.lstrip("-"), sort.startswith("-")
-        attribute = {"amount": "amount", "date": "date"}.get(key)
-        if attribute is None:
-            ordered = sorted(items, key=lambda f: f.id)
-        else:
-            present = [f for f in items if getattr(f, attribute) is not None]
-            present.sort(key=lambda f: (getattr(f, attribute), f.id), reverse=reverse)
-            ordered = present + sorted((f for f in items if getattr(f, attribute) is None), key=lambda f: f.id)
-        with self._lock:
-            self._sorted[sort] = ordered
-        return ordered
-
-    def _in_region(self, funding: IndexedFunding, region: str) -> bool:
-        return any(region in self.ancestors.get(place, {place}) for place in self.regions.get(funding.funded, ()))
+        """Matching fundings, sorted: their number and one page."""
+        with self.db.snapshot():
+            chosen = self.select(Where().of_query(query), query.sort)
+            return len(chosen), chosen.page(query.offset, query.limit)
 
     def totals_by_funder(self) -> list[dict[str, object]]:
         """Sum of stated amounts per funder and currency (no conversion), largest first; fundings without
-        a stated amount in a row of their own (currency and total None); kept between writes."""
-        cached = self._totals
-        if cached is not None:
-            return cached
-        # A funding without a stated amount has no currency: its row's total is None, never 0.
-        totals: dict[tuple[str, str | None], list[Decimal | int | None]] = {}
-        with self._lock:
-            for f in self.fundings.values():
-                stated = f.amount is not None and f.currency is not None
-                entry = totals.setdefault(
-                    (f.funder, f.currency if stated else None), [Decimal(0) if stated else None, 0]
-                )
-                if stated:
-                    entry[0] += f.amount  # type: ignore[operator]
-                entry[1] += 1  # type: ignore[operator]
-        rows = [
-            {"funder": funder, "currency": currency, "total": total, "fundings": count}
-            for (funder, currency), (total, count) in totals.items()
-        ]
-        rows.sort(key=lambda r: (-(r["total"] or 0), str(r["funder"])))  # type: ignore[operator]
-        self._totals = rows
-        return rows
+        a stated amount in a row of their own (currency and total None)."""
+        return [
+            {"funder": funder, "currency": currency or None, "total": None if total is None else Decimal(total),
+             "fundings": count}
+            for funder, currency, total, count in self.db.read().execute(
+                "SELECT funder, currency, total, fundings FROM funder_total ORDER BY total_key DESC, funder, currency")
+        ]  # fmt: skip

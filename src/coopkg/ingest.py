@@ -96,10 +96,10 @@ def prepare(path: Path, extractor: Extractor, minter: IriMinter, context: Descri
     except OSError as error:
         message = f"{path}: cannot read: {error.strerror or error}"
         return Prepared(path.name, None, "failed", message, reason=f"cannot read: {error.strerror or error}")
-    triples = extraction.to_triples(minter)
-    report = validate_document(triples, document_context(context, minter, triples))
+    terms = extraction.to_terms(minter)
+    report = validate_document(terms, document_context(context, minter, terms))
     prepared = Prepared(
-        path.name, extraction.document.id, "ready", counts=extraction.summary(), triples=len(triples),
+        path.name, extraction.document.id, "ready", counts=extraction.summary(), triples=len(terms),
         empty=extraction.is_empty(), warnings=[r.line() for r in report.warnings],
     )  # fmt: skip
     if not report.conforms:
@@ -108,7 +108,7 @@ def prepare(path: Path, extractor: Extractor, minter: IriMinter, context: Descri
         prepared.violations = [r.line() for r in report.violations[:20]]
         prepared.reason = report.violations[0].message
     else:
-        prepared.ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
+        prepared.ntriples = serialize([Triple(*t) for t in terms], format=RdfFormat.N_TRIPLES)
     return prepared
 
 
@@ -145,9 +145,9 @@ class Ingestor:
 
     def check(self, extraction: Extraction) -> tuple[list[Triple], ValidationReport]:
         """The document's triples and their validation report (with the reference data they point to)."""
-        triples = extraction.to_triples(self.minter)
-        report = validate_document(triples, document_context(self.context_source(), self.minter, triples))
-        return triples, report
+        terms = extraction.to_terms(self.minter)
+        report = validate_document(terms, document_context(self.context_source(), self.minter, terms))
+        return [Triple(*t) for t in terms], report
 
     def write(self, extraction: Extraction, *, into: Repository | None = None) -> Outcome:
         """Validate and write one document's graph atomically; nothing is written if it does not conform.

@@ -146,6 +146,8 @@ class _Running:
     started: float
     cancelled: threading.Event
     future: Future[Any]
+    what: str = ""  # for the log, when it overruns: the query's start, or the core's read
+    reported: bool = False
 
 
 class InlineQueryEngine:
@@ -178,14 +180,16 @@ class InlineQueryEngine:
 
     # -- submitting ---------------------------------------------------------------------------
 
-    def _track(self, pool: ThreadPoolExecutor, work: Callable[[threading.Event], T]) -> tuple[_Running, Future[T]]:
+    def _track(
+        self, pool: ThreadPoolExecutor, work: Callable[[threading.Event], T], what: str
+    ) -> tuple[_Running, Future[T]]:
         with self._lock:
             overdue = sum(1 for r in self._running.values() if r.cancelled.is_set())
             if pool is self._pool and overdue >= self._threads:
                 raise StoreError("every query thread is busy with queries past their time limit; try again shortly")
             cancelled = threading.Event()
             future = pool.submit(work, cancelled)
-            running = _Running(time.monotonic(), cancelled, future)
+            running = _Running(time.monotonic(), cancelled, future, what)
             self._running[id(future)] = running
         future.add_done_callback(self._done)
         self._start_watchdog()
@@ -197,7 +201,8 @@ class InlineQueryEngine:
 
     def submit(self, request: QueryRequest) -> tuple[_Running, Future[tuple[str, Any]]]:
         store = self._store_of()
-        return self._track(self._pool, lambda cancelled: _evaluate(store, request, cancelled))
+        what = " ".join(request.query.split())[:200]
+        return self._track(self._pool, lambda cancelled: _evaluate(store, request, cancelled), what)
 
     def run(self, request: QueryRequest, timeout: float) -> Answer:
         running, future = self.submit(request)
@@ -241,7 +246,8 @@ class InlineQueryEngine:
     async def call(self, work: Callable[[], T], timeout: float | None = None) -> T:
         """Run ``work`` (reads of the store by the core) in a thread, within the server's time limit."""
         limit = self._limit if timeout is None else timeout
-        running, future = self._track(self._calls, lambda _cancelled: work())
+        what = getattr(work, "__qualname__", repr(work))
+        running, future = self._track(self._calls, lambda _cancelled: work(), what)
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
         except TimeoutError:
@@ -267,6 +273,9 @@ class InlineQueryEngine:
             with self._lock:
                 overdue = [r for r in self._running.values() if now - r.started > self._limit + RETIRE_GRACE]
             for running in overdue:
+                if not running.reported:
+                    running.reported = True
+                    log.warning("past the server's limit after %.1f s: %s", now - running.started, running.what)
                 running.cancelled.set()
             if overdue and now - self._born >= self._min_lifetime:
                 self.retiring = self._on_overrun()

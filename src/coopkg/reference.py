@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pyoxigraph import Literal, RdfFormat, Triple, parse
+from pyoxigraph import Literal, RdfFormat, Triple, parse, serialize
 
 from coopkg.iris import IriMinter
 from coopkg.resources import ontology_file, reference_files, shapes_files
@@ -40,10 +40,16 @@ def reference_triples(minter: IriMinter) -> list[Triple]:
 
 
 def install(repo: Repository, minter: IriMinter) -> tuple[int, int]:
-    """(Re)load the ontology and reference graphs, each replaced atomically."""
-    ontology = repo.replace_graph(minter.ontology_graph, ontology_triples())
-    reference = repo.replace_graph(minter.reference_graph, reference_triples(minter))
-    return ontology, reference
+    """(Re)load the ontology and reference graphs, both replaced in one transaction."""
+    ontology = list(ontology_triples())
+    reference = reference_triples(minter)
+    # As N-Triples the engine writes: an empty store loads them directly, where a SPARQL update of
+    # these 19,000 triples was half a second of parsing before every first ingest.
+    repo.replace_graphs([
+        (minter.ontology_graph, serialize(ontology, format=RdfFormat.N_TRIPLES)),
+        (minter.reference_graph, serialize(reference, format=RdfFormat.N_TRIPLES)),
+    ])  # fmt: skip
+    return len(ontology), len(reference)
 
 
 def is_installed(repo: Repository, minter: IriMinter) -> bool:

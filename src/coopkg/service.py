@@ -36,6 +36,7 @@ from coopkg.store.changelog import ChangeFollower
 from coopkg.store.snapshots import Change, Generations
 from coopkg.store.writer import WriterClient
 from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
+from coopkg.viewdb.files import Views
 
 log = logging.getLogger(__name__)
 PENDING_WAIT = 10.0  # seconds a request waits for the snapshot of a write answered before it
@@ -165,11 +166,24 @@ class Services:
         return index
 
     @cached_property
-    def fundings(self) -> FundingIndex:
+    def views(self) -> Views:
+        """The views file: over the embedded store, the machine's (brought up to this process's snapshot, which
+        builds nothing when another process did); over a remote store, this process's own."""
+        if self.snapshots is not None:
+            views = Views.beside(self.snapshots.root)
+            with self._sync_lock:
+                views.catch_up(self.generation, self.repo, self.snapshots.changes)
+            return views
         if self.follower is not None:
             with self._sync_lock:
                 self.follower.restart()  # the first view: what it reads is at least as new as these heads
-        return FundingIndex(self.repo)
+        views = Views.of_process()
+        views.rebuild(self.repo)
+        return views
+
+    @cached_property
+    def fundings(self) -> FundingIndex:
+        return FundingIndex(self.repo, self.views)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -177,6 +191,8 @@ class Services:
 
     def close(self) -> None:
         self.engine.close()
+        if "views" in self.__dict__:
+            self.views.close()
         if self.snapshots is not None:
             self.snapshots.release()
         else:
@@ -248,7 +264,7 @@ class Services:
         # A view built later reads the store then and starts current: only built ones need following.
         # The heads are read again just before the funding view (the first) is built, so a write the
         # follower has not seen yet is at most applied twice, which is harmless.
-        return "fundings" in self.__dict__ or "catalogue" in self.__dict__
+        return "views" in self.__dict__
 
     def _behind(self) -> bool:
         """Whether a newer snapshot was published, or a write awaits one (two ``stat``)."""
@@ -276,15 +292,13 @@ class Services:
             self._reference = None
         if "catalogue" in self.__dict__:
             self.catalogue.invalidate()
-        if "fundings" not in self.__dict__:
+        if "views" not in self.__dict__:
             return
-        if change.everything:
-            self.fundings.rebuild()
-            return
-        for graph in change.dropped:
-            self.fundings.graph_dropped(NamedNode(graph))
-        for graph in change.written:
-            self.fundings.graph_written(NamedNode(graph))
+        if self.snapshots is not None:
+            # From the journal, once for the machine: the first process at this generation does it.
+            self.views.catch_up(self.generation, self.repo, self.snapshots.changes)
+        else:
+            self.views.apply(self.repo, change)
 
     @contextmanager
     def _writing(self, change: Change) -> Iterator[Repository]:
@@ -429,6 +443,16 @@ class Services:
         if not self.minter.document_id_of_graph(graph.value):
             return Change(everything=True)  # the ontology or reference data: every view may change
         return Change(dropped=[graph.value]) if dropped else Change(written=[graph.value])
+
+
+def prepare_views(settings: Settings) -> int:
+    """Bring the machine's views up to the newest snapshot of the embedded store (``coopkg serve`` does it
+    once before its workers start, so none of them waits for a build); the number of builds it took."""
+    services = Services.open(settings)
+    try:
+        return services.views.rebuilds
+    finally:
+        services.close()
 
 
 def _merge(existing: Iterable[Triple], added: Iterable[Triple]) -> list[Triple]:

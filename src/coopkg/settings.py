@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     )
     follow_changes: bool = Field(
         True,
-        description="Remote backend: before a request that reads the in-memory views, read the store's change log "
+        description="Remote backend: before a request that reads the views, read the store's change log "
         "(one small query) and apply what other processes wrote. false: the views follow this process's own writes "
         "only (one process alone on an endpoint; bench/freshness.py measures the check with and without).",
     )

@@ -9,7 +9,7 @@ verdict only pyshacl can give exactly (a differential test holds the two to the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
@@ -20,6 +20,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from coopkg.errors import ValidationFailed
+from coopkg.facts import Terms
 from coopkg.iris import IriMinter
 from coopkg.rdfconv import to_rdflib_graph
 from coopkg.reference import ontology_triples
@@ -172,11 +173,14 @@ def _from_found(found: list[Found]) -> ValidationReport:
     )
 
 
-def referenced_iris(triples: Iterable[Triple]) -> list[NamedNode]:
+def referenced_iris(triples: Iterable[Triple | Terms]) -> list[NamedNode]:
     """IRIs a graph points to (objects) and speaks about (subjects)."""
     seen: dict[NamedNode, None] = {}
     for t in triples:
-        subject, obj = t.subject, t.object
+        if type(t) is tuple:
+            subject, _, obj = t
+        else:
+            subject, obj = t.subject, t.object  # type: ignore[union-attr]
         if type(subject) is NamedNode:
             seen[subject] = None
         if type(obj) is NamedNode:
@@ -206,7 +210,7 @@ class ReferenceIndex:
         return found
 
 
-def document_context(repo: Describes, minter: IriMinter, triples: list[Triple]) -> list[Triple]:
+def document_context(repo: Describes, minter: IriMinter, triples: Sequence[Triple | Terms]) -> list[Triple]:
     """Reference data about what the document mentions, and the types of what that points to.
 
     Bounded by the document, not by the store: the cost of validating one document does not
@@ -214,16 +218,17 @@ def document_context(repo: Describes, minter: IriMinter, triples: list[Triple]) 
     """
     first = repo.describe(referenced_iris(triples), minter.reference_graph)
     known = {t.subject for t in first}
-    known.update(t.subject for t in triples)
+    known.update(t[0] if type(t) is tuple else t.subject for t in triples)  # type: ignore[union-attr]
     further = [n for n in referenced_iris(first) if n not in known]
     types = [t for t in repo.describe(further, minter.reference_graph) if t.predicate == RDF_TYPE]
     return first + types
 
 
-def validate_document(triples: list[Triple], context: list[Triple]) -> ValidationReport:
+def validate_document(triples: Sequence[Triple | Terms], context: list[Triple]) -> ValidationReport:
     """Check the document's own nodes; the context (reference data) is there for links and types.
 
     Only the document's own nodes are focus nodes: the cost follows the document, not the store.
+    ``triples`` may be (subject, predicate, object) tuples (:meth:`coopkg.facts.Extraction.to_terms`).
     """
     validator = fast_validator()
     if validator is not None:
@@ -232,7 +237,7 @@ def validate_document(triples: list[Triple], context: list[Triple]) -> Validatio
         except Fallback as reason:
             FallbackCount.count += 1
             log.info("validating with pyshacl: %s", reason)
-    return reference_validate_document(triples, context)
+    return reference_validate_document([Triple(*t) if type(t) is tuple else t for t in triples], context)  # type: ignore[misc]
 
 
 def fast_validate(triples: list[Triple], context: Iterable[Triple] = (), *, own_only: bool = True) -> ValidationReport:

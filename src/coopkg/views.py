@@ -40,15 +40,25 @@ def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = 
 
 
 def funding_item(
-    services: Services, f: IndexedFunding, lang: str, sources: dict[str, list[dict[str, Any]]] | None = None
+    services: Services,
+    f: IndexedFunding,
+    lang: str,
+    sources: dict[str, list[dict[str, Any]]] | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """``labels``: the parties' labels, read already (a page reads them at once)."""
     index = services.fundings
-    funder, funded = index.label(f.funder, lang), index.label(f.funded, lang)
-    languages = sorted({key for iri in (f.funder, f.funded) for key in index.labels.get(iri, {}) if key})
+    if labels is None or f.funder not in labels or f.funded not in labels:
+        labels = index.labels_for([f.funder, f.funded])
+    funder, funded = index.label(f.funder, lang, labels), index.label(f.funded, lang, labels)
+    languages = sorted({key for iri in (f.funder, f.funded) for key in labels.get(iri, {}) if key})
+    by_language = {
+        key: f"{index.label(f.funder, key, labels)} → {index.label(f.funded, key, labels)}" for key in languages
+    }
     item: dict[str, Any] = {
         "id": f.id,
         "label": f"{funder} → {funded}",
-        "labels": {key: f"{index.label(f.funder, key)} → {index.label(f.funded, key)}" for key in languages},
+        "labels": by_language,
         "funder": {"id": f.funder, "label": funder},
         "funded": {"id": f.funded, "label": funded},
         "amount": float(f.amount) if f.amount is not None else None,
@@ -69,11 +79,12 @@ def explore(services: Services, flt: FundingFilter, lang: str, *, facets: bool =
     chosen = explorer.select(flt, lang)
     shown = chosen[flt.offset : flt.offset + flt.limit]
     sources = services.catalogue.sources_of([f.id for f in shown])
-    places = services.catalogue.places_index()
+    labels = services.fundings.labels_for(iri for f in shown for iri in (f.funder, f.funded))
+    where, places = explorer.places_of_each(shown)
     items = []
     for f in shown:
-        item = funding_item(services, f, lang, sources)
-        countries, _ = explorer.places_of(f)
+        item = funding_item(services, f, lang, sources, labels)
+        countries, _ = where[f.funded]
         item["countries"] = [{"id": c, "label": places[c].label(lang) if c in places else local_name(c)}
                              for c in sorted(countries)]  # fmt: skip
         items.append(item)
@@ -102,7 +113,7 @@ def network(services: Services, flt: FundingFilter, lang: str) -> dict[str, Any]
 def in_sentences(services: Services, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each quote with the sentence(s) around it (``before``, ``after``), and ``passages``: each
     sentence once, cut into ``pieces`` marked where a quote covers them."""
-    documents = {d.id: d for d in services.catalogue.documents_index().values()}
+    documents = services.catalogue.documents_of([source["document"] for source in sources])
     out = []
     for source in sources:
         text = services.catalogue.document_text(source["document"])
@@ -152,12 +163,13 @@ def organisation(services: Services, iri: str, lang: str) -> dict[str, Any]:
     org = catalogue.organisation(iri)
     body = named_item(org, lang, catalogue.sources(iri))
     explorer = Explorer(services.fundings, catalogue)
-    given = explorer.select(FundingFilter(funder=iri, limit=ALL))
-    received = explorer.select(FundingFilter(funded=iri, limit=ALL))
+    given = list(explorer.select(FundingFilter(funder=iri, limit=ALL)))
+    received = list(explorer.select(FundingFilter(funded=iri, limit=ALL)))
+    labels = services.fundings.labels_for(i for f in given + received for i in (f.funder, f.funded))
     roles = catalogue.roles_of(iri)
     body["typeLabel"] = term_label(org.type, lang) if org.type else None
-    body["fundingsGiven"] = [funding_item(services, f, lang) for f in given]
-    body["fundingsReceived"] = [funding_item(services, f, lang) for f in received]
+    body["fundingsGiven"] = [funding_item(services, f, lang, labels=labels) for f in given]
+    body["fundingsReceived"] = [funding_item(services, f, lang, labels=labels) for f in received]
     body["totalsGiven"] = explorer.totals(given, lang)["byCurrency"]
     body["totalsReceived"] = explorer.totals(received, lang)["byCurrency"]
     body["amountNotStated"] = {"given": sum(f.amount is None for f in given),
@@ -171,9 +183,8 @@ def organisation(services: Services, iri: str, lang: str) -> dict[str, Any]:
         {"id": p["id"], "label": catalogue.labels_of(p["id"]).label(lang), "relations": p["relations"]}
         for p in catalogue.partners_of(iri, lang)
     ]
-    projects = sorted(
-        {r["project"] for r in roles} | {f.funded for f in given if f.funded in catalogue.projects_index()}
-    )
+    known = catalogue.projects_index()
+    projects = sorted({r["project"] for r in roles} | {f.funded for f in given if f.funded in known})
     details = [catalogue.project_details(p) for p in projects]
     body["regions"] = _places(services, sorted({r for d in details for r in d["regions"]}), lang)
     body["indicators"] = [i for i in catalogue.indicators() if i["about"] in {iri, *projects}]
@@ -194,7 +205,7 @@ def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
          "role": p["role"], "roleLabel": role_label(p["role"], lang)}
         for p in details["participants"]
     ]  # fmt: skip
-    funded = Explorer(services.fundings, catalogue).select(FundingFilter(funded=iri, limit=ALL))
+    funded = list(Explorer(services.fundings, catalogue).select(FundingFilter(funded=iri, limit=ALL)))
     body["fundings"] = [funding_item(services, f, lang) for f in funded]
     body["funders"] = sorted({f.funder for f in funded})
     body["totals"] = _sum(funded, lang, services)["byCurrency"]
@@ -207,7 +218,7 @@ def project(services: Services, iri: str, lang: str) -> dict[str, Any]:
 def region(services: Services, iri: str, lang: str) -> dict[str, Any]:
     """A place: what lies in it and around it, the fundings and projects there."""
     catalogue = services.catalogue
-    places = catalogue.places_index()
+    places = catalogue.places_index().all()
     if iri not in places:
         raise NotFoundError(f"no place <{iri}>")
     place = places[iri]
@@ -220,8 +231,9 @@ def region(services: Services, iri: str, lang: str) -> dict[str, Any]:
     mentioned = {r.id for r in catalogue.regions()}
     body["narrower"] = _places(services, sorted(p.id for p in inside if p.id in mentioned), lang)
     explorer = Explorer(services.fundings, catalogue)
-    funded = explorer.select(FundingFilter(region=iri, limit=ALL))
-    body["fundings"] = [funding_item(services, f, lang) for f in funded]
+    funded = list(explorer.select(FundingFilter(region=iri, limit=ALL)))
+    labels = services.fundings.labels_for(i for f in funded for i in (f.funder, f.funded))
+    body["fundings"] = [funding_item(services, f, lang, labels=labels) for f in funded]
     body["totals"] = explorer.totals(funded, lang)["byCurrency"]
     body["amountNotStated"] = sum(f.amount is None for f in funded)
     rows = saved_query("projects-in-region").run(services.repo, {"region": iri, "lang": lang}).rows()

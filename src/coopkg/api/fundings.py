@@ -115,8 +115,9 @@ async def totals(request: Request, services: ServicesDep, lang: Lang = "fr") -> 
 
     def answer() -> dict[str, Any]:
         rows = services.fundings.totals_by_funder()
+        labels = services.fundings.labels_for(str(r["funder"]) for r in rows)
         items = [
-            {"funder": {"id": r["funder"], "label": services.fundings.label(str(r["funder"]), lang)},
+            {"funder": {"id": r["funder"], "label": services.fundings.label(str(r["funder"]), lang, labels)},
              "currency": r["currency"], "total": float(r["total"]) if r["total"] is not None else None,  # type: ignore[arg-type]
              "fundings": r["fundings"]}
             for r in rows

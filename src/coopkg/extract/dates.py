@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coopkg.extract.alternation import alternation
 from coopkg.extract.text import fold
 
 MONTHS: dict[str, int] = {}
@@ -36,7 +37,8 @@ for _number, _names in enumerate(
         MONTHS[fold(_name.replace("_", " "))] = _number
 
 # Surface forms with and without accents: the regex runs on the text itself, offsets intact.
-_MONTH_RE = "|".join(sorted((re.escape(m) for m in _SURFACES | set(MONTHS)), key=len, reverse=True))
+# (grouped by first letter: the same alternation, scanned several times faster)
+_MONTH_RE = alternation(sorted((re.escape(m) for m in _SURFACES | set(MONTHS)), key=len, reverse=True))
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DAY = r"(?:[012]?\d|3[01])(?:er|e|st|nd|rd|th)?"
 _DASH = r"\s*[-–—/]\s*"
@@ -117,10 +119,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\w/.,-])(?P<y>{_YEAR})(?![\w/%]|\s*(?:[-–]\s*\d|mois|months))")),
 ]
 
+_DURATION_COUNTS = (
+    r"\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twelve|[\u0621-\u064a]+"
+)
+_DURATION_UNITS = (
+    r"mois|ans|années|annees|an|année|months?|years?|أشهر|اشهر|شهرا|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عاما|عام"
+)
 _DURATION = re.compile(
-    r"(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|twelve|[\u0621-\u064a]+)\s*[-\s]?(?P<u>mois|ans|années|annees|an|année|months?|years?|"
-    r"أشهر|اشهر|شهرا|شهر|شهور|سنوات|سنة|سنتين|أعوام|اعوام|عاما|عام)(?![\w])",
+    rf"(?P<n>{alternation(_DURATION_COUNTS.split('|'))})\s*[-\s]?(?P<u>{alternation(_DURATION_UNITS.split('|'))})(?![\w])",
     re.IGNORECASE,
 )
 _SMALL = {

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from coopkg.extract import prefilter
+from coopkg.extract.alternation import grouped_pattern
 from coopkg.extract.text import fold
 
 LANGUAGES_DIR = Path(__file__).with_name("languages")
@@ -31,7 +33,10 @@ _VARIANTS = {c: "[اأإآ]" for c in "اأإآ"} | {c: "[يى]" for c in "يى"
 
 @cache
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(_tolerant(pattern), re.IGNORECASE)
+    # Alternations grouped by first letter: the same matches, scanned faster (coopkg.extract.alternation).
+    compiled = re.compile(grouped_pattern(_tolerant(pattern)), re.IGNORECASE)
+    prefilter.register(compiled, pattern)  # the words it needs, read off the pattern as written
+    return compiled
 
 
 def _tolerant(pattern: str) -> str:
@@ -42,7 +47,14 @@ def _tolerant(pattern: str) -> str:
     """
     out: list[str] = []
     in_class = escaped = False
-    for char in pattern:
+    for position, char in enumerate(pattern):
+        letter = not (in_class or escaped) and "\u0621" <= char <= "\u064a"
+        if letter:
+            tolerant = _VARIANTS.get(char, char) + _ARABIC_MARKS
+            # "و?قد": a quantifier after a letter applies to the letter with its marks, not to the marks.
+            quantified = pattern[position + 1 : position + 2] in {"?", "*", "+", "{"}
+            out.append(f"(?:{tolerant})" if quantified else tolerant)
+            continue
         out.append(_VARIANTS.get(char, char) if not (in_class or escaped) else char)
         if escaped:
             escaped = False
@@ -52,8 +64,6 @@ def _tolerant(pattern: str) -> str:
             in_class = True
         elif char == "]" and in_class:
             in_class = False
-        elif not in_class and "\u0621" <= char <= "\u064a":
-            out.append(_ARABIC_MARKS)
     return "".join(out)
 
 
@@ -131,7 +141,11 @@ class Locale:
         return "unspecified"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (the same documents, read ten times faster: every worker reads these files).
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """YAML without YAML 1.1's booleans: "no", "on", "NO" (Norway) are words here, not False and True."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, overload
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]")
@@ -14,6 +16,7 @@ LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]")
 # Unicode does not count as word characters: "النّرويج" and "برنامجًا" are one word each.
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u064b-\u065f\u0670\u0640])*", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
+_T = TypeVar("_T")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 
 # Hamza carriers and alef forms are unified by hand: pyarabic's default turns أ into ء.
@@ -81,19 +84,50 @@ def match_forms(token: str) -> tuple[str, ...]:
     return (folded,)
 
 
-@dataclass(frozen=True)
+class _cached(Generic[_T]):
+    """functools.cached_property without its lock (Python 3.12 dropped it too): a document's tokens are
+    made and read by one thread, and the lock cost more than the value on the thousands of tokens of a document."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _cached[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T | _cached[_T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)  # later reads find it there
+        return value
+
+
+@dataclass(frozen=True, init=False)
 class Token:
     text: str
     start: int
     end: int
     after: str = ""  # the characters up to the next token: a name does not run across a comma
 
+    def __init__(self, text: str, start: int, end: int, after: str = "") -> None:
+        # The frozen dataclass's own __init__ sets each field through object.__setattr__: twice the cost,
+        # on every token of every sentence and of every gazetteer name.
+        fields = self.__dict__
+        fields["text"] = text
+        fields["start"] = start
+        fields["end"] = end
+        fields["after"] = after
+
     # (Cached: the stages ask a token for these thousands of times per document.)
-    @cached_property
+    @_cached
     def folded(self) -> str:
         return fold(self.text)
 
-    @cached_property
+    @_cached
     def is_upper(self) -> bool:
         letters = [c for c in self.text if c.isalpha()]
         return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -169,6 +203,11 @@ _ABBREVIATIONS = {
     "art",
     "etc",
 }
+# "on Dec. 18", "le 3 janv. 2020": a month's abbreviation before a day or year ends no sentence.
+_MONTH_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "janv", "févr", "fév", "avr", "juil", "déc",
+}  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\s]+(?=[«\"“(\[A-ZÀ-ÖØ-Þ0-9\u0600-\u06ff•‐–-])")
 _BULLET = re.compile(r"^\s*[•·▪◦*\-–]\s*")
 
@@ -266,6 +305,8 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
         before = text[: match.start()].rstrip(".!?؟… ")
         last_word = re.split(r"[\s(«\"]+", before)[-1].lower() if before else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        if last_word in _MONTH_ABBREVIATIONS and text[match.end() : match.end() + 1].isdigit():
             continue
         if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", last_word):
             continue  # "the U.S. Agency", "U.K. aid": initials, not the end of a sentence

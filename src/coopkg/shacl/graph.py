@@ -29,7 +29,12 @@ _EMPTY: tuple[Term, ...] = ()
 class Graph:
     """Indexed triples; ``base`` (optional) is another graph whose triples are seen as well."""
 
-    def __init__(self, triples: Iterable[Triple], context: Iterable[Triple] = (), base: Graph | None = None) -> None:
+    def __init__(
+        self,
+        triples: Iterable[Triple | tuple[Term, NamedNode, Term]],
+        context: Iterable[Triple | tuple[Term, NamedNode, Term]] = (),
+        base: Graph | None = None,
+    ) -> None:
         self.base = base
         self._out: dict[Term, dict[NamedNode, dict[Term, None]]] = {}
         self._by_predicate: dict[NamedNode, list[tuple[Term, Term]]] = {}
@@ -46,10 +51,11 @@ class Graph:
             raise ValueError("a base graph has no base of its own")
         self._base_out = base._out if base is not None else None
 
-    def _add(self, triples: Iterable[Triple]) -> None:
+    def _add(self, triples: Iterable[Triple | tuple[Term, NamedNode, Term]]) -> None:
         out, by_predicate = self._out, self._by_predicate
         for triple in triples:
-            s, p, o = triple.subject, triple.predicate, triple.object
+            # (subject, predicate, object) tuples are taken as they are: no term made anew per access.
+            s, p, o = triple if type(triple) is tuple else (triple.subject, triple.predicate, triple.object)  # type: ignore[union-attr]
             if type(o) is Literal:
                 o = canonical(o)
             predicates = out.get(s)

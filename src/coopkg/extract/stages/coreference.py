@@ -10,6 +10,7 @@ state that acts ("la Côte d'Ivoire a signé") is its government.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention
 from coopkg.extract.lexicon import Locale
@@ -149,6 +150,12 @@ def _acronyms(doc: Doc) -> None:
         listed_acronyms(doc, index, sentence, doc.lex(sentence))
 
 
+@lru_cache(maxsize=200_000)
+def _first_forms(token: str) -> tuple[str, ...]:
+    """The forms a name's first word may take in this token (in the order of the set they were made as)."""
+    return tuple({key_form(f) if is_arabic(f) else f for f in match_forms(token)})
+
+
 def _short_references(doc: Doc) -> None:
     """The first words (two at least) of a longer name found in the document, with one meaning only."""
     prefixes: dict[tuple[str, ...], set[str]] = {}
@@ -162,17 +169,24 @@ def _short_references(doc: Doc) -> None:
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for key in sorted(unique, key=len, reverse=True):
         by_first.setdefault(key[0], []).append(key)
+    if not by_first:
+        return
     for index, sentence in enumerate(doc.sentences):
         toks = sentence.tokens
-        keys = [key_form(t.text) for t in toks]
+        keys: list[str] | None = None  # (only for a sentence where some name may start)
         i = 0
         while i < len(toks):
-            firsts = {key_form(f) if is_arabic(f) else f for f in match_forms(toks[i].text)}
-            found = next(
-                ((unique[key], len(key)) for first in firsts for key in by_first.get(first, ())
-                 if tuple(keys[i + 1 : i + len(key)]) == key[1:]),
-                None,
-            )  # fmt: skip
+            firsts = _first_forms(toks[i].text)
+            if not by_first.keys().isdisjoint(firsts):
+                if keys is None:
+                    keys = [key_form(t.text) for t in toks]
+                found = next(
+                    ((unique[key], len(key)) for first in firsts for key in by_first.get(first, ())
+                     if tuple(keys[i + 1 : i + len(key)]) == key[1:]),
+                    None,
+                )  # fmt: skip
+            else:
+                found = None
             if found and (toks[i].text[:1].isupper() or is_arabic(toks[i].text)):
                 start, end = toks[i].start, toks[i + found[1] - 1].end
                 if not doc.overlapping(start, end, (ORGANISATION,)):

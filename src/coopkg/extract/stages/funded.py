@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coopkg.extract.doc import ORGANISATION, PROJECT, Doc
+from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, Mention
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.stages.coreference import actors
 from coopkg.extract.stages.funding_acts import WINDOW, Act, find_acts
@@ -28,6 +28,8 @@ def funded_in_sentence(
     others = [q.end for q in doc.money.get(index, []) if q.end != position]
     mentions = [m for m in mentions
                 if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
+    # (Nor the programme the money comes from: "from the European Union's Nexus Energy and Water Programme".)
+    mentions = [m for m in mentions if not _from_owner(doc, sentence, m)]
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
@@ -36,7 +38,10 @@ def funded_in_sentence(
 
 def _after_purpose(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
     """ "… pour financer le Projet …", "destinée à la construction de 11 écoles": what a purpose cue introduces."""
-    for cue in lex.pattern("fundings", "purpose_markers").finditer(doc.text[position : sentence.end]):
+    # A cue after the next figure is that figure's ("205 milliards … destinés à …, soit 147,5 milliards, destiné au
+    # projet …").
+    end = min((q.start for q in doc.money.get(index, []) if q.start > position), default=sentence.end)
+    for cue in lex.pattern("fundings", "purpose_markers").finditer(doc.text[position:end]):
         start = position + cue.end()
         project = doc.project_near(sentence, start, before=False)
         named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start]
@@ -77,6 +82,16 @@ def _object_of_noun(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
     return None
 
 
+_SOURCE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _from_owner(doc: Doc, sentence: Sentence, mention: Mention) -> bool:
+    """Whether ``mention`` is written "from (the) X's …": an owner's programme the money comes from."""
+    before = doc.text[max(sentence.start, mention.start - 80) : mention.start]
+    owner = re.search(r"\bfrom\s+(?:the\s+)?[^,;.]{2,60}['’]s\s+$", before, re.IGNORECASE)
+    return owner is not None
+
+
 def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
     """ "to the World Bank's multi-donor fund for Somalia": what the money goes to is the owner's fund."""
     if lex.code != "en":
@@ -87,6 +102,8 @@ def _possessed(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: 
         tail = re.match(r"['’]s\s+", doc.text[m.end : m.end + 4])
         if tail is None:
             continue
+        if _SOURCE.search(doc.text[max(sentence.start, m.start - 12) : m.start]):
+            return None  # "a grant from the European Union's Nexus Energy and Water Programme": where it comes from
         start = m.end + tail.end()
         head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:fund|trust\s+fund|facility|{lex.text('projects', 'nouns')})\b",
                         doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
@@ -139,14 +156,25 @@ def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, positi
     start = position + (lead.end() if lead else 0)
     if lex.pattern("projects", "possessives").match(doc.text, start):
         return None  # "dans le cadre de ses projets communautaires": the funder's own, no one undertaking
+    if lex.pattern("grammar", "demonstratives").match(doc.text, start):
+        return None  # "dans ces projets de développement": the ones named before, no new one
     head = re.match(rf"(?:[\w-]+\s+){{0,3}}?(?:{lex.text('projects', 'nouns')}|{lex.text('projects', 'undertakings')})(?![\w])",
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
-    if head is None or doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT)):
+    if head is None:
+        return None
+    inside = doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT))
+    # ("destiné au projet d'interconnexion …": "au projet" read as an anaphor is the head of the phrase.)
+    if inside is not None and not (inside.anaphor and _complemented(doc, inside)):
         return None
     end = chunk_end(doc, sentence, start + head.end(), lex, limit=24) or start + head.end()
     if len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-phrase", 0.6).key
+
+
+def _complemented(doc: Doc, mention: Mention) -> bool:
+    """ "le projet d'interconnexion …", "the project for …": a noun with its complement refers to no earlier one."""
+    return re.match(r"\s*(?:d['’]|de\s|des\s|du\s|of\s|for\s)", doc.text[mention.end : mention.end + 6]) is not None
 
 
 def _counted(lex: Locale, phrase: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coopkg.extract import prefilter
 from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, Mention
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.numbers import Quantity
@@ -63,16 +64,16 @@ def find_acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
 
     for form, key in (("agent", "funder_follows"), ("act", "funder_acts")):
         for cue in lex.cues(key):
-            for match in cue.pattern.finditer(text):
+            for match in prefilter.finditer(cue.pattern, text):
                 add(match, form, cue.kind)
     for cue in lex.money_nouns:
-        for match in cue.pattern.finditer(text):
+        for match in prefilter.finditer(cue.pattern, text):
             start = sentence.start + match.start()
             found.append(Act(start, sentence.start + match.end(), "noun",
                              cue.kind if cue.kind != "unspecified" else lex.kind_of(None, text), match.group()))  # fmt: skip
-    for match in lex.pattern("fundings", "receives").finditer(text):
+    for match in prefilter.finditer(lex.pattern("fundings", "receives"), text):
         add(match, "receive", "unspecified")
-    for match in lex.pattern("fundings", "agreements").finditer(text):
+    for match in prefilter.finditer(lex.pattern("fundings", "agreements"), text):
         add(match, "agreement", lex.kind_of(match.group(), match.group()))
     if doc.money.get(doc.sentences.index(sentence)):
         # "signed a partnership agreement worth 3.6 million": an agreement with a value is a financing act.

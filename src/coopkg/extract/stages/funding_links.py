@@ -16,6 +16,9 @@ _REFER_BACK = 6  # sentences after a funding within which "Le prêt de la Banque
 
 def refer_back(doc: Doc) -> None:
     """ "Ce financement soutiendra le Projet …": a later sentence names what the money is for."""
+    # (A project a part of a total goes to is that part's: "… 205 milliards …, soit 147,5 milliards, est
+    # destiné au projet …".)
+    taken = _parts_projects(doc)
     for event in doc.fundings:
         if event.funded in doc.projects:
             continue
@@ -26,7 +29,12 @@ def refer_back(doc: Doc) -> None:
             if index > event.sentence and refer is None:
                 continue
             start = sentence.start + (refer.end() if refer else 0)
-            named = [m for m in doc.in_sentence(sentence, PROJECT) if m.start >= start and not is_agreement(doc, m.key)]
+            # (Nor one written after another figure: "This loan … is complemented by a $6.05 million grant
+            # from the European Union's Nexus Energy and Water Programme" names the grant's programme.)
+            figures = [q.start for q in doc.money.get(index, []) if index > event.sentence and q.start >= start]
+            named = [m for m in doc.in_sentence(sentence, PROJECT)
+                     if m.start >= start and not is_agreement(doc, m.key) and doc.resolve(m) not in taken
+                     and not any(f < m.start for f in figures)]  # fmt: skip
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
                 cue = (
@@ -57,8 +65,15 @@ def refer_back(doc: Doc) -> None:
         if event.funded is None:
             # Money the sentence does not place goes to its recipient, else to what the document is about,
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
-            event.funded = event.recipient or doc.salient_project() or _country_of_sentence(doc, event)
+            # (A project a part of a total goes to is not what the document is about.)
+            salient = doc.salient_project()
+            salient = None if salient in taken else salient
+            event.funded = event.recipient or salient or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _parts_projects(doc: Doc) -> set[str | None]:
+    return {e.funded for e in doc.fundings if e.evidence[0].method.startswith("event:part")}
 
 
 def is_agreement(doc: Doc, key: str) -> bool:

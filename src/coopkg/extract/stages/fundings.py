@@ -30,7 +30,7 @@ from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent,
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.numbers import SHARED_NAMES, Quantity
 from coopkg.extract.stages.coreference import acting, actors, org_before, orgs_after
-from coopkg.extract.stages.funded import funded_before, funded_in_sentence
+from coopkg.extract.stages.funded import funded_before, funded_in_sentence, phrase_project
 from coopkg.extract.stages.funding_acts import (
     WINDOW,
     Act,
@@ -64,6 +64,9 @@ def fundings(doc: Doc) -> Doc:
             acts = donor_and_figure(doc, index, sentence)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
+        elif doc.money.get(index):
+            # "Of the total amount, US$196,350 will be used for …": parts of a funding need no act of their own.
+            _breakdown(doc, index, sentence, lex, [], doc.money[index])
     refer_back(doc)
     state_through_agency(doc)
     merge(doc)
@@ -76,6 +79,7 @@ def fundings(doc: Doc) -> Doc:
     return doc
 
 
+_ARTICLE = r"(?:la\s+|le\s+|l['’]|les\s+|the\s+)?"  # the article after "avec", "with"
 _BULLET = re.compile(r"\s*[-–—•·▪*]")
 
 
@@ -135,8 +139,16 @@ def _sentence_events(
         # "مول صندوق أبوظبي للتنمية مشروع … بتكلفة اجمالية تبلغ 5.5 مليون درهم": what the funder finances at
         # a cost, with no other figure, is the money it gives.
         moneys = list(stated)
-    if _breakdown(doc, index, sentence, lex, acts, moneys):
-        return
+    # "… d'un montant total de 205 milliards FCFA ….Le plus gros de ces ressources, soit 147,5 milliards, est
+    # destiné au projet …": the figures after a split of the sentence's own funding are its parts.
+    split = lex.pattern("fundings", "total_anaphora").search(sentence.text)
+    cut = sentence.start + split.start() if split is not None else None
+    if cut is None or not any(q.end <= cut for q in moneys):
+        if _breakdown(doc, index, sentence, lex, acts, moneys):
+            return
+        cut = None
+    later = [q for q in moneys if cut is not None and q.start > cut]
+    moneys = [q for q in moneys if q not in later]
     used: set[int] = set()
     for money in moneys:
         act = governing_act(acts, money)
@@ -155,6 +167,8 @@ def _sentence_events(
         funded = funded_in_sentence(doc, index, sentence, lex, money.end, act, recipient)
         for funder, amount in _shares(doc, funders, moneys, money):
             _add(doc, index, sentence, funder, funded, recipient, amount, kind, f"event:{act.form}:{lex.code}")
+    if later:
+        _breakdown(doc, index, sentence, lex, acts, later)
     if not moneys and index > 0:
         _figure_before(doc, index, sentence, lex, acts)
     # Acts with no figure: "financé par l'Union européenne", "with support from the EU", "X cofinanceront".
@@ -192,18 +206,32 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
     share_of = lex.pattern("fundings", "share_of")
     total = next((q for q in moneys if (q.value, q.currency) in earlier
                   and share_of.search(doc.text[max(sentence.start, q.start - 40) : q.start])), None)  # fmt: skip
-    if total is None:
-        return False
-    parts = [q for q in moneys if q is not total and q.currency == total.currency and q.value < total.value]
+    if total is not None:
+        event = earlier[(total.value, total.currency)]
+        parts = [q for q in moneys if q is not total and q.currency == total.currency and q.value < total.value]
+    else:
+        # "Of the total amount, US$196,350 will be used for …", "Le plus gros de ces ressources, soit 147,5
+        # milliards, est destiné au projet …": the funding just before, split without its figure restated.
+        cue = lex.pattern("fundings", "total_anaphora").search(sentence.text)
+        if cue is None:
+            return False
+        position = sentence.start + cue.start()
+        before = [e for e in doc.fundings if e.amount is not None and e.amount.start < position
+                  and index - e.sentence <= 2]  # fmt: skip
+        if not before:
+            return False
+        event = max(before, key=lambda e: e.amount.start if e.amount else 0)
+        whole = event.amount
+        parts = [q for q in moneys if q.start > position and whole is not None
+                 and q.currency == whole.currency and q.value < whole.value]  # fmt: skip
     if not parts:
         return False
-    event = earlier[(total.value, total.currency)]
     funder = next((m for m in doc.mentions if m.key == event.funder and m.kind == ORGANISATION), None)
     if funder is None:
         return False
     receive = [a for a in acts if a.form == "receive"]
     owner: dict[int, str] = {}
-    for project in doc.in_sentence(sentence, PROJECT):
+    for project in doc.in_sentence(sentence, PROJECT, named=True):
         following = next((q for q in parts if q.start >= project.end), None)
         # "the Nutrition programme has received €9 million": the project right before a receiving verb.
         if following is not None and any(
@@ -214,6 +242,20 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
         preceding = [q for q in parts if q.end <= project.start]
         if preceding and id(preceding[-1]) not in owner:
             owner[id(preceding[-1])] = doc.resolve(project) or project.key
+    for number, part in enumerate(parts):
+        if id(part) in owner:
+            continue
+        # "US$196,350 will be used for “The Project for …”; US$90,158 for …": what a purpose cue after the
+        # part names, before the next part.
+        end = parts[number + 1].start if number + 1 < len(parts) else sentence.end
+        cue = lex.pattern("fundings", "purpose_markers").search(doc.text, part.end, end)
+        if cue is not None and cue.start() - part.end <= 40:
+            phrase = phrase_project(doc, index, sentence, lex, cue.end())
+            if (
+                phrase is not None
+                and next((m.start for m in doc.mentions if m.key == phrase and m.start >= cue.end()), end) < end
+            ):
+                owner[id(part)] = phrase
     if not owner:
         return False  # "… 7,8 milliards dont 5,247 milliards sous forme de prêt": kinds of one funding, not parts
     for part in parts:
@@ -269,8 +311,14 @@ def _funders_of_money(
         and doc.is_state(before.key)
         and lex.pattern("places", "locative").search(doc.text[max(sentence.start, before.start - 12) : before.start])
     )
+    # ("وقع الصندوق الكويتي … اتفاقية قرض مع جمهورية مصر العربية بقيمة 12.5 مليون": the party an agreement is
+    # signed with, before the figure, is the other side; the agreement's roles say who funds.)
+    counterpart = before is not None and any(a.form == "agreement" and a.end <= before.start for a in acts) and \
+        re.search(rf"(?<!\w)(?:{lex.text('grammar', 'with_word')})\s*{_ARTICLE}$",
+                  doc.text[max(sentence.start, before.start - 12) : before.start])  # fmt: skip
     if before is not None and links.fullmatch(doc.text[before.end : money.start]) and not located and \
-            not _is_recipient_position(doc, sentence, lex, before.start) and before.end > act.start - WINDOW:  # fmt: skip
+            not counterpart and not _is_recipient_position(doc, sentence, lex, before.start) and \
+            before.end > act.start - WINDOW:  # fmt: skip
         return [acting(doc, before)]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
     after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
@@ -413,7 +461,7 @@ def _agreement_roles(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> tup
     if len(keys) < 2:
         # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل": the parties are the subjects.
         parties = _coordinated_before(doc, sentence, lex, act.start)
-        partner = re.search(r"\b(?:avec|with)\b|(?:^|\s)مع\s", doc.text[sentence.start : sentence.end])
+        partner = re.search(rf"(?<!\w)(?:{lex.text('grammar', 'with_word')})(?!\w)", sentence.text)
         if partner:
             signed_with = orgs_after(doc, sentence.start + partner.end(), sentence, lex, states=True)
             parties += signed_with
@@ -522,7 +570,7 @@ def _recipient(
         # "La BID financera à hauteur de 50 millions de dollars la Mauritanie": the state the verb finances.
         if money is not None and m.start >= money.end and _stands_for_a_state(doc, m) and \
                 acting(doc, m).key not in funder_keys and (
-                    re.fullmatch(r"\s*(?:avec|with|مع)\s+(?:la\s+|le\s+|l['’]|les\s+|the\s+)?", doc.text[money.end : m.start])
+                    re.fullmatch(rf"\s*(?:{lex.text('grammar', 'with_word')})\s+{_ARTICLE}", doc.text[money.end : m.start])
                     or (re.fullmatch(r"\s*(?:la\s+|le\s+|l['’]|les\s+)", doc.text[money.end : m.start])
                         and _financed_at(doc, sentence, lex, money))):  # fmt: skip
             return acting(doc, m).key

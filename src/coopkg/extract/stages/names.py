@@ -463,6 +463,9 @@ def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: st
         return  # it would cut through a name found already
     if any(m.method.startswith("gazetteer") and " of " in doc.text[start : m.start] for m in inside):
         return  # "the Executive Council of the German Development Bank": a body of a known organisation
+    if any(m.method.startswith("gazetteer") and re.search(r"\s(?:and|&)\s+(?:the\s+)?$", doc.text[start : m.start])
+           for m in inside):  # fmt: skip
+        return  # "Planning and Investment and the Japan International Cooperation Agency": two, coordinated
     if any(m.kind == REGION and m.start == start and m.end == end for m in doc.mentions):
         return
     acronym = re.match(rf"\s*\((?P<acr>{ACRONYM})\)", doc.text[end : end + 20])

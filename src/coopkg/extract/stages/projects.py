@@ -19,7 +19,7 @@ from coopkg.extract.stages.names import ACRONYM, _subsequence
 from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold, is_arabic, key_form, tokenize
 from coopkg.iris import slugify
 
-_QUOTED = re.compile(r"[«“\"]\s*(?P<name>[^»”\"\n]{3,160}?)\s*[»”\"]")
+_QUOTED = re.compile(r"[«“\"]\s*(?P<name>[^«“»”\"\n]{3,160}?)\s*[»”\"]")
 _PROPER = re.compile(
     r"\s*(?P<name>(?:[A-Z][\w’'-]*|[A-Z0-9][A-Z0-9-]+)(?:\s+(?:[A-Z][\w’'.-]*|[A-Z0-9][A-Z0-9-]+|\d+(?:\.\d+)?|de|d['’]|des|du|la|for|of|the|and|pour|et|in|to))*?)"
     r"(?=\s*(?:\(|,|\.|;|:|$|\s[a-zà-ÿ\u0600-\u06ff]|\s+[«\"]))"
@@ -152,6 +152,7 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         if closing and _with_acronym(doc, index, sentence, noun, closing):
             continue
         _described(doc, index, sentence, noun, lex)
+    _quoted_title(doc, index, sentence, lex)
     if sentence.language == "en":
         _english_quoted(doc, index, sentence, lex)
         _english_tail(doc, index, sentence)
@@ -286,6 +287,20 @@ def _english_quoted(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> No
         start, end = sentence.start + quoted.start("name"), sentence.start + quoted.end("name")
         if not doc.overlapping(start, end, (PROJECT,)):
             add_project(doc, index, sentence, start, end, None, "pattern:quoted-project", 0.85)
+
+
+def _quoted_title(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "US$90,158 for “The Project for Rehabilitating Roung Damrey Irrigation”": a quoted title that opens
+    with a project noun and what it is for is a project's name (a title, so it carries the capitals)."""
+    title = re.compile(rf"(?:the\s+)?(?:{lex.text('projects', 'nouns')})\s+(?:for|of|on|de|d['’]|du|des|pour)\s*\S",
+                       re.IGNORECASE)  # fmt: skip
+    for quoted in _QUOTED.finditer(sentence.text):
+        name = quoted.group("name")
+        if not title.match(name) or not any(w[:1].isupper() for w in name.split()[2:]):
+            continue
+        start, end = sentence.start + quoted.start("name"), sentence.start + quoted.end("name")
+        if not doc.overlapping(start, end, (PROJECT,)):
+            add_project(doc, index, sentence, start, end, None, "pattern:quoted-title", 0.85)
 
 
 def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
