@@ -38,6 +38,8 @@ XSD_INT = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CONCATENATED = {"relations": ", ", "places": " "}
 EXPECTED_DIALECT = {"remote": "oxigraph", "virtuoso": "virtuoso", "external": None}
 
+pytestmark = pytest.mark.engines  # every `endpoint` test here runs on Virtuoso too (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def minter() -> IriMinter:
