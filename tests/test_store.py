@@ -196,7 +196,6 @@ def test_export_dataset_round_trips(repo: Repository) -> None:
     assert quads == {(EX + "a", "one", G1.value), (EX + "b", "two", G2.value)}
 
 
-@pytest.mark.engines  # on Virtuoso too: a replace there is staged and moved, and needs DefaultIsolation = 4
 def test_readers_never_see_half_a_replacement(repo: Repository) -> None:
     """While a writer swaps a 2,000-triple graph between two versions, readers only ever count 2,000."""
     versions = [numbered(2000, "v1"), numbered(2000, "v2")]
