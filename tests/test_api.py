@@ -20,7 +20,10 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from coopkg.cli import HEALTHCHECK_SECONDS
+from coopkg.errors import StoreError
 from coopkg.queryexec import RETIRE_GRACE
+from coopkg.store import RemoteRepository
+from coopkg.store.sparql_http import Credentials
 from tests.conftest import WRITE_TOKEN as TOKEN
 from tests.conftest import CoopkgServer as Server
 
@@ -307,6 +310,22 @@ def test_update_needs_the_token(client: httpx.Client) -> None:
     )
     assert ask.json()["boolean"] is True
     assert client.post("/update", data={"update": "DROP GRAPH <http://example.org/g>"}, headers=AUTH).status_code == 204
+
+
+def test_the_remote_backend_sends_a_bearer_token_to_an_endpoint_that_asks_for_one(server: Server) -> None:
+    """coopkg serve's own SPARQL endpoints take writes with a bearer token (COOPKG_REMOTE_TOKEN): one coopkg over another."""
+    graph = "http://example.org/graph/bearer"
+    remote = RemoteRepository(f"{server.url}/sparql", f"{server.url}/update",
+                              credentials=Credentials(token=TOKEN), engine="generic")  # fmt: skip
+    remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
+    assert remote.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").answer()
+    remote.update(f"DROP GRAPH <{graph}>")
+    anonymous = RemoteRepository(f"{server.url}/sparql", f"{server.url}/update", engine="generic")
+    with pytest.raises(StoreError, match="COOPKG_REMOTE_TOKEN"):
+        anonymous.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
+    assert not remote.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").answer()
+    remote.close()
+    anonymous.close()
 
 
 def test_body_limit(client: httpx.Client) -> None:

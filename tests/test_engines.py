@@ -27,7 +27,7 @@ from coopkg.resources import queries_dir
 from coopkg.store import EmbeddedRepository, RemoteRepository, Repository
 from coopkg.store.remote import STAGING
 from coopkg.store.sparql_http import Credentials
-from tests.conftest import BASE, WRITE_TOKEN, CoopkgServer, Endpoint, Listener, VirtuosoServer
+from tests.conftest import BASE, Endpoint, Listener, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
@@ -39,6 +39,7 @@ XSD_INT = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CONCATENATED = {"relations": ", ", "places": " "}
 EXPECTED_DIALECT = {"remote": "oxigraph", "virtuoso": "virtuoso", "external": None}
 
+Answers = dict[str, collections.Counter[tuple[tuple[str, str], ...]]]  # each query's rows, as a multiset
 pytestmark = pytest.mark.engines  # every `endpoint` test here runs on Virtuoso too (tests/conftest.py)
 
 
@@ -61,13 +62,19 @@ def embedded_corpus(extractor: Extractor, minter: IriMinter) -> Iterator[Embedde
         repo.close()
 
 
+@pytest.fixture(scope="module")
+def embedded_answers(embedded_corpus: EmbeddedRepository) -> Answers:
+    """The embedded store's answers, once for every engine compared with them."""
+    return _answers(embedded_corpus)
+
+
 def _ingest(repo: Repository, minter: IriMinter, extractor: Extractor) -> None:
     ingestor = Ingestor(repo, minter, extractor, max_bytes=1_000_000)
     ingestor.ensure_ready()
     assert [o.status for o in ingestor.ingest([CORPUS])] == ["written"] * 5
 
 
-def _answers(repo: Repository) -> dict[str, collections.Counter[tuple[tuple[str, str], ...]]]:
+def _answers(repo: Repository) -> Answers:
     """Every saved query (with its examples) and every internal query without parameters, as multisets of rows."""
     answers = {}
     runs = [(f"saved {q.name}", q, {p.name: p.example.replace("http://127.0.0.1:8000/", BASE)
@@ -97,7 +104,7 @@ def _row(row: dict[str, object]) -> tuple[tuple[str, str], ...]:
 
 
 def test_every_query_answers_the_same_on_every_engine(
-    endpoint: Endpoint, embedded_corpus: EmbeddedRepository, minter: IriMinter, extractor: Extractor
+    endpoint: Endpoint, embedded_answers: Answers, minter: IriMinter, extractor: Extractor
 ) -> None:
     """Virtuoso answered who-funded-what with SQ156 and projects-in-region, fundings-by-region and
     partners-of-organisation wrongly (a path or a FILTER next to an OPTIONAL): the queries are written
@@ -105,7 +112,7 @@ def test_every_query_answers_the_same_on_every_engine(
     repo = endpoint.repository()
     try:
         _ingest(repo, minter, extractor)
-        expected, found = _answers(embedded_corpus), _answers(repo)
+        expected, found = embedded_answers, _answers(repo)
         assert found.keys() == expected.keys()
         differing = [name for name in expected if found[name] != expected[name]]
         assert not differing, {name: (sum(expected[name].values()), sum(found[name].values())) for name in differing}
@@ -298,22 +305,6 @@ def test_wrong_credentials_are_a_store_error_that_names_the_settings_not_the_sec
     wrong.close()
     with pytest.raises(BadInputError, match="COOPKG_REMOTE_USER"):
         RemoteRepository("http://dba:secret@127.0.0.1:1/sparql", endpoint.update_url)
-
-
-def test_a_bearer_token_is_sent_to_an_endpoint_that_asks_for_one(corpus_site: CoopkgServer) -> None:
-    """coopkg serve's own SPARQL endpoints take writes with a bearer token: one coopkg over another."""
-    graph = "http://example.org/graph/bearer"
-    remote = RemoteRepository(f"{corpus_site.url}/sparql", f"{corpus_site.url}/update",
-                              credentials=Credentials(token=WRITE_TOKEN), engine="generic")  # fmt: skip
-    remote.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
-    assert remote.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").answer()
-    remote.update(f"DROP GRAPH <{graph}>")
-    anonymous = RemoteRepository(f"{corpus_site.url}/sparql", f"{corpus_site.url}/update", engine="generic")
-    with pytest.raises(StoreError, match="COOPKG_REMOTE_TOKEN"):
-        anonymous.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
-    assert not remote.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").answer()
-    remote.close()
-    anonymous.close()
 
 
 def test_a_load_with_a_base_iri_goes_through_the_graph_store(listener: Listener, tmp_path: Path) -> None:
