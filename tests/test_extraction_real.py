@@ -589,3 +589,67 @@ def test_the_fund_money_comes_from_is_not_what_it_funds(extractor: Extractor) ->
                                 "Resilient Asia and the Pacific will support project implementation to improve the "
                                 "quality, access, and capacity to deliver disability-inclusive education.")  # fmt: skip
     assert not any(funded.startswith("Japan Fund") for _, funded, _, _ in found), found
+
+
+def test_a_later_sentence_naming_its_own_sum_does_not_refer_back(extractor: Extractor) -> None:
+    # fr_boad_infrastructures_scolaires_cotedivoire (dev): the 46 billion are the country's two loans; the project
+    # the next sentence names is its 30 billion's.
+    found = fundings(extractor, "Deux accords de prêt de 46 milliards FCFA ont été conclus entre la Côte d’Ivoire et la "
+                                "Banque Ouest Africaine de Développement (BOAD) pour des investissements dans le domaine "
+                                "de l’éducation-formation, a annoncé le gouvernement. Le premier accord de prêt a été "
+                                "conclu le 17 juillet dernier. Il porte sur un montant de 30 milliards FCFA et vise « le "
+                                "financement partiel du projet de construction et d’équipement d’infrastructures "
+                                "scolaires. »")  # fmt: skip
+    by_amount = {amount: funded for _, funded, amount, _ in found}
+    assert by_amount[46e9] == "Côte d'Ivoire", found
+    assert by_amount[30e9].startswith("Projet de construction"), found
+
+
+def _projects(extractor: Extractor, text: str) -> dict[str, set[str]]:
+    found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    return {p["label"]: set(p.get("altLabels") or ()) for p in found["projects"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "short"),
+    [
+        pytest.param(  # fr_japon_ecoles_bangui_centrafrique (batch-09)
+            "Le gouvernement japonais offre une contribution d'un montant de 6,4 milions de dollars en République "
+            "centrafricaine (RCA) destinée à la construction de 11 écoles primaires dans la capitale Bangui et ses "
+            "banlieues.",
+            "Construction de 11 écoles primaires dans la capitale Bangui et ses banlieues",
+            "Construction de 11 écoles primaires",
+            id="fr",
+        ),
+        pytest.param(  # en_korea_exim_technical_schools_mozambique (batch-04)
+            "South Korea has pledged a technical package equivalent to 18 million US dollars to finance the "
+            "construction and equipping of technical and professional schools in the northern Mozambican provinces "
+            "of Niassa and Nampula, and in Zambezia in the centre of the country.",
+            "Construction and equipping of technical and professional schools in the northern Mozambican provinces "
+            "of Niassa and Nampula",
+            "Construction and equipping of technical and professional schools",
+            id="en",
+        ),
+    ],
+)
+def test_an_undertaking_is_also_named_without_the_place_it_ends_with(
+    extractor: Extractor, text: str, label: str, short: str
+) -> None:
+    found = _projects(extractor, text)
+    assert short in found[label], found
+
+
+def test_the_country_whose_system_a_loan_improves(extractor: Extractor) -> None:
+    # en_adb_tvet_loan_bhutan (batch-10): no project named; the money goes to the country it improves.
+    found = fundings(extractor, "Manila [Philippines], August 31 : The Asian Development Bank (ADB) has approved a USD "
+                                "30 million loan to improve Bhutan’s technical and vocational education and training "
+                                "(TVET) system and enhance the skills and employability of its youth.")  # fmt: skip
+    assert ("Asian Development Bank", "Bhutan", 30_000_000.0, "USD") in found, found
+
+
+def test_the_fund_money_goes_through_is_what_it_goes_to(extractor: Extractor) -> None:
+    # en_ireland_fase_education_mozambique (batch-06).
+    found = fundings(extractor, "Ireland has promised to grant five million Euros (5.9 million US dollars) to support "
+                                "the implementation of Mozambique's Education Sector Strategic Plan between 2021/2029, "
+                                "through the Education Sector Support Fund (FASE).")  # fmt: skip
+    assert {(funder, funded) for funder, funded, _, _ in found} == {("Ireland", "Education Sector Support Fund")}
