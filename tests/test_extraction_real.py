@@ -653,3 +653,11 @@ def test_the_fund_money_goes_through_is_what_it_goes_to(extractor: Extractor) ->
                                 "the implementation of Mozambique's Education Sector Strategic Plan between 2021/2029, "
                                 "through the Education Sector Support Fund (FASE).")  # fmt: skip
     assert {(funder, funded) for funder, funded, _, _ in found} == {("Ireland", "Education Sector Support Fund")}
+
+
+def test_a_day_after_a_name_is_not_part_of_it(extractor: Extractor) -> None:
+    # en_exim_india_loc_sports_maldives (batch-12).
+    found = fundings(extractor, "Mumbai: Export-Import Bank of India on Thursday said it has extended $40 million "
+                                "(around Rs 292 crore) worth of line of credit (LOC) to Maldives government to provide "
+                                "finance for the development of sports infrastructure.")  # fmt: skip
+    assert {funder for funder, _, _, _ in found} == {"Export-Import Bank of India"}, found

@@ -366,6 +366,7 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
     Building Technology"), cut at punctuation; a ministry may list its remits after commas."""
     runs: list[tuple[int, int]] = []
     tokens = sentence.tokens
+    times = locale("en").words("grammar", "time_words")
     i = 0
     while i < len(tokens):
         if not tokens[i].text[:1].isupper() or tokens[i].text.lower() in _EN_TITLES:
@@ -379,7 +380,7 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
             remits = gap == ", " and _MINISTRY.match(text, tokens[i].start) and nxt.is_capitalised
             if gap not in (" ", "-", "’s ", "'s ", " & ") and not remits:
                 break
-            if nxt.text.lower() in _EN_TITLES:
+            if nxt.text.lower() in _EN_TITLES or fold(nxt.text) in times:
                 break
             if nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and last == j):
                 last = j + 1
