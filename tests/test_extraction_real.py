@@ -4,6 +4,7 @@ language's phrasings, as the press writes them. The sentences are quoted word fo
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -661,3 +662,27 @@ def test_a_day_after_a_name_is_not_part_of_it(extractor: Extractor) -> None:
                                 "(around Rs 292 crore) worth of line of credit (LOC) to Maldives government to provide "
                                 "finance for the development of sports infrastructure.")  # fmt: skip
     assert {funder for funder, _, _, _ in found} == {"Export-Import Bank of India"}, found
+
+
+def test_a_name_before_its_acronym_in_another_language(extractor: Extractor) -> None:
+    # fr_bm_ida_kandadji_niger (batch-12): "IDA" abbreviates the English name; the French one is the funder.
+    found = fundings(extractor, "La Banque mondiale (BM) vient d’octroyer un financement additionnel de 150 millions "
+                                "dollars pour le Programme de développement des ressources en eau.\nLe financement est "
+                                "composé d’un prêt de 100 millions dollars et d’un don de 50 millions dollars alloués "
+                                "par l’Agence internationale du développement (IDA).")  # fmt: skip
+    funders = {funder for funder, _, amount, _ in found if amount in (1e8, 5e7)}
+    assert len(funders) == 1 and funders < {"Agence internationale du développement",
+                                            "Association internationale de développement"}, found  # fmt: skip
+
+
+def test_a_project_closed_by_the_acronym_of_its_name_in_another_language(extractor: Extractor) -> None:
+    # fr_bm_trois_conventions_togo (batch-12): IDEA and COSO abbreviate the English names.
+    found = _projects(extractor, "La troisième et dernière convention porte sur un financement additionnel de 14 "
+                                 "milliards FCFA (23 millions $) pour le projet de cohésion sociale des régions nord "
+                                 "du Golfe de Guinée (COSO), initiative visant à soutenir davantage les réfugiés.")  # fmt: skip
+    assert "Projet de cohésion sociale des régions nord du Golfe de Guinée" in found, found
+    # fr_palumbo_enseignement_technique_guinee (batch-06): "la révision des programmes de formation selon l’approche
+    # par les compétences (APC)" names a method, no project.
+    article = Path(__file__).parents[1] / "eval/real/batch-06/docs/fr_palumbo_enseignement_technique_guinee.txt"
+    plural = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert not any(label.endswith("compétences") for label in plural), plural

@@ -212,7 +212,9 @@ def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> t
             continue
         if any(c in _NAME_BREAK for t in window[:-1] for c in t.after):
             break
-        if [t.folded[0] for t in content] == letters:
+        initials = [t.folded[0] for t in content]
+        # (Or the name's in another language: "l’Agence internationale du développement (IDA)".)
+        if initials == letters or (len(letters) >= 3 and sorted(initials) == sorted(letters)):
             return window[0], window[-1]
     for size in range(min(len(tokens), 14), 0, -1):
         window = tokens[-size:]

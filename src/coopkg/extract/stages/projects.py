@@ -201,6 +201,15 @@ def _with_acronym(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str],
         start = rest_tokens[0].start
     elif letters[0] == with_noun[0] and _subsequence(letters, with_noun):
         start = sentence.start + noun.start()
+    elif (
+        len(letters) >= 3
+        and len(initials) >= 3
+        and not _plural(noun.group("noun"))
+        and re.match(r"\s*(?:d['’]|de\s|du\s|des\s|of\s|for\s)", closing.group("rest"))
+    ):
+        # "projet de développement inclusif grâce à l’accès à l’électricité (IDEA)": a noun and its complement
+        # closed by the acronym of the name in another language.
+        start = sentence.start + noun.start()
     else:
         return False
     end = sentence.start + noun.end() + len(closing.group("rest").rstrip())
