@@ -686,3 +686,11 @@ def test_a_project_closed_by_the_acronym_of_its_name_in_another_language(extract
     article = Path(__file__).parents[1] / "eval/real/batch-06/docs/fr_palumbo_enseignement_technique_guinee.txt"
     plural = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
     assert not any(label.endswith("compétences") for label in plural), plural
+
+
+def test_an_acronym_written_as_a_word_after_an_article(extractor: Extractor) -> None:
+    # fr_ue_gouvernance_education_niger (batch-03): "l’Ue", as the French press writes acronyms it says as words.
+    found = fundings(extractor, "En fonction de la vision du Niger, l’Ue a débloqué 195 millions d’euros (près de 128 "
+                                "milliards de Fcfa) pour renforcer les institutions et soutenir le programme de réformes "
+                                "au Niger.")  # fmt: skip
+    assert {funder for funder, _, _, _ in found} == {"Union européenne"}, found
