@@ -694,3 +694,13 @@ def test_an_acronym_written_as_a_word_after_an_article(extractor: Extractor) -> 
                                 "milliards de Fcfa) pour renforcer les institutions et soutenir le programme de réformes "
                                 "au Niger.")  # fmt: skip
     assert {funder for funder, _, _, _ in found} == {"Union européenne"}, found
+
+
+def test_a_project_is_also_called_by_the_name_after_denomme(extractor: Extractor) -> None:
+    # fr_cooperationsuisse_force_benin (batch-01).
+    found = _projects(extractor, "Quatre centres de formation technique et professionnelle bénéficient du Programme "
+                                 "dénommé Formation professionnelle renforcement de capacités pour l’emploi (Force) dont "
+                                 "le lancement des opérations terrain a eu lieu, ce jeudi 15 décembre à Djougou.")  # fmt: skip
+    assert any("Formation professionnelle renforcement de capacités pour l'emploi" in alt for alt in found.values()), (
+        found
+    )

@@ -87,6 +87,15 @@ def add_project(
     doc.mentions = [m for m in doc.mentions if not (m.kind == ORGANISATION and start <= m.start and m.end <= end
                                                       and m.method.startswith("pattern"))]  # fmt: skip
     doc.mention(Mention(entity.key, PROJECT, start, end, index, method, confidence))
+    named = re.match(rf"\S+\s+(?:{doc.lex(sentence).text('projects', 'naming_words')})\s+[«“\"]?\s*(?P<name>.+?)\s*[»”\"]?$",
+                     entity.label, re.IGNORECASE)  # fmt: skip
+    if (
+        named is not None
+        and len(tokenize(named.group("name"))) >= 2
+        and (capitalise(named.group("name")), entity.lang) not in entity.alt
+    ):
+        # "Programme dénommé Formation professionnelle renforcement de capacités pour l’emploi": also the name.
+        entity.alt.append((capitalise(named.group("name")), entity.lang))
     short = _before_place(doc, sentence, start, end)
     if short is not None and short != entity.label and (short, entity.lang) not in entity.alt:
         entity.alt.append((short, entity.lang))
