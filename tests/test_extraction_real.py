@@ -704,3 +704,13 @@ def test_a_project_is_also_called_by_the_name_after_denomme(extractor: Extractor
     assert any("Formation professionnelle renforcement de capacités pour l'emploi" in alt for alt in found.values()), (
         found
     )
+
+
+def test_an_arabic_head_and_its_object_are_no_name(extractor: Extractor) -> None:
+    # ar_bid_tamwilat_jadida_niger_turkiya (batch-11): "اعتماد المجلس للمشاريع المهمة الأخرى" is the board's
+    # approval of other projects.
+    text = ("وافق مجلس المديرين التنفيذيين للبنك الإسلامي للتنمية على تقديم تمويلات جديدة بقيمة 592.2 مليون دولار. "
+            "وجرى اعتماد المجلس للمشاريع المهمة الأخرى خلال هذه الدورة عبر تقديم تمويل بمبلغ 338.5 مليون دولار "
+            "للمساهمة في تمويل شراء عشرة قطارات فائقة السرعة.")  # fmt: skip
+    found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    assert not any(o["label"].startswith("المجلس للمشاريع") for o in found["organisations"]), found["organisations"]
