@@ -714,3 +714,13 @@ def test_an_arabic_head_and_its_object_are_no_name(extractor: Extractor) -> None
             "للمساهمة في تمويل شراء عشرة قطارات فائقة السرعة.")  # fmt: skip
     found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
     assert not any(o["label"].startswith("المجلس للمشاريع") for o in found["organisations"]), found["organisations"]
+
+
+def test_a_state_named_as_where_the_money_goes_is_no_subject(extractor: Extractor) -> None:
+    # ar_sfd_minah_mashari_jibuti (batch-04): "… المحكمة العليا في جيبوتي، … ومنحة مقدارها 15 مليون ريال": the third
+    # grant is the Fund's, not Djibouti's.
+    article = Path(__file__).parents[1] / "eval/real/batch-04/docs/ar_sfd_minah_mashari_jibuti.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6}
+    assert funders == {"الصندوق السعودي للتنمية"}, funders
