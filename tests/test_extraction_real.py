@@ -724,3 +724,13 @@ def test_a_state_named_as_where_the_money_goes_is_no_subject(extractor: Extracto
     labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
     funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6}
     assert funders == {"الصندوق السعودي للتنمية"}, funders
+
+
+def test_an_arabic_state_written_with_bi_is_where_not_who(extractor: Extractor) -> None:
+    # ar_bid_tamwilat_jadida_niger_turkiya (batch-11): "… طريق مدينة كابل الدائري بأفغانستان، وكذلك تقديم تمويل بمبلغ
+    # 43.4 مليون دولار": Afghanistan is where the road is.
+    article = Path(__file__).parents[1] / "eval/real/batch-11/docs/ar_bid_tamwilat_jadida_niger_turkiya.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 43.4e6}
+    assert "أفغانستان" not in funders and funders, funders
