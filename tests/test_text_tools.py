@@ -101,6 +101,7 @@ def test_figures(raw: str, language: str, value: str) -> None:
         ("half a billion dollars", "en", "500000000", "USD"),
         ("un demi-milliard d'euros", "fr", "500000000", "EUR"),
         ("بقيمة 5 مليون و300 ألف دولار", "ar", "5300000", "USD"),
+        ("منحة بمبلغ 90 مليون يوان من حكومة الصين للسودان", "ar", "90000000", "CNY"),  # ar_sin_minha_mashruat_sudan
     ],
 )
 def test_money(text: str, language: str, value: str, currency: str) -> None:

@@ -36,7 +36,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "dollar": "USD", "dollars": "USD", "$": "USD", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
     "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
     "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
-    "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY",
+    "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY", "يوان": "CNY", "يوان صيني": "CNY", "يوانا": "CNY",
     "fcfa": "XOF", "francs cfa": "XOF", "franc cfa": "XOF", "cfa francs": "XOF", "cfa franc": "XOF",
     "dinars tunisiens": "TND", "dinar tunisien": "TND", "dt": "TND",
     "dinars algeriens": "DZD", "dinar algerien": "DZD", "da": "DZD",
