@@ -94,6 +94,14 @@ def test_figures(raw: str, language: str, value: str) -> None:
         ("un don de deux millions de dirhams", "fr", "2000000", "MAD"),
         ("1,5 milliard de yens", "fr", "1500000000", "JPY"),
         ("CHF 4 millions", "fr", "4000000", "CHF"),
+        # batch-12, as the articles write them
+        ("أعلنت اليابان تخصيص منحة قدرها مليون و173 ألف دولار أمريكي", "ar", "1173000", "USD"),
+        ("منح البنك الدولي قرضا لتونس قيمته نصف مليار دولار", "ar", "500000000", "USD"),
+        ("has announced USD50 million to support Kenya's response", "en", "50000000", "USD"),
+        ("half a billion dollars", "en", "500000000", "USD"),
+        ("un demi-milliard d'euros", "fr", "500000000", "EUR"),
+        ("بقيمة 5 مليون و300 ألف دولار", "ar", "5300000", "USD"),
+        ("منحة بمبلغ 90 مليون يوان من حكومة الصين للسودان", "ar", "90000000", "CNY"),  # ar_sin_minha_mashruat_sudan
     ],
 )
 def test_money(text: str, language: str, value: str, currency: str) -> None:
@@ -101,6 +109,10 @@ def test_money(text: str, language: str, value: str, currency: str) -> None:
     assert len(money) == 1
     assert money[0].value == Decimal(value)
     assert money[0].currency == currency
+
+
+def test_a_figure_inside_a_word_is_no_number() -> None:
+    assert [q.value for q in find_quantities("COVID19, A320, ISO9001 et 7 centres", "fr")] == [Decimal(7)]
 
 
 def test_counts_in_words_and_figures() -> None:

@@ -62,6 +62,17 @@ class Match:
     surface: str
 
 
+# French articles before an acronym written as a word: "l’Ue", "la Bad", "le Fida", "l’Unicef".
+_ARTICLES = frozenset({"l", "la", "le", "du", "au"})
+
+
+def _as_a_word(tokens: list[Token], i: int) -> bool:
+    """An organisation's acronym the French press writes as a word, capital first ("l’Ue a débloqué", "la Bad"),
+    after an article."""
+    text = tokens[i].text
+    return i > 0 and len(text) >= 2 and text[0].isupper() and text[1:].islower() and tokens[i - 1].folded in _ARTICLES
+
+
 def _is_acronym(label: str) -> bool:
     letters = [c for c in label if c.isalpha()]
     return (
@@ -217,7 +228,15 @@ class Gazetteer:
     def _pick(node: _Trie, tokens: list[Token], i: int, j: int) -> tuple[Entry, str] | None:
         options = []
         for entry, acronym, label in node.entries:
-            if acronym and j - i == 1 and not (tokens[i].is_upper or tokens[i].text == label):
+            if (
+                acronym
+                and j - i == 1
+                and not (
+                    tokens[i].is_upper
+                    or tokens[i].text == label
+                    or (entry.kind == "organisation" and _as_a_word(tokens, i))
+                )
+            ):
                 continue
             options.append((entry.priority, entry.iri, entry, label))
         if not options:

@@ -16,7 +16,8 @@ from coopkg.extract.text import fold
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # A figure: grouped thousands ("880 490.79", "1,200", "4.560") or plain ("66729", "12,5").
-_FIGURE = r"(?<![\w.,/])(?:\d{1,3}(?:(?:[ \u202f\u00a0.,٬]|\.\s)\d{3})+(?:[.,٫]\d+)?|\d+(?:[.,٫]\d+)?)(?![\d])"
+# (A letter may touch it: "USD50 million" and "و173 ألف" are kept, others dropped: see _glued.)
+_FIGURE = r"(?<![\d_.,/])(?:\d{1,3}(?:(?:[ \u202f\u00a0.,٬]|\.\s)\d{3})+(?:[.,٫]\d+)?|\d+(?:[.,٫]\d+)?)(?![\d])"
 
 SCALES: dict[str, int] = {
     "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9,
@@ -35,7 +36,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "dollar": "USD", "dollars": "USD", "$": "USD", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
     "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
     "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
-    "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY",
+    "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY", "يوان": "CNY", "يوان صيني": "CNY", "يوانا": "CNY",
     "fcfa": "XOF", "francs cfa": "XOF", "franc cfa": "XOF", "cfa francs": "XOF", "cfa franc": "XOF",
     "dinars tunisiens": "TND", "dinar tunisien": "TND", "dt": "TND",
     "dinars algeriens": "DZD", "dinar algerien": "DZD", "da": "DZD",
@@ -200,7 +201,7 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
         text = _SPACED_DECIMAL.sub(lambda m: m.group(1) + "," + m.group(2) + " ", text)
     for match in _figure_re().finditer(text):
         value = parse_figure(match.group("num"), language)
-        if value is not None:
+        if value is not None and not _glued(text, match):
             found.append(_quantity(match, value, match.start("num"), match.end("num"), words=False))
     covered = [(q.start, q.end) for q in found]
     for start, end, words in _number_word_runs(text):
@@ -211,11 +212,71 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
             continue  # "un séminaire": an article, not a count
         tail = _tail_re().match(text, end)
         found.append(_quantity(tail, Decimal(value), start, end, words=True))
-    return _joined(text, sorted(found, key=lambda q: q.start))
+    found = _bare_scale(text, _halves(text, sorted(found, key=lambda q: q.start)))
+    return _joined(text, found)
+
+
+def _glued(text: str, match: re.Match[str]) -> bool:
+    """Whether the figure is part of a word ("COVID19", "A320"): a letter touches it that is neither a currency
+    code before it ("USD50 million") nor an Arabic conjunction or preposition ("و173 ألف", "ب5 ملايين")."""
+    start = match.start("num")
+    before = text[start - 1 : start]
+    if not before.isalpha() or (match.group("pre") and currency_code(match.group("pre").strip())[0]):
+        return False
+    return not (before in "وبل" and (start < 2 or not text[start - 2].isalpha()))
+
+
+def _halves(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "نصف مليار دولار", "half a billion dollars", "un demi-milliard": a fraction of a scale."""
+    covered = [(q.start, q.end) for q in found]
+    for match in _fraction_re().finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in covered):
+            continue
+        value = (
+            Decimal(str(_FRACTIONS[fold(match.group("fraction")).replace(" ", "")]))
+            * SCALES[fold(match.group("scale"))]
+        )
+        tail = _tail_re().match(text, match.end())
+        quantity = _quantity(tail, value, match.start(), match.end(), words=True)
+        found.append(Quantity(quantity.value, quantity.start, quantity.end, quantity.currency, True, True,
+                              quantity.shared))  # fmt: skip
+    return sorted(found, key=lambda q: q.start)
+
+
+_FRACTIONS = {"نصف": 0.5, "ربع": 0.25, "halfa": 0.5, "quartera": 0.25, "demi": 0.5, "undemi": 0.5}
+
+
+@lru_cache(maxsize=1)
+def _fraction_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w])(?P<fraction>نصف|ربع|half\s+a|quarter\s+a|(?:un\s+)?demi)[\s-]+(?P<scale>مليون|مليار|million|billion|milliard)(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+def _bare_scale(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "مليون و173 ألف دولار": a scale word standing for one of it, then "and" a smaller sum, is one sum."""
+    out: list[Quantity] = []
+    for q in found:
+        before = _BARE_SCALE.search(text, 0, q.start)
+        if (
+            before is not None
+            and q.scaled
+            and q.value < SCALES[fold(before.group("scale"))]
+            and not re.search(r"[\d]\s*$|" + _SCALE_RE + r"\s*$", text[: before.start()])
+            and not (out and out[-1].end > before.start())
+        ):
+            q = Quantity(q.value + SCALES[fold(before.group("scale"))], before.start(), q.end, q.currency, True, True,
+                         q.shared)  # fmt: skip
+        out.append(q)
+    return out
+
+
+_BARE_SCALE = re.compile(r"(?<![\w])(?P<scale>مليون|مليار)\s+و\s*$")
 
 
 def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:
-    """ "86 milliards 127 millions de FCFA", "2 billion 300 million": one sum written in two scales."""
+    """ "86 milliards 127 millions de FCFA", "2 billion 300 million", "5 مليون و300 ألف": one sum in two scales."""
     out: list[Quantity] = []
     for q in found:
         last = out[-1] if out else None
@@ -224,8 +285,7 @@ def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:
             and last.scaled
             and last.currency is None
             and q.scaled
-            and last.value % 10**9 == 0
-            and q.value < 10**9
+            and any(last.value % scale == 0 and q.value < scale for scale in (10**9, 10**6))
             and _JOIN.fullmatch(text[last.end : q.start])
         ):
             out[-1] = Quantity(

@@ -84,6 +84,8 @@ def arabic_organisations(doc: Doc, index: int, sentence: Sentence) -> None:
                 break  # punctuation, or another organisation's name ("الحكومة الألمانية والاتحاد الأوروبي")
             if fold(tokens[j].text).startswith("وال") and _is_head(heads, tokens[j].text):
                 break  # "الرابطة الدولية للتنمية والصندوق الدولي": another organisation coordinated to this one
+            if j == i + len(head) and fold(tokens[j].text).startswith("لل"):
+                break  # "اعتماد المجلس للمشاريع المهمة الأخرى": the head's object, not its name ("المجلس الأعلى للتربية")
             if _attribute(tokens[j].text):
                 j += 1
             elif (

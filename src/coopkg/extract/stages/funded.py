@@ -33,7 +33,18 @@ def funded_in_sentence(
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)
-    return recipient
+    return recipient or _channel_fund(doc, sentence, lex, position)
+
+
+def _channel_fund(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "… five million Euros … to support … Mozambique's Education Sector Strategic Plan, through the Education
+    Sector Support Fund (FASE)": the fund the money goes through is what it goes to."""
+    channel, fund = lex.pattern("fundings", "channel"), lex.pattern("fundings", "fund_names")
+    for m in actors(doc, sentence, states=False):
+        if m.start > position and channel.search(doc.text[max(sentence.start, m.start - 25) : m.start]) and \
+                fund.search(doc.entities[m.key].label if m.key in doc.entities else doc.text[m.start : m.end]):  # fmt: skip
+            return m.key
+    return None
 
 
 def _after_purpose(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:

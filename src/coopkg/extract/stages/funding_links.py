@@ -26,7 +26,7 @@ def refer_back(doc: Doc) -> None:
             sentence = doc.sentences[index]
             lex = doc.lex(sentence)
             refer = lex.pattern("fundings", "money_anaphora").search(sentence.text)
-            if index > event.sentence and refer is None:
+            if index > event.sentence and (refer is None or _other_sum_in(doc, event, index)):
                 continue
             start = sentence.start + (refer.end() if refer else 0)
             # (Nor one written after another figure: "This loan … is complemented by a $6.05 million grant
@@ -72,6 +72,18 @@ def refer_back(doc: Doc) -> None:
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
 
 
+def _other_sum_in(doc: Doc, event: FundingEvent, index: int) -> bool:
+    """Whether sentence ``index`` states a funding of another sum: what it names is that sum's ("Deux accords
+    de prêt de 46 milliards …. Il porte sur un montant de 30 milliards FCFA et vise « le financement … du
+    projet … »")."""
+    mine = (event.amount.value, event.amount.currency) if event.amount is not None else None
+    return any(
+        e is not event and e.sentence == index and e.amount is not None
+        and (e.amount.value, e.amount.currency) != mine
+        for e in doc.fundings
+    )  # fmt: skip
+
+
 def _parts_projects(doc: Doc) -> set[str | None]:
     return {e.funded for e in doc.fundings if e.evidence[0].method.startswith("event:part")}
 
@@ -113,9 +125,13 @@ def _country_of_sentence(doc: Doc, event: FundingEvent) -> str | None:
         entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
     )
     sentence = doc.sentences[event.sentence]
-    locative = doc.lex(sentence).pattern("places", "locative")
+    lex = doc.lex(sentence)
+    locative, owner = lex.pattern("places", "locative"), lex.pattern("places", "possessor")
+    # (Or whose thing the money improves: "a USD 30 million loan to improve Bhutan’s technical and vocational
+    # education and training (TVET) system".)
     placed = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key) and m.key.rsplit("/", 1)[-1] != own
-              and locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])]  # fmt: skip
+              and (locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])
+                   or owner.match(doc.text, m.end))]  # fmt: skip
     if len({m.key for m in placed}) != 1:
         return None
     return acting(doc, placed[0]).key

@@ -428,6 +428,12 @@ def _subject(doc: Doc, sentence: Sentence, lex: Locale, act: Act, money: Quantit
             return acting(doc, first)
     before = [m for m in candidates if m.end <= act.start and act.start - m.end <= WINDOW]
     before = [m for m in before if not _is_recipient_position(doc, sentence, lex, m.start)]
+    # (Nor a state named as where the money goes: "… مشروع بناء وتجهيز المحكمة العليا في جيبوتي، … ومنحة مقدارها
+    # 15 مليون ريال".)
+    locative = lex.pattern("places", "locative")
+    before = [m for m in before if not (_stands_for_a_state(doc, m) and (
+        locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])
+        or (lex.code == "ar" and doc.text[m.start : m.start + 1] == "ب")))]  # fmt: skip
     if lex.code == "ar" and act.form in {"act", "agreement"}:
         # "وقعت موريتانيا والبنك الإسلامي للتنمية اتفاقية تمويل", "ويمول البنك الدولي المشروع"
         following = [m for m in candidates if m.start >= act.end and m.start - act.end <= 40]

@@ -212,7 +212,9 @@ def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> t
             continue
         if any(c in _NAME_BREAK for t in window[:-1] for c in t.after):
             break
-        if [t.folded[0] for t in content] == letters:
+        initials = [t.folded[0] for t in content]
+        # (Or the name's in another language: "l’Agence internationale du développement (IDA)".)
+        if initials == letters or (len(letters) >= 3 and sorted(initials) == sorted(letters)):
             return window[0], window[-1]
     for size in range(min(len(tokens), 14), 0, -1):
         window = tokens[-size:]
@@ -366,6 +368,7 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
     Building Technology"), cut at punctuation; a ministry may list its remits after commas."""
     runs: list[tuple[int, int]] = []
     tokens = sentence.tokens
+    times = locale("en").words("grammar", "time_words")
     i = 0
     while i < len(tokens):
         if not tokens[i].text[:1].isupper() or tokens[i].text.lower() in _EN_TITLES:
@@ -379,7 +382,7 @@ def _english_runs(sentence: Sentence, text: str) -> list[tuple[int, int]]:
             remits = gap == ", " and _MINISTRY.match(text, tokens[i].start) and nxt.is_capitalised
             if gap not in (" ", "-", "’s ", "'s ", " & ") and not remits:
                 break
-            if nxt.text.lower() in _EN_TITLES:
+            if nxt.text.lower() in _EN_TITLES or fold(nxt.text) in times:
                 break
             if nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and last == j):
                 last = j + 1

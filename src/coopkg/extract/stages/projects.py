@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Entity, Mention, ProjectFacts, capitalise
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Entity, Mention, ProjectFacts, capitalise, clean_name
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.stages.names import ACRONYM, _subsequence
 from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold, is_arabic, key_form, tokenize
@@ -87,11 +87,41 @@ def add_project(
     doc.mentions = [m for m in doc.mentions if not (m.kind == ORGANISATION and start <= m.start and m.end <= end
                                                       and m.method.startswith("pattern"))]  # fmt: skip
     doc.mention(Mention(entity.key, PROJECT, start, end, index, method, confidence))
+    named = re.match(rf"\S+\s+(?:{doc.lex(sentence).text('projects', 'naming_words')})\s+[«“\"]?\s*(?P<name>.+?)\s*[»”\"]?$",
+                     entity.label, re.IGNORECASE)  # fmt: skip
+    if (
+        named is not None
+        and len(tokenize(named.group("name"))) >= 2
+        and (capitalise(named.group("name")), entity.lang) not in entity.alt
+    ):
+        # "Programme dénommé Formation professionnelle renforcement de capacités pour l’emploi": also the name.
+        entity.alt.append((capitalise(named.group("name")), entity.lang))
+    short = _before_place(doc, sentence, start, end)
+    if short is not None and short != entity.label and (short, entity.lang) not in entity.alt:
+        entity.alt.append((short, entity.lang))
     if acronym:
         a_start = doc.text.find(acronym, end)
         if a_start != -1 and a_start - end < 6:
             doc.mention(Mention(entity.key, PROJECT, a_start, a_start + len(acronym), index, method, confidence))
     return entity
+
+
+def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | None:
+    """ "Construction de 11 écoles primaires dans la capitale Bangui …" is also called "Construction de 11 écoles
+    primaires": the name before the place it is located in."""
+    places = [m for m in doc.in_sentence(sentence, REGION) if start < m.start and m.end <= end]
+    if not places:
+        return None
+    lex = doc.lex(sentence)
+    head = doc.text[start : min(m.start for m in places)]
+    cue = lex.pattern("places", "cue").search(head)
+    if cue is not None:
+        head = head[: cue.start()]  # "… in the northern Mozambican provinces of Niassa"
+    at = lex.pattern("places", "locative_word").search(head)
+    if at is None:
+        return None
+    short = re.sub(r"\s+(?:et|and|de|of|و)$", "", clean_name(head[: at.start()]))
+    return capitalise(short) if len(tokenize(short)) >= 2 else None
 
 
 def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
@@ -179,6 +209,15 @@ def _with_acronym(doc: Doc, index: int, sentence: Sentence, noun: re.Match[str],
     if letters[0] == initials[0] and _subsequence(letters, initials):
         start = rest_tokens[0].start
     elif letters[0] == with_noun[0] and _subsequence(letters, with_noun):
+        start = sentence.start + noun.start()
+    elif (
+        len(letters) >= 3
+        and len(initials) >= 3
+        and not _plural(noun.group("noun"))
+        and re.match(r"\s*(?:d['’]|de\s|du\s|des\s|of\s|for\s)", closing.group("rest"))
+    ):
+        # "projet de développement inclusif grâce à l’accès à l’électricité (IDEA)": a noun and its complement
+        # closed by the acronym of the name in another language.
         start = sentence.start + noun.start()
     else:
         return False
