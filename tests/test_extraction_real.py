@@ -734,3 +734,13 @@ def test_an_arabic_state_written_with_bi_is_where_not_who(extractor: Extractor) 
     labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
     funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 43.4e6}
     assert "أفغانستان" not in funders and funders, funders
+
+
+def test_a_global_fund_named_in_french_among_co_financiers(extractor: Extractor) -> None:
+    # fr_fida_defis_cofinancement_madagascar (batch-12): "… le Fonds vert pour le climat (15 millions $) …", the
+    # Green Climate Fund by its French name.
+    article = Path(__file__).parents[1] / "eval/real/batch-12/docs/fr_fida_defis_cofinancement_madagascar.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    assert "Fonds vert pour le climat" in labels.values(), sorted(labels.values())
+    assert {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6} == {"Fonds vert pour le climat"}
