@@ -744,3 +744,18 @@ def test_a_global_fund_named_in_french_among_co_financiers(extractor: Extractor)
     labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
     assert "Fonds vert pour le climat" in labels.values(), sorted(labels.values())
     assert {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6} == {"Fonds vert pour le climat"}
+
+
+def test_english_plural_projects_after_a_purpose_are_no_one_project(extractor: Extractor) -> None:
+    # en_idb_approvals_seven_countries (batch-12).
+    found = _projects(extractor, "The board of directors of Islamic Development Bank (IDB) approved on Tuesday the "
+                                 "financing of new development projects in member and non-member countries totaling USD "
+                                 "718 million.")  # fmt: skip
+    assert not any("projects in member" in label.lower() for label in found), found
+
+
+def test_a_project_is_also_named_with_the_place_after_it(extractor: Extractor) -> None:
+    # ar_sfd_minah_mashari_jibuti (batch-04): the gold names "مشروع بناء وتجهيز المحكمة العليا في جيبوتي".
+    found = _projects(extractor, "يخصص الصندوق السعودي للتنمية لجمهورية جيبوتي منحة مقدارها 12 مليون ريال للمساهمة في "
+                                 "تمويل مشروع بناء وتجهيز المحكمة العليا في جيبوتي، ومنحة مقدارها 7.5 مليون ريال.")  # fmt: skip
+    assert any("مشروع بناء وتجهيز المحكمة العليا في جيبوتي" in alt for alt in found.values()), found

@@ -173,6 +173,9 @@ def phrase_project(doc: Doc, index: int, sentence: Sentence, lex: Locale, positi
                     doc.text[start : sentence.end], re.IGNORECASE)  # fmt: skip
     if head is None:
         return None
+    noun = re.search(rf"(?:{lex.text('projects', 'nouns')})$", head.group(), re.IGNORECASE)
+    if lex.code == "en" and noun is not None and noun.group().endswith("s") and not noun.group()[:1].isupper():
+        return None  # "the financing of new development projects in member and non-member countries": several
     inside = doc.overlapping(start, start + head.end(), (ORGANISATION, PROJECT))
     # ("destiné au projet d'interconnexion …": "au projet" read as an anaphor is the head of the phrase.)
     if inside is not None and not (inside.anaphor and _complemented(doc, inside)):

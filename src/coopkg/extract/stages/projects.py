@@ -96,6 +96,12 @@ def add_project(
     ):
         # "Programme dénommé Formation professionnelle renforcement de capacités pour l’emploi": also the name.
         entity.alt.append((capitalise(named.group("name")), entity.lang))
+    longer = _with_place_after(doc, sentence, end)
+    if longer is not None:
+        # "مشروع يعالج العمل الاستغلالي بين الشباب في أوغندا": also named with the place written after it.
+        full = capitalise(doc.text[start:longer])
+        if full != entity.label and (full, entity.lang) not in entity.alt:
+            entity.alt.append((full, entity.lang))
     short = _before_place(doc, sentence, start, end)
     if short is not None and short != entity.label and (short, entity.lang) not in entity.alt:
         entity.alt.append((short, entity.lang))
@@ -104,6 +110,16 @@ def add_project(
         if a_start != -1 and a_start - end < 6:
             doc.mention(Mention(entity.key, PROJECT, a_start, a_start + len(acronym), index, method, confidence))
     return entity
+
+
+def _with_place_after(doc: Doc, sentence: Sentence, end: int) -> int | None:
+    """Where the place a name is followed by ends ("… بين الشباب في أوغندا", "… au Niger"), if a few words and a
+    preposition lead to it."""
+    ahead = doc.lex(sentence).pattern("places", "locative_ahead").match(doc.text, end, sentence.end)
+    if ahead is None:
+        return None
+    place = next((m for m in doc.in_sentence(sentence, REGION) if m.start == ahead.end()), None)
+    return place.end if place is not None else None
 
 
 def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | None:
