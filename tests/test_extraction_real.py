@@ -759,3 +759,11 @@ def test_a_project_is_also_named_with_the_place_after_it(extractor: Extractor) -
     found = _projects(extractor, "يخصص الصندوق السعودي للتنمية لجمهورية جيبوتي منحة مقدارها 12 مليون ريال للمساهمة في "
                                  "تمويل مشروع بناء وتجهيز المحكمة العليا في جيبوتي، ومنحة مقدارها 7.5 مليون ريال.")  # fmt: skip
     assert any("مشروع بناء وتجهيز المحكمة العليا في جيبوتي" in alt for alt in found.values()), found
+
+
+def test_a_dam_is_also_named_without_its_river_and_province(extractor: Extractor) -> None:
+    # fr_fkdea_barrage_tamalout_maroc (batch-12).
+    found = _projects(extractor, "Le Maroc et le Fonds koweïtien pour le développement économique arabe (FKDEA) ont "
+                                 "signé un accord de 450 millions de dirhams pour la construction du barrage Tamalout sur "
+                                 "l’oued Ansegmir dans la province de Khénifra.")  # fmt: skip
+    assert any("Construction du barrage Tamalout" in alt for alt in found.values()), found

@@ -137,6 +137,8 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
     if at is None:
         return None
     short = re.sub(r"\s+(?:et|and|de|of|و)$", "", clean_name(head[: at.start()]))
+    # ("… barrage Tamalout sur l'oued Ansegmir dans la province de Khénifra": and the river it is on.)
+    short = lex.pattern("places", "on_feature").sub("", short)
     return capitalise(short) if len(tokenize(short)) >= 2 else None
 
 
