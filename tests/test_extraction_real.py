@@ -767,3 +767,12 @@ def test_a_dam_is_also_named_without_its_river_and_province(extractor: Extractor
                                  "signé un accord de 450 millions de dirhams pour la construction du barrage Tamalout sur "
                                  "l’oued Ansegmir dans la province de Khénifra.")  # fmt: skip
     assert any("Construction du barrage Tamalout" in alt for alt in found.values()), found
+
+
+def test_the_currency_of_a_sum_coordinated_with_a_bank_is_no_organisation(extractor: Extractor) -> None:
+    # fr_fkdea_boad_eau_potable_benin (batch-10): "… 8,9 milliards de francs CFA, et la Banque …".
+    text = ("Ceci, grâce au concours du Fonds koweïtien pour le développement économique arabe (FKDEA) qui apporte un "
+            "appui de 8,9 milliards de francs CFA, et la Banque ouest africaine de développement (BOAD) qui apporte un "
+            "financement de 20 milliards de francs CFA.")  # fmt: skip
+    found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
+    assert "CFA" not in {o["label"] for o in found["organisations"]}, found["organisations"]
