@@ -776,3 +776,13 @@ def test_the_currency_of_a_sum_coordinated_with_a_bank_is_no_organisation(extrac
             "financement de 20 milliards de francs CFA.")  # fmt: skip
     found: dict[str, Any] = extractor.extract_text(text, source="t.txt", doc_id="t").to_json()
     assert "CFA" not in {o["label"] for o in found["organisations"]}, found["organisations"]
+
+
+def test_one_undertaking_named_after_two_project_nouns(extractor: Extractor) -> None:
+    # fr_fkdea_boad_eau_potable_benin (batch-10): "le programme de renforcement …", then "Le projet de renforcement …".
+    article = Path(__file__).parents[1] / "eval/real/batch-10/docs/fr_fkdea_boad_eau_potable_benin.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = [p["label"] for p in found["projects"] if "renforcement du système" in p["label"]]
+    assert len(labels) == 1, labels
+    by_id = {p["id"]: p["label"] for p in found["projects"]}
+    assert {by_id.get(f["funded"]) for f in found["fundings"]} == set(labels), found["fundings"]

@@ -81,7 +81,10 @@ def add_project(
 ) -> Entity:  # fmt: skip
     if sentence.language == "ar" and doc.text[start : start + 3] in ("وال", "ولل"):
         start += 1  # "والبرنامج السعودي …": the conjunction is not part of the name
-    entity = doc.new_entity(PROJECT, label or capitalise(doc.text[start:end]), sentence.language, "Project", acronym)
+    name = label or capitalise(doc.text[start:end])
+    # ("Le projet de renforcement du système …" and "le programme de renforcement du système …": one undertaking.)
+    same = _same_but_noun(doc, sentence, name)
+    entity = doc.new_entity(PROJECT, name, sentence.language, "Project", acronym, key=same)
     if _PROGRAMME.match(doc.text[max(0, start - 14) : start + 12]) and entity.type == "Project":
         entity.type = "Programme"
     doc.mentions = [m for m in doc.mentions if not (m.kind == ORGANISATION and start <= m.start and m.end <= end
@@ -110,6 +113,20 @@ def add_project(
         if a_start != -1 and a_start - end < 6:
             doc.mention(Mention(entity.key, PROJECT, a_start, a_start + len(acronym), index, method, confidence))
     return entity
+
+
+def _same_but_noun(doc: Doc, sentence: Sentence, name: str) -> str | None:
+    """The project already named the same after another project noun ("Projet de X" for "Programme de X")."""
+    nouns = doc.lex(sentence).pattern("projects", "nouns")
+    head = nouns.match(name)
+    if head is None or len(tokenize(name[head.end() :])) < 3:
+        return None
+    rest = fold(name[head.end() :])
+    for entity in doc.entities.values():
+        other = nouns.match(entity.label) if entity.kind == PROJECT else None
+        if other is not None and fold(entity.label[other.end() :]) == rest:
+            return entity.key
+    return None
 
 
 def _with_place_after(doc: Doc, sentence: Sentence, end: int) -> int | None:
