@@ -786,3 +786,20 @@ def test_one_undertaking_named_after_two_project_nouns(extractor: Extractor) -> 
     assert len(labels) == 1, labels
     by_id = {p["id"]: p["label"] for p in found["projects"]}
     assert {by_id.get(f["funded"]) for f in found["fundings"]} == set(labels), found["fundings"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # en_gpe_education_project_south_sudan (batch-04)
+        "The South Sudan government on Wednesday launched a four-year project, aimed to expand access to quality, "
+        "inclusive education and improve learning outcomes for children, especially girls and marginalized groups.",
+        # en_uk_maths_education_malawi (batch-10)
+        "According to a press release, the funding is aimed at doubling the number of children with basic math skills "
+        "by the age of 10. “This is a multi-year program. It’s for the long term, trying to make sure the work that’s "
+        "already going on in Malawi to make math education as effective as possible",
+    ],
+)
+def test_a_duration_and_a_project_noun_are_no_name(extractor: Extractor, text: str) -> None:
+    found = _projects(extractor, text)
+    assert not any(label.lower() in {"four-year project", "multi-year program"} for label in found), found

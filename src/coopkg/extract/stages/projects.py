@@ -455,6 +455,10 @@ _NOT_A_NAME_FIRST = frozenset({
 })  # fmt: skip
 
 
+_DURATION = re.compile(r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?$")
+_GENERIC = frozenset({"support", "development", "assistance", "aid", "cooperation", "funding", "grant", "loan"})
+
+
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
     """ "a skills development program for youth in Aswan", "the job creation project": a lower-case
     compound naming a project, with its complement."""
@@ -468,6 +472,8 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
         if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
             continue
+        if not match.group("more") and all(_DURATION.match(fold(w)) or fold(w) in _GENERIC for w in words):
+            continue  # "the four-year project", "a multi-year program", "the support program": no name
         if match.group("more"):
             end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
         if doc.overlapping(start, end, (PROJECT, ORGANISATION)):
