@@ -804,3 +804,14 @@ def test_one_undertaking_named_after_two_project_nouns(extractor: Extractor) -> 
 def test_a_duration_and_a_project_noun_are_no_name(extractor: Extractor, text: str) -> None:
     found = _projects(extractor, text)
     assert not any(label.lower() in {"four-year project", "multi-year program"} for label in found), found
+
+
+def test_a_grant_by_a_funder_to_the_project_named_before(extractor: Extractor) -> None:
+    # en_afd_iecd_maharat_lebanon (batch-06): "Thanks to the 5M euros grant by the AFD, the IECD, and Semeurs
+    # d’Avenir will implement the three-year project to support the vulnerable Lebanese".
+    article = Path(__file__).parents[1] / "eval/real/batch-06/docs/en_afd_iecd_maharat_lebanon.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    assert {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]} == {
+        ("French Development Agency", "Maharat Li Loubnan 2", 5e6)
+    }

@@ -444,6 +444,8 @@ def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> 
         end = chunk_end(doc, sentence, sentence.start + match.end(), lex, limit=20)
         if end is None or doc.overlapping(start, end, (PROJECT,)):
             continue
+        if _DEFINITE_DURATION.search(doc.text[max(sentence.start, start - 24) : start]):
+            continue  # "the three-year project to support the vulnerable Lebanese": the one named before
         add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
@@ -456,6 +458,7 @@ _NOT_A_NAME_FIRST = frozenset({
 
 
 _DURATION = re.compile(r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?$")
+_DEFINITE_DURATION = re.compile(r"\b(?:the|this|that)\s+(?:[\w]+-)?(?:year|month|week)s?(?:-long)?\s+$", re.I)
 _GENERIC = frozenset({"support", "development", "assistance", "aid", "cooperation", "funding", "grant", "loan"})
 
 
@@ -472,8 +475,12 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
         if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
             continue
-        if not match.group("more") and all(_DURATION.match(fold(w)) or fold(w) in _GENERIC for w in words):
-            continue  # "the four-year project", "a multi-year program", "the support program": no name
+        generic = all(_DURATION.match(fold(w)) or fold(w) in _GENERIC for w in words)
+        definite = re.search(r"\b(?:the|this|that)\s+$", doc.text[max(sentence.start, start - 6) : start], re.I)
+        if generic and (not match.group("more") or definite):
+            # "a four-year project", "the support program": no name; "the three-year project to support the
+            # vulnerable Lebanese": the one named before.
+            continue
         if match.group("more"):
             end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
         if doc.overlapping(start, end, (PROJECT, ORGANISATION)):
