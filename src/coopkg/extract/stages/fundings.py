@@ -331,7 +331,9 @@ def _funders_of_money(
         found = [m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 40]
         gap = doc.text[act.end : found[0].start] if found else ""
         if found and re.fullmatch(
-            r"\s*(?:[^\W\d_]+\s+){0,4}?(?:de|d['’]|du|des|from|of|من)\s*(?:la\s+|l['’]|le\s+|les\s+|the\s+)?", gap, re.I
+            r"\s*(?:[^\W\d_]+\s+){0,4}?(?:de|d['’]|du|des|from|of|by|من)\s*(?:la\s+|l['’]|le\s+|les\s+|the\s+)?",
+            gap,
+            re.I,
         ):
             return [acting(doc, found[0])]
     # 2. an agent cue near the figure: "… 5 millions d'euros, financé par l'UE", "… provient du FAD"
@@ -346,7 +348,8 @@ def _funders_of_money(
         found = orgs_after(doc, act.end, sentence, lex, states=True, money_between=False, limit=14)
         # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank", "مساهمة إضافية من الاتحاد":
         # before or after the figure, an adjective between.
-        if found and re.match(r"\s*(?:[^\W\d_]+\s+)?(?:de|d['’]|du|des|from|of|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
+        # ("Thanks to the 5M euros grant by the AFD": "by" too.)
+        if found and re.match(r"\s*(?:[^\W\d_]+\s+)?(?:de|d['’]|du|des|from|of|by|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
                 and not _is_recipient_position(doc, sentence, lex, found[0].start):  # fmt: skip
             return found
         before = org_before(doc, sentence, act.start)

@@ -540,6 +540,8 @@ def listed_acronyms(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> No
             continue
         if doc.overlapping(token.start, token.end, (ORGANISATION, REGION, PROJECT)):
             continue
+        if any(q.start <= token.start < q.end for q in doc.money.get(index, [])):
+            continue  # "… 8,9 milliards de francs CFA, et la Banque …": the currency of a sum
         if any(glue.match(doc.text[token.end : m.start]) or glue.match(doc.text[m.end : token.start]) for m in orgs):
             entity = doc.new_entity(ORGANISATION, token.text, sentence.language, "Organisation", token.text)
             doc.mention(Mention(entity.key, ORGANISATION, token.start, token.end, index, "pattern:listed-acronym", 0.6))

@@ -81,7 +81,10 @@ def add_project(
 ) -> Entity:  # fmt: skip
     if sentence.language == "ar" and doc.text[start : start + 3] in ("وال", "ولل"):
         start += 1  # "والبرنامج السعودي …": the conjunction is not part of the name
-    entity = doc.new_entity(PROJECT, label or capitalise(doc.text[start:end]), sentence.language, "Project", acronym)
+    name = label or capitalise(doc.text[start:end])
+    # ("Le projet de renforcement du système …" and "le programme de renforcement du système …": one undertaking.)
+    same = _same_but_noun(doc, sentence, name)
+    entity = doc.new_entity(PROJECT, name, sentence.language, "Project", acronym, key=same)
     if _PROGRAMME.match(doc.text[max(0, start - 14) : start + 12]) and entity.type == "Project":
         entity.type = "Programme"
     doc.mentions = [m for m in doc.mentions if not (m.kind == ORGANISATION and start <= m.start and m.end <= end
@@ -112,6 +115,20 @@ def add_project(
     return entity
 
 
+def _same_but_noun(doc: Doc, sentence: Sentence, name: str) -> str | None:
+    """The project already named the same after another project noun ("Projet de X" for "Programme de X")."""
+    nouns = doc.lex(sentence).pattern("projects", "nouns")
+    head = nouns.match(name)
+    if head is None or len(tokenize(name[head.end() :])) < 3:
+        return None
+    rest = fold(name[head.end() :])
+    for entity in doc.entities.values():
+        other = nouns.match(entity.label) if entity.kind == PROJECT else None
+        if other is not None and fold(entity.label[other.end() :]) == rest:
+            return entity.key
+    return None
+
+
 def _with_place_after(doc: Doc, sentence: Sentence, end: int) -> int | None:
     """Where the place a name is followed by ends ("… بين الشباب في أوغندا", "… au Niger"), if a few words and a
     preposition lead to it."""
@@ -137,6 +154,8 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
     if at is None:
         return None
     short = re.sub(r"\s+(?:et|and|de|of|و)$", "", clean_name(head[: at.start()]))
+    # ("… barrage Tamalout sur l'oued Ansegmir dans la province de Khénifra": and the river it is on.)
+    short = lex.pattern("places", "on_feature").sub("", short)
     return capitalise(short) if len(tokenize(short)) >= 2 else None
 
 
@@ -425,6 +444,8 @@ def _english_purposed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> 
         end = chunk_end(doc, sentence, sentence.start + match.end(), lex, limit=20)
         if end is None or doc.overlapping(start, end, (PROJECT,)):
             continue
+        if _DEFINITE_DURATION.search(doc.text[max(sentence.start, start - 24) : start]):
+            continue  # "the three-year project to support the vulnerable Lebanese": the one named before
         add_project(doc, index, sentence, start, end, None, "pattern:described-project", 0.6)
 
 
@@ -434,6 +455,11 @@ _NOT_A_NAME_FIRST = frozenset({
     "overall", "said", "current", "previous", "proposed", "planned", "additional", "ambitious", "important",
     "major", "flagship", "joint", "ongoing", "existing", "former", "latest", "initial", "final", "two", "three",
 })  # fmt: skip
+
+
+_DURATION = re.compile(r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?$")
+_DEFINITE_DURATION = re.compile(r"\b(?:the|this|that)\s+(?:[\w]+-)?(?:year|month|week)s?(?:-long)?\s+$", re.I)
+_GENERIC = frozenset({"support", "development", "assistance", "aid", "cooperation", "funding", "grant", "loan"})
 
 
 def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
@@ -448,6 +474,12 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
         if len(words) != len(match.group("name").split()) - 1 or any(_VERBISH.search(w) for w in words):
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
         if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
+            continue
+        generic = all(_DURATION.match(fold(w)) or fold(w) in _GENERIC for w in words)
+        definite = re.search(r"\b(?:the|this|that)\s+$", doc.text[max(sentence.start, start - 6) : start], re.I)
+        if generic and (not match.group("more") or definite):
+            # "a four-year project", "the support program": no name; "the three-year project to support the
+            # vulnerable Lebanese": the one named before.
             continue
         if match.group("more"):
             end = chunk_end(doc, sentence, sentence.start + match.end("more"), lex, limit=8) or end
