@@ -219,11 +219,12 @@ def _coordinated_after(doc: Doc, sentence: Sentence, lex: Locale, position: int)
     for m in actors(doc, sentence):
         if m.start < position:
             continue
-        between = doc.text[(found[-1].end if found else position) : m.start]
-        if found and not glue.match(between) or not found and between.strip():
-            break
         if found and m.start < found[-1].end:
-            continue
+            continue  # two mentions of one span (a place and the state acting)
+        between = doc.text[(found[-1].end if found else position) : m.start]
+        joined = glue.match(between) if found else not between.strip()
+        if not joined:
+            break
         found.append(acting(doc, m))
     return found
 
