@@ -815,3 +815,15 @@ def test_a_grant_by_a_funder_to_the_project_named_before(extractor: Extractor) -
     assert {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]} == {
         ("French Development Agency", "Maharat Li Loubnan 2", 5e6)
     }
+
+
+def test_co_financiers_listed_fund_the_project(extractor: Extractor) -> None:
+    # en_adf_skills_zanzibar_tanzania (batch-02).
+    found = fundings(extractor, "The Board of Directors of the African Development Fund (ADF) today approved a USD 23.4 "
+                                "million (Unit of Account 15 million) loan to finance The Alternative Learning and Skills "
+                                "Development Project Phase II (ALSDP II), in Tanzania.\nThe ADF loan will cover 71.4 % of "
+                                "USD 32.8 million (UA 21.02 million) total project cost. The project's other financiers "
+                                "are Arab Bank for Economic Development in Africa (21.3%) and Tanzania's government "
+                                "(7.3%).")  # fmt: skip
+    others = {funder for funder, _, amount, _ in found if amount is None}
+    assert others == {"Arab Bank for Economic Development in Africa", "Tanzania"}, found

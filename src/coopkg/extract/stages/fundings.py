@@ -62,6 +62,7 @@ def fundings(doc: Doc) -> Doc:
             acts = headline_act(doc, sentence, lex)
         if not acts:
             acts = donor_and_figure(doc, index, sentence)
+        _financiers_listed(doc, index, sentence, lex)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
         elif doc.money.get(index):
@@ -194,6 +195,38 @@ def _sentence_events(
         )
         for funder in funders:
             _add(doc, index, sentence, funder, funded, recipient, None, act.kind, f"event:{act.form}:{lex.code}")
+
+
+def _financiers_listed(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> None:
+    """ "The project's other financiers are Arab Bank for Economic Development in Africa (21.3%) and Tanzania's
+    government (7.3%)": each organisation listed funds the project the sentence is about."""
+    listed = lex.pattern("fundings", "financiers_are").search(sentence.text)
+    if listed is None:
+        return
+    position = sentence.start + listed.end()
+    project = doc.project_near(sentence, position) or doc.current_project(position)
+    if project is None:
+        return
+    for funder in _coordinated_after(doc, sentence, lex, position):
+        _add(doc, index, sentence, funder, project, None, None, "unspecified", f"event:financiers:{lex.code}")
+
+
+def _coordinated_after(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> list[Mention]:
+    """The organisations listed from ``position`` on, with what each is given in brackets between them."""
+    glue = re.compile(rf"^(?:\s*\([^()]{{1,20}}\))?(?:{lex.text('grammar', 'coordination')})(?:{lex.text('grammar', 'determiners')}\s*)?$",
+                      re.IGNORECASE)  # fmt: skip
+    found: list[Mention] = []
+    for m in actors(doc, sentence):
+        if m.start < position:
+            continue
+        if found and m.start < found[-1].end:
+            continue  # two mentions of one span (a place and the state acting)
+        between = doc.text[(found[-1].end if found else position) : m.start]
+        joined = glue.match(between) if found else not between.strip()
+        if not joined:
+            break
+        found.append(acting(doc, m))
+    return found
 
 
 def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act], moneys: list[Quantity]) -> bool:
