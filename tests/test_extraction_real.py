@@ -827,3 +827,15 @@ def test_co_financiers_listed_fund_the_project(extractor: Extractor) -> None:
                                 "(7.3%).")  # fmt: skip
     others = {funder for funder, _, amount, _ in found if amount is None}
     assert others == {"Arab Bank for Economic Development in Africa", "Tanzania"}, found
+
+
+def test_the_undertakings_a_list_of_parts_names_before_each_figure(extractor: Extractor) -> None:
+    # fr_fsd_prets_pays_africains_riyad (batch-11): "Ces projets sont entre autres : la construction … pour 28 millions
+    # de dollars (…), de la construction d’un collège … pour 40 millions …, ou encore la réhabilitation … pour 17 …".
+    article = Path(__file__).parents[1] / "eval/real/batch-11/docs/fr_fsd_prets_pays_africains_riyad.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    parts = {f["amount"]: labels[f["funded"]] for f in found["fundings"] if f["amount"] in (28e6, 40e6, 17e6)}
+    assert parts[28e6].startswith("Construction et l'équipement des internats secondaires pour filles"), parts
+    assert parts[40e6].startswith("Construction d'un collège supérieur pour la formation des enseignants"), parts
+    assert parts[17e6].startswith("Réhabilitation du centre hospitalier régional de Manga"), parts

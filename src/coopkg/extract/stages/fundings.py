@@ -237,6 +237,7 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
         (e.amount.value, e.amount.currency): e for e in doc.fundings if e.amount is not None and e.sentence < index
     }
     share_of = lex.pattern("fundings", "share_of")
+    split_end: int | None = None  # where a split's words end, when the total is not restated
     total = next((q for q in moneys if (q.value, q.currency) in earlier
                   and share_of.search(doc.text[max(sentence.start, q.start - 40) : q.start])), None)  # fmt: skip
     if total is not None:
@@ -248,9 +249,9 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
         cue = lex.pattern("fundings", "total_anaphora").search(sentence.text)
         if cue is None:
             return False
-        position = sentence.start + cue.start()
+        position, split_end = sentence.start + cue.start(), sentence.start + cue.end()
         before = [e for e in doc.fundings if e.amount is not None and e.amount.start < position
-                  and index - e.sentence <= 2]  # fmt: skip
+                  and index - e.sentence <= _SPLIT_BACK]  # fmt: skip
         if not before:
             return False
         event = max(before, key=lambda e: e.amount.start if e.amount else 0)
@@ -289,6 +290,8 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
                 and next((m.start for m in doc.mentions if m.key == phrase and m.start >= cue.end()), end) < end
             ):
                 owner[id(part)] = phrase
+    if split_end is not None:
+        _undertakings_before_parts(doc, index, sentence, lex, parts, owner, split_end)
     if not owner:
         return False  # "… 7,8 milliards dont 5,247 milliards sous forme de prêt": kinds of one funding, not parts
     for part in parts:
@@ -297,6 +300,27 @@ def _breakdown(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list
         if funded is not None:
             _add(doc, index, sentence, funder, funded, event.recipient, part, event.kind, f"event:part:{lex.code}")
     return True
+
+
+_SPLIT_BACK = 3  # sentences back a split may name its total from ("Ces projets sont entre autres : …")
+_LIST_LEAD = re.compile(r"[\s,;:]*(?:(?:ou\s+encore|ou|et|and|or|as\s+well\s+as)\s+)?", re.IGNORECASE)
+
+
+def _undertakings_before_parts(
+    doc: Doc, index: int, sentence: Sentence, lex: Locale, parts: list[Quantity], owner: dict[int, str], start: int
+) -> None:
+    """ "Ces projets sont entre autres : la construction … du Niger pour 28 millions de dollars (…), de la
+    construction d’un collège … au Bénin pour 40 millions …": the undertaking written before each part."""
+    boundary = start
+    for part in parts:
+        if id(part) not in owner:
+            lead = _LIST_LEAD.match(doc.text, boundary)
+            phrase = phrase_project(doc, index, sentence, lex, lead.end() if lead else boundary)
+            ends = [m.end for m in doc.mentions if m.key == phrase and m.start >= boundary]
+            if phrase is not None and ends and ends[0] <= part.start:
+                owner[id(part)] = phrase
+        closing = re.match(r"\s*\([^()]*\)", doc.text[part.end : part.end + 60])
+        boundary = part.end + (closing.end() if closing else 0)
 
 
 def _figure_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: list[Act]) -> None:
