@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, parse
 
 from coopkg.errors import BadInputError, StoreError
 from coopkg.extract.pipeline import Extractor
@@ -24,6 +24,7 @@ from coopkg.iris import IriMinter
 from coopkg.queries import internal_query, saved_queries
 from coopkg.resources import queries_dir
 from coopkg.store import EmbeddedRepository, RemoteRepository, Repository
+from coopkg.store.paging import page_query
 from coopkg.store.remote import STAGING
 from coopkg.store.sparql_http import Credentials
 from tests.conftest import BASE, Endpoint, Listener, VirtuosoServer
@@ -322,3 +323,12 @@ def test_an_n_triples_dump_of_every_engine_reads_back(endpoint: Endpoint) -> Non
     repo.export(buffer, RdfFormat.N_TRIPLES)
     assert sorted(map(str, parse(buffer.getvalue(), format=RdfFormat.N_TRIPLES))) == sorted(map(str, [one, two]))
     repo.close()
+
+
+def test_a_page_of_a_query_carries_only_names_and_integers_from_the_engines_answer() -> None:
+    page = page_query("PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:n ?o }", ["s"], 40, 80)
+    assert page.startswith("PREFIX ex: <http://example.org/> SELECT * WHERE") and page.endswith("LIMIT 40 OFFSET 80")
+    assert "ORDER BY ?s" in page  # ordered by its variables, so that pages do not overlap
+    assert list(Store().query(page)) == []  # a query the engine reads
+    with pytest.raises(StoreError, match="not a SPARQL name"):
+        page_query("SELECT ?s WHERE { ?s ?p ?o }", ["s } } DROP ALL #"], 40, 0)

@@ -103,13 +103,6 @@ class Ranked(Paged[Named]):
             return "SELECT NULL WHERE 0", []
         return f"SELECT entity FROM ({self._matches})", list(self._params)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, list):
-            return list(self) == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class _Entities(Mapping[str, Named]):
     """Organisations (or projects, or documents by graph) by IRI, read from the views when asked."""

@@ -147,13 +147,6 @@ class Selection(Paged[IndexedFunding]):
         sql = f"SELECT {columns} FROM funding WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         yield from db.execute(sql, [*params, -1 if limit is None else limit, offset])
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, list):
-            return list(self) == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class _Fundings(Mapping[str, IndexedFunding]):
     """Every funding by its IRI (with the graphs that state it), read from the view when asked."""

@@ -17,13 +17,18 @@ from typing import Any
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import Query
 
-from coopkg.store.sparql_text import tokens
+from coopkg.errors import StoreError
+from coopkg.store.sparql_text import VARIABLE_NAME, tokens
 
 _parser_lock = threading.Lock()  # pyparsing's packrat cache is shared by all threads
 
 
 def page_query(text: str, variables: list[str], limit: int, offset: int) -> str:
     """Page ``offset // limit`` of the SELECT query ``text``, whose answer has ``variables``."""
+    # (The variables come from the engine's answer: only names reach the query text, the bounds as integers.)
+    if not all(VARIABLE_NAME.fullmatch(v) for v in variables):
+        raise StoreError("the engine answered with a variable that is not a SPARQL name")
+    limit, offset = int(limit), int(offset)
     start = _select_offset(text)
     prologue, body = text[:start], text[start:]
     if not is_ordered(text):

@@ -25,6 +25,10 @@ _TOKEN = re.compile(
 )
 
 
+# A variable name as the queries and the bindings here write them (ASCII letters, digits, "_").
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, text, offset) of each significant token; whitespace is skipped."""
     for match in _TOKEN.finditer(text):
@@ -54,7 +58,7 @@ def inject_values(query: str, bindings: Mapping[str, NamedNode | BlankNode | Lit
         return query
     names = list(bindings)
     for name in names:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not VARIABLE_NAME.fullmatch(name):
             raise BadInputError(f"invalid variable name {name!r}")
     values = " ".join(term_text(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
@@ -79,7 +83,7 @@ def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Litera
     if not bindings:
         return query
     for name in bindings:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not VARIABLE_NAME.fullmatch(name):
             raise BadInputError(f"invalid variable name {name!r}")
     terms = {name: term_text(term) for name, term in bindings.items()}
     found = list(tokens(query))
@@ -147,7 +151,7 @@ def inject_value_rows(query: str, variable: str, terms: list[NamedNode]) -> str:
 
     The IRIs are validated NamedNodes written by the engine's serializer: no text reaches the query raw.
     """
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+    if not VARIABLE_NAME.fullmatch(variable):
         raise BadInputError(f"invalid variable name {variable!r}")
     position = _where_brace(query)
     return query[: position + 1] + " " + values_clause(variable, terms) + " " + query[position + 1 :]
@@ -163,7 +167,7 @@ def update_with_values(update: str, rows: Sequence[Mapping[str, NamedNode | Lite
     for row in rows:
         names = tuple(row)
         for name in names:
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            if not VARIABLE_NAME.fullmatch(name):
                 raise BadInputError(f"invalid variable name {name!r}")
         cells = " ".join("UNDEF" if row[n] is None else term_text(row[n]) for n in names)  # type: ignore[arg-type]
         blocks.setdefault(names, []).append(f"({cells})")

@@ -35,3 +35,11 @@ class Paged(Sequence[T]):
         if step != 1:
             return list(self)[index]
         return self.page(start, max(0, stop - start))
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the list of its items, as the lists these sequences replace were.
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
