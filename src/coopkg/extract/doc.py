@@ -52,6 +52,11 @@ class Entity:
     acronym: str | None = None
     country: str | None = None  # the state a government entity stands for (an ISO 3166-1 code)
 
+    def also_named(self, name: str | None) -> None:
+        """Add another name it goes by, in its language, unless it already has it."""
+        if name and name != self.label and (name, self.lang) not in self.alt:
+            self.alt.append((name, self.lang))
+
 
 @dataclass
 class ProjectFacts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -232,18 +232,15 @@ def _halves(text: str, found: list[Quantity]) -> list[Quantity]:
     for match in _fraction_re().finditer(text):
         if any(a < match.end() and match.start() < b for a, b in covered):
             continue
-        value = (
-            Decimal(str(_FRACTIONS[fold(match.group("fraction")).replace(" ", "")]))
-            * SCALES[fold(match.group("scale"))]
-        )
+        value = _FRACTIONS[fold(match.group("fraction")).split()[0]] * SCALES[fold(match.group("scale"))]
         tail = _tail_re().match(text, match.end())
-        quantity = _quantity(tail, value, match.start(), match.end(), words=True)
-        found.append(Quantity(quantity.value, quantity.start, quantity.end, quantity.currency, True, True,
-                              quantity.shared))  # fmt: skip
+        found.append(replace(_quantity(tail, value, match.start(), match.end(), words=True), scaled=True))
     return sorted(found, key=lambda q: q.start)
 
 
-_FRACTIONS = {"نصف": 0.5, "ربع": 0.25, "halfa": 0.5, "quartera": 0.25, "demi": 0.5, "undemi": 0.5}
+# The fraction's first word: "نصف مليار", "half a billion", "quarter a million", "(un) demi-milliard".
+_HALF, _QUARTER = Decimal("0.5"), Decimal("0.25")
+_FRACTIONS = {"نصف": _HALF, "ربع": _QUARTER, "half": _HALF, "quarter": _QUARTER, "demi": _HALF, "un": _HALF}
 
 
 @lru_cache(maxsize=1)
@@ -258,21 +255,22 @@ def _bare_scale(text: str, found: list[Quantity]) -> list[Quantity]:
     """ "مليون و173 ألف دولار": a scale word standing for one of it, then "and" a smaller sum, is one sum."""
     out: list[Quantity] = []
     for q in found:
-        before = _BARE_SCALE.search(text, 0, q.start)
+        before = _BARE_SCALE.search(text, max(0, q.start - 16), q.start)
         if (
             before is not None
             and q.scaled
             and q.value < SCALES[fold(before.group("scale"))]
-            and not re.search(r"[\d]\s*$|" + _SCALE_RE + r"\s*$", text[: before.start()])
+            and not _NUMBER_BEFORE.search(text, max(0, before.start() - 24), before.start())
             and not (out and out[-1].end > before.start())
         ):
-            q = Quantity(q.value + SCALES[fold(before.group("scale"))], before.start(), q.end, q.currency, True, True,
-                         q.shared)  # fmt: skip
+            q = replace(q, value=q.value + SCALES[fold(before.group("scale"))], start=before.start(), scaled=True,
+                        words=True)  # fmt: skip
         out.append(q)
     return out
 
 
 _BARE_SCALE = re.compile(r"(?<![\w])(?P<scale>مليون|مليار)\s+و\s*$")
+_NUMBER_BEFORE = re.compile(rf"(?:\d|{_SCALE_RE})\s*$", re.IGNORECASE)  # the scale word is a figure's, not alone
 
 
 def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:

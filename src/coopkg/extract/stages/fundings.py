@@ -356,6 +356,10 @@ def _financing_verb(doc: Doc, index: int, sentence: Sentence, lex: Locale, act: 
         _add(doc, index, sentence, funder, funded, None, None, act.kind, f"event:finances:{lex.code}")
 
 
+# The word before a money noun's funder: "le don de l’UE", "a grant from …", "the 5M euros grant by the AFD".
+_FROM = r"(?:de|d['’]|du|des|from|of|by|من)"
+
+
 def _funders_of_money(
     doc: Doc, sentence: Sentence, lex: Locale, money: Quantity, act: Act, acts: list[Act]
 ) -> list[Mention]:
@@ -388,7 +392,7 @@ def _funders_of_money(
         found = [m for m in actors(doc, sentence) if 0 <= m.start - act.end <= 40]
         gap = doc.text[act.end : found[0].start] if found else ""
         if found and re.fullmatch(
-            r"\s*(?:[^\W\d_]+\s+){0,4}?(?:de|d['’]|du|des|from|of|by|من)\s*(?:la\s+|l['’]|le\s+|les\s+|the\s+)?",
+            rf"\s*(?:[^\W\d_]+\s+){{0,4}}?{_FROM}\s*(?:la\s+|l['’]|le\s+|les\s+|the\s+)?",
             gap,
             re.I,
         ):
@@ -406,7 +410,7 @@ def _funders_of_money(
         # "… de l'UE de 9 millions", "a USD 3.2 million grant from the World Bank", "مساهمة إضافية من الاتحاد":
         # before or after the figure, an adjective between.
         # ("Thanks to the 5M euros grant by the AFD": "by" too.)
-        if found and re.match(r"\s*(?:[^\W\d_]+\s+)?(?:de|d['’]|du|des|from|of|by|من)\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
+        if found and re.match(rf"\s*(?:[^\W\d_]+\s+)?{_FROM}\b", doc.text[act.end : found[0].start], re.IGNORECASE) \
                 and not _is_recipient_position(doc, sentence, lex, found[0].start):  # fmt: skip
             return found
         before = org_before(doc, sentence, act.start)

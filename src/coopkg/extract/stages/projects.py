@@ -92,22 +92,14 @@ def add_project(
     doc.mention(Mention(entity.key, PROJECT, start, end, index, method, confidence))
     named = re.match(rf"\S+\s+(?:{doc.lex(sentence).text('projects', 'naming_words')})\s+[«“\"]?\s*(?P<name>.+?)\s*[»”\"]?$",
                      entity.label, re.IGNORECASE)  # fmt: skip
-    if (
-        named is not None
-        and len(tokenize(named.group("name"))) >= 2
-        and (capitalise(named.group("name")), entity.lang) not in entity.alt
-    ):
+    if named is not None and len(tokenize(named.group("name"))) >= 2:
         # "Programme dénommé Formation professionnelle renforcement de capacités pour l’emploi": also the name.
-        entity.alt.append((capitalise(named.group("name")), entity.lang))
+        entity.also_named(capitalise(named.group("name")))
     longer = _with_place_after(doc, sentence, end)
     if longer is not None:
         # "مشروع يعالج العمل الاستغلالي بين الشباب في أوغندا": also named with the place written after it.
-        full = capitalise(doc.text[start:longer])
-        if full != entity.label and (full, entity.lang) not in entity.alt:
-            entity.alt.append((full, entity.lang))
-    short = _before_place(doc, sentence, start, end)
-    if short is not None and short != entity.label and (short, entity.lang) not in entity.alt:
-        entity.alt.append((short, entity.lang))
+        entity.also_named(capitalise(doc.text[start:longer]))
+    entity.also_named(_before_place(doc, sentence, start, end))
     if acronym:
         a_start = doc.text.find(acronym, end)
         if a_start != -1 and a_start - end < 6:
@@ -457,8 +449,9 @@ _NOT_A_NAME_FIRST = frozenset({
 })  # fmt: skip
 
 
-_DURATION = re.compile(r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?$")
-_DEFINITE_DURATION = re.compile(r"\b(?:the|this|that)\s+(?:[\w]+-)?(?:year|month|week)s?(?:-long)?\s+$", re.I)
+_DURATION_WORD = r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?"  # "four-year", "multi-year", "12-month"
+_DURATION = re.compile(rf"{_DURATION_WORD}$")
+_DEFINITE_DURATION = re.compile(rf"\b(?:the|this|that)\s+{_DURATION_WORD}\s+$", re.I)
 _GENERIC = frozenset({"support", "development", "assistance", "aid", "cooperation", "funding", "grant", "loan"})
 
 
@@ -496,7 +489,9 @@ def _aliases(doc: Doc) -> None:
         for i, token in enumerate(sentence.tokens):
             where.setdefault(token.folded, []).append((index, i))
     for entity in [e for e in doc.entities.values() if e.kind == PROJECT]:
-        for name in {entity.label, *(a for a, _ in entity.alt)}:
+        # Longest name first, so that a longer use is one mention, not a shorter name's (and the same in any process:
+        # a set of strings iterates in the order of their hashes, which differ from one interpreter to the next).
+        for name in sorted({entity.label, *(a for a, _ in entity.alt)}, key=lambda n: (-len(n), n)):
             keys = [fold(t.text) for t in tokenize(name)]
             if not keys:
                 continue
