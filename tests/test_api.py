@@ -130,6 +130,14 @@ def test_parameters_given_twice_are_400(client: httpx.Client) -> None:
         assert response.json()["code"] == "bad_input" and "given 2 times" in response.json()["message"]
 
 
+def test_an_offset_past_any_store_is_a_clear_4xx(client: httpx.Client) -> None:
+    # Found by the fuzz run: offset=3291146475985472323584 overflowed the views' SQLite (a 500).
+    for path in ("/api/organisations", "/api/projects", "/api/fundings", "/organisations"):
+        response = client.get(path, params={"offset": "3291146475985472323584"})
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert client.get(path, params={"offset": 10**12}).status_code == 200
+
+
 def test_browsers_get_results_as_a_table(client: httpx.Client) -> None:
     query = f"SELECT ?f WHERE {{ ?f a <{COOPKG}Funding> }}"
     page = client.get("/sparql", params={"query": query}, headers={"Accept": "text/html,*/*;q=0.8"})

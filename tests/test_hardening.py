@@ -16,6 +16,7 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from coopkg.cli import HEALTHCHECK_SECONDS
 from coopkg.errors import ForbiddenQueryError
 from coopkg.query_guard import nesting_depth, refuse_outbound
 from tests.conftest import WRITE_TOKEN, CoopkgServer, Listener
@@ -173,7 +174,9 @@ def test_long_chains_do_not_crash_a_worker(client: httpx.Client, server: CoopkgS
 def _settle(server: CoopkgServer) -> None:
     """Wait until two workers serve and none is about to retire (past the 3 s limit and 5 s lifetime)."""
     time.sleep(4)
-    deadline = time.monotonic() + 30
+    # uvicorn's supervisor pings each worker before it replaces a dead one, and a worker that is still
+    # exiting answers no ping: one loop may wait the whole health-check time (seen at load, 0 workers at 30 s).
+    deadline = time.monotonic() + HEALTHCHECK_SECONDS + 20
     while time.monotonic() < deadline and len(server.workers()) != 2:
         time.sleep(0.2)
     assert len(server.workers()) == 2

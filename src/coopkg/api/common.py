@@ -20,7 +20,9 @@ from coopkg.views import named_item
 T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+# Past any store's size, and within what the views' SQLite can count (an offset of 10^21 overflowed it: a 500).
+MAX_OFFSET = 10**12
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred language of labels (fr, en, ar).")]
 
 CONTEXT_PATH = "/api/context.jsonld"

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from coopkg import views
+from coopkg.api.common import MAX_OFFSET
 from coopkg.api.deps import ServicesDep
 from coopkg.api.fundings import FilterDep
 from coopkg.api.headers import policy_with_style_nonce
@@ -24,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 NETWORK_SIZE = 200  # fundings drawn by default: more is not readable as a picture
 Q = Annotated[str | None, Query(max_length=200)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def _pager(request: Request, offset: int, total: int) -> dict[str, str | None]:
