@@ -65,7 +65,7 @@ services:
 # Two workers (pytest-xdist), one module each at a time: the suite is mostly waiting on servers and
 # subprocesses, and a module's fixtures are built once.
 test: lint $(ASSETS) browser tools services
-	$(BIN)/pytest -q -n 2 --dist loadscope
+	$(BIN)/pytest -q -n 2 --dist loadscope --durations=25
 
 # The extraction against every batch of real articles (eval/real/*) and, when present, the shared
 # development set: one table per set (first-look figures are kept in each batch's first-look.txt).
