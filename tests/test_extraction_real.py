@@ -839,3 +839,26 @@ def test_the_undertakings_a_list_of_parts_names_before_each_figure(extractor: Ex
     assert parts[28e6].startswith("Construction et l'équipement des internats secondaires pour filles"), parts
     assert parts[40e6].startswith("Construction d'un collège supérieur pour la formation des enseignants"), parts
     assert parts[17e6].startswith("Réhabilitation du centre hospitalier régional de Manga"), parts
+
+
+def test_a_sum_without_its_currency_is_in_the_documents_one_currency(extractor: Extractor) -> None:
+    # fr_bad_employabilite_jeunes_togo (batch-08): "un prêt de 5,3 milliards" is in the FCFA of the sum before it.
+    text = (
+        "Deux dons d’un montant total de 6,4 milliards de Fcfa et un prêt de 5,3 milliards ont été accordés par la "
+        "Banque africaine de développement (BAD) en faveur du Projet d’appui à l’employabilité et l’insertion des "
+        "jeunes dans les secteurs porteurs."
+    )
+    project = "Projet d'appui à l'employabilité et l'insertion des jeunes dans les secteurs porteurs"
+    assert ("Banque africaine de développement", project, 5.3e9, "XOF") in fundings(extractor, text)
+
+
+def test_a_government_named_before_the_loans_nouns_receives_it(extractor: Extractor) -> None:
+    # fr_afd_eau_potable_niamey_niger (batch-10): "a accordé au gouvernement du Niger, un prêt concessionnel d'un
+    # montant de 26,6 milliards" (the FCFA are named later), and "Ce projet vise … « des quartiers défavorisés »"
+    # names no project.
+    article = Path(__file__).parents[1] / "eval/real/batch-10/docs/fr_afd_eau_potable_niamey_niger.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]}
+    assert ("Agence française de développement", "Niger", 26.6e9, "XOF") in stated, stated
+    assert not any(p["label"].startswith("Projet vise") for p in found["projects"]), found["projects"]

@@ -644,8 +644,9 @@ def _recipient(
                     or (re.fullmatch(r"\s*(?:la\s+|le\s+|l['’]|les\s+)", doc.text[money.end : m.start])
                         and _financed_at(doc, sentence, lex, money))):  # fmt: skip
             return acting(doc, m).key
-    # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure.)
-    lower = min(anchor, act.start, money.start if money is not None else anchor) - 40
+    # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure, and
+    # before the nouns that name it: "accordé au gouvernement du Niger, un prêt concessionnel d'un montant de".)
+    lower = min(anchor, _first_of_chain(doc, sentence, lex, act), money.start if money is not None else anchor) - 40
     for m in actors(doc, sentence):
         if m.start < lower or m.start - anchor > WINDOW:
             continue
@@ -656,6 +657,16 @@ def _recipient(
             if key not in funder_keys:
                 return key
     return None
+
+
+def _first_of_chain(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> int:
+    """Where the money nouns that end at the act begin ("un prêt concessionnel d'un montant de")."""
+    first = act.start
+    for other in sorted(find_acts(doc, sentence, lex), key=lambda a: a.start, reverse=True):
+        if other.form == "noun" and other.end <= first and re.fullmatch(r"[\s,]*(?:d['’]un|d['’]une|de|of|worth)?\s*",
+                                                                          doc.text[other.end : first]):  # fmt: skip
+            first = other.start
+    return first
 
 
 def _financed_at(doc: Doc, sentence: Sentence, lex: Locale, money: Quantity) -> bool:

@@ -176,6 +176,8 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
         proper_first = _PROPER.match(after) if re.match(r"\s*[A-Z]", after) else None
         if quoted and proper_first and re.fullmatch(r"\s*\(\s*", after[proper_first.end("name") : quoted.start()]):
             quoted = None  # "le Projet Mosala (« Travail »)": the name, then its translation
+        if quoted and lex.pattern("grammar", "phrase_stops").match(after.lstrip()):
+            quoted = None  # "Ce projet vise … « des quartiers défavorisés »": a verb after the noun, no name
         if quoted and not re.search(r"[.;]", after[: quoted.start()]):
             start = sentence.start + noun.end() + quoted.start("name")
             end = sentence.start + noun.end() + quoted.end("name")

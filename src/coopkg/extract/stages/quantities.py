@@ -46,7 +46,38 @@ def quantities(doc: Doc) -> Doc:
                                  for d in find_dates(sentence.text))  # fmt: skip
         doc.durations[index] = tuple(replace(d, start=d.start + sentence.start, end=d.end + sentence.start)
                                      for d in find_durations(sentence.text))  # fmt: skip
+    _in_the_documents_currency(doc)
     return doc
+
+
+def _in_the_documents_currency(doc: Doc) -> None:
+    """ "un prêt concessionnel d'un montant de 26,6 milliards", "26,2 milliards de prêt": a sum with a scale word
+    and no currency, named as a loan or grant, is in the one currency the document's other sums are in."""
+    currencies = {q.currency for qs in doc.money.values() for q in qs}
+    if len(currencies) != 1:
+        return
+    (currency,) = currencies
+    for index, sentence in enumerate(doc.sentences):
+        lex = doc.lex(sentence)
+        named = [q for q in doc.counts.get(index, ()) if q.scaled and q.value >= 10**6 and _named_money(doc, lex, q)]
+        if named:
+            doc.counts[index] = [q for q in doc.counts[index] if q not in named]
+            doc.money[index] = sorted([*doc.money[index], *(replace(q, currency=currency) for q in named)],
+                                      key=lambda q: q.start)  # fmt: skip
+
+
+def _named_money(doc: Doc, lex: Locale, q: Quantity) -> bool:
+    before = doc.text[max(0, q.start - 60) : q.start]
+    after = doc.text[q.end : q.end + 40]
+    for cue in lex.money_nouns:
+        noun = cue.pattern.pattern
+        if re.search(
+            rf"(?:{noun})[^.;:\d]{{0,30}}?(?:\bde|d['’]|\bof|\bworth|بقيمة|قدره|قدرها)\s*$", before, re.IGNORECASE
+        ):
+            return True
+        if re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{noun})", after, re.IGNORECASE):
+            return True
+    return False
 
 
 _PART_BEFORE = re.compile(r"(?:dont|soit|,|et|including|of\s+which|and|منها|و)\s*$", re.IGNORECASE)
