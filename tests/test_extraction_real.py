@@ -862,3 +862,28 @@ def test_a_government_named_before_the_loans_nouns_receives_it(extractor: Extrac
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]}
     assert ("Agence française de développement", "Niger", 26.6e9, "XOF") in stated, stated
     assert not any(p["label"].startswith("Projet vise") for p in found["projects"]), found["projects"]
+
+
+def test_the_same_project_is_the_one_named_before(extractor: Extractor) -> None:
+    # en_afdb_agtf_last_mile_energy_rwanda (batch-13): "… for the same project", "Ce même projet a aussi obtenu".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_afdb_agtf_last_mile_energy_rwanda.txt"
+    labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert not any(label.lower().startswith("same") for label in labels), labels
+
+
+def test_a_document_about_a_programme_is_no_project(extractor: Extractor) -> None:
+    # en_wb_gpe_hope_education_nigeria (batch-13): "the Programme Information Document for the loan project".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_wb_gpe_hope_education_nigeria.txt"
+    labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert not any("Document" in label for label in labels), labels
+
+
+def test_a_headlines_money_is_no_part_of_the_projects_name(extractor: Extractor) -> None:
+    # en_sfd_cardiac_center_chad (batch-13): "SFD Signs $50 Million Development Loan for Chad Cardiac Center Project";
+    # fr_japon_cfp_saint_joseph_rdc: "le projet d'extension du Centre … Saint Joseph ambitionne de renforcer …".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_sfd_cardiac_center_chad.txt"
+    labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert "Chad Cardiac Center Project" in labels, labels
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_japon_cfp_saint_joseph_rdc.txt"
+    labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert "Projet d'extension du Centre de formation professionnelle Saint-Joseph" in labels, labels

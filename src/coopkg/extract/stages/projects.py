@@ -199,9 +199,11 @@ def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
             end = start + len(raw)
             if re.fullmatch(r"[IVX]{1,4}|\d{1,2}", raw):
                 start = sentence.start + noun.start()  # "Compact II", "Phase 2": the noun is part of the name
+            documents = lex.text("projects", "documents")
             if (
                 raw
                 and fold(raw) not in _COMMON
+                and not re.fullmatch(rf"(?:{documents})", raw.split()[-1], re.IGNORECASE)
                 and not re.fullmatch(r"[\d\s./-]+", raw)
                 and not doc.overlapping(start, end, (ORGANISATION, REGION))
             ):
@@ -384,6 +386,11 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         words = name.split()
         while words and (fold(words[0]) in _DETERMINERS or fold(words[0]) in FUNCTION_WORDS):
             words = words[1:]
+        money = [i for i, w in enumerate(words) if re.fullmatch(r"[$€£]?\d[\d.,]*\w*|(?:[Mm]illion|[Bb]illion)s?", w)]
+        if money:
+            # "SFD Signs $50 Million Development Loan for Chad Cardiac Center Project": the money is no part of it.
+            linked = [i for i, w in enumerate(words) if i > money[-1] and w in {"for", "to", "of"}]
+            words = words[linked[-1] + 1 :] if linked else []
         tail_lower = tail not in _CAPITAL_TAILS
         while tail_lower and words and fold(words[-1]) in FUNCTION_WORDS:
             words = words[:-1]  # "Presenting the project": no name before "the"
