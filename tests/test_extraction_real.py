@@ -887,3 +887,25 @@ def test_a_headlines_money_is_no_part_of_the_projects_name(extractor: Extractor)
     article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_japon_cfp_saint_joseph_rdc.txt"
     labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
     assert "Projet d'extension du Centre de formation professionnelle Saint-Joseph" in labels, labels
+
+
+def test_who_will_receive_a_loan_is_not_its_lender(extractor: Extractor) -> None:
+    # fr_badea_prets_routes_eau_quatre_pays (batch-13): "L’Ethiopie va également recevoir un prêt de 10 millions de
+    # dollars …", "Enfin, la Zambie va recevoir 10 millions de dollars …".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_badea_prets_routes_eau_quatre_pays.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funders = {labels[f["funder"]] for f in found["fundings"]}
+    assert funders and not funders & {"Éthiopie", "Zambie"}, funders
+
+
+def test_a_funder_raising_its_participation_and_a_name_without_its_provinces(extractor: Extractor) -> None:
+    # fr_afd_onee_eau_potable_nord_maroc (batch-13): "… d’un projet d’amélioration et de sécurisation de l’accès à
+    # l’eau potable dans les provinces du Nord. À travers cette nouvelle ligne de financement, l’AFD porte à 101
+    # millions d’euros sa participation au projet".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_afd_onee_eau_potable_nord_maroc.txt"
+    found = extractor.extract_path(article).to_json()
+    project = next(p for p in found["projects"] if p["label"].startswith("Projet d'amélioration"))
+    assert "Projet d'amélioration et de sécurisation de l'accès à l'eau potable" in project["altLabels"], project
+    stated = {(f["funder"].rsplit("/", 1)[-1], f["funded"], f["amount"]) for f in found["fundings"]}
+    assert ("afd", project["id"], 101e6) in stated, stated

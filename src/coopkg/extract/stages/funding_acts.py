@@ -99,15 +99,21 @@ def finance_verb(doc: Doc, lex: Locale, act: Act) -> bool:
     return act.form == "act" and found is not None and found.end() >= len(word)
 
 
-def governing_act(acts: list[Act], money: Quantity) -> Act | None:
+def governing_act(doc: Doc, acts: list[Act], money: Quantity) -> Act | None:
     """The act a figure belongs to: the nearest one, a money noun right before it first."""
     best, best_distance = None, WINDOW
     for act in acts:
         distance = money.start - act.end if act.end <= money.start else act.start - money.end
         if distance < 0:
             distance = 0
-        if act.form == "noun" and 0 <= money.start - act.end <= 25:
-            distance -= 30  # "un prêt de 39,2 millions", "a grant of $5 million"
+        if (
+            act.form == "noun"
+            and 0 <= money.start - act.end <= 25
+            and not doc.overlapping(act.end, money.start, (ORGANISATION,))
+        ):
+            # "un prêt de 39,2 millions", "a grant of $5 million" (not "cette ligne de financement, l'AFD porte à 101
+            # millions d'euros sa participation": the clause's subject stands between)
+            distance -= 30
         if distance < best_distance:
             best, best_distance = act, distance
     return best

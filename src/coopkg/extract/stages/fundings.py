@@ -152,7 +152,7 @@ def _sentence_events(
     moneys = [q for q in moneys if q not in later]
     used: set[int] = set()
     for money in moneys:
-        act = governing_act(acts, money)
+        act = governing_act(doc, acts, money)
         if act is None:
             continue
         funders = _funders_of_money(doc, sentence, lex, money, act, acts)
@@ -427,6 +427,8 @@ def _funders_of_money(
     if act.form == "receive":
         return []  # "the Nutrition programme has received €9 million": the subject is who receives
     subject = _subject(doc, sentence, lex, act, money)
+    if subject is not None and any(a.form == "receive" and subject.end <= a.start <= money.start for a in acts):
+        return []  # "L'Ethiopie va également recevoir un prêt de 10 millions": the subject receives the loan
     return [subject] if subject is not None else []
 
 

@@ -135,9 +135,12 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
     """ "Construction de 11 écoles primaires dans la capitale Bangui …" is also called "Construction de 11 écoles
     primaires": the name before the place it is located in."""
     places = [m for m in doc.in_sentence(sentence, REGION) if start < m.start and m.end <= end]
-    if not places:
-        return None
     lex = doc.lex(sentence)
+    if not places:
+        # "un projet d'amélioration … de l'accès à l'eau potable dans les provinces du Nord"
+        area = lex.pattern("places", "area_tail").search(doc.text, start, end)
+        short = clean_name(doc.text[start : area.start()]) if area is not None else ""
+        return capitalise(short) if len(tokenize(short)) >= 2 else None
     head = doc.text[start : min(m.start for m in places)]
     cue = lex.pattern("places", "cue").search(head)
     if cue is not None:
