@@ -202,9 +202,10 @@ class CoopkgServer(ServerProcess):
 
     The query limit is 10 s: short enough for tests of what happens past it, long enough that a cold
     first view on a loaded machine (two test workers, a browser) is not a 503. Tests of the limits
-    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``. ``log``: a file for the server's output (else discarded)."""
+    themselves pass ``COOPKG_QUERY_TIMEOUT="3"``. ``log``: a file for the server's output (else discarded);
+    ``corpus=False``: a store with the ontology and reference data only (``coopkg init``)."""
 
-    def __init__(self, tmp: Path, log: Path | None = None, **extra_env: str) -> None:
+    def __init__(self, tmp: Path, log: Path | None = None, *, corpus: bool = True, **extra_env: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
@@ -213,8 +214,9 @@ class CoopkgServer(ServerProcess):
                    COOPKG_MIN_WORKER_LIFETIME="5")  # fmt: skip
         env.update(extra_env)
         self.env = env
-        done = subprocess.run([sys.executable, "-m", "coopkg.cli", "ingest", str(ROOT / "data" / "corpus")],
-                              env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+        command = ["ingest", str(ROOT / "data" / "corpus")] if corpus else ["init"]
+        done = subprocess.run([sys.executable, "-m", "coopkg.cli", *command], env=env, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stderr
         # The first answer waits for the workers' first views: seconds on Virtuoso, on a loaded machine.
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],

@@ -69,7 +69,9 @@ def _items(graph: Graph, head: object) -> list:
 def _headers(graph: Graph, node: object) -> list[tuple[str, str, tuple[str, ...]]]:
     found = []
     for header in _items(graph, graph.value(node, HT.headers)):
-        elements = tuple(str(graph.value(e, HT.elementName)) for e in _items(graph, graph.value(header, HT.headerElements)))
+        elements = tuple(
+            str(graph.value(e, HT.elementName)) for e in _items(graph, graph.value(header, HT.headerElements))
+        )
         found.append((str(graph.value(header, HT.fieldName)), str(graph.value(header, HT.fieldValue)), elements))
     return found
 
@@ -137,7 +139,7 @@ CASES = {name: read_manifest(SUITE / name / "manifest.ttl") for name in MANIFEST
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoopkgServer]:
-    running = CoopkgServer(tmp_path_factory.mktemp("w3c-protocol"))
+    running = CoopkgServer(tmp_path_factory.mktemp("w3c-protocol"), corpus=False)  # the suite brings its data
     yield running
     running.stop()
 
@@ -214,9 +216,7 @@ def _check(response: httpx.Response, expected: Expected) -> None:
             assert bool(results) is expected.boolean, response.text
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=f"{m}:{c.name}") for m, cases in CASES.items() for c in cases]
-)
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{m}:{c.name}") for m, cases in CASES.items() for c in cases])
 def test_w3c_protocol(client: httpx.Client, case: Case) -> None:
     assert not case.unread, f"the runner cannot check {case.unread}"
     for data, graph in case.graphs:

@@ -29,7 +29,7 @@ from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.parser import Query, UpdateUnit
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from coopkg.errors import BadInputError, ForbiddenQueryError, TooLargeError
+from coopkg.errors import BadInputError, ForbiddenQueryError, QuerySyntaxError, TooLargeError
 
 Kind = Literal["query", "update"]
 _FETCHING = {"ServiceGraphPattern": "SERVICE (a federated query)", "Load": "LOAD"}
@@ -103,15 +103,31 @@ def refuse_outbound(text: str, kind: Kind) -> None:
 @lru_cache(maxsize=512)
 def _fetching(text: str, kind: Kind) -> tuple[str, ...]:
     try:
-        with _parser_lock:
-            # parse_string, not rdflib's parseQuery: that one expands \u escapes everywhere first.
-            tree: Any = (Query if kind == "query" else UpdateUnit).parse_string(text, parse_all=True)
+        tree = _parse(text, kind)
     except (ParseBaseException, RecursionError, ValueError) as error:
-        detail = "nested too deeply" if isinstance(error, RecursionError) else str(error).splitlines()[0]
         raise ForbiddenQueryError(
-            f"the {kind} mentions SERVICE or LOAD, which are disabled, and cannot be checked ({detail})"
+            f"the {kind} mentions SERVICE or LOAD, which are disabled, and cannot be checked ({_detail(error)})"
         ) from None
     return tuple(sorted({_FETCHING[name] for name in _names(tree) if name in _FETCHING}))
+
+
+def _parse(text: str, kind: Kind) -> Any:
+    with _parser_lock:
+        # parse_string, not rdflib's parseQuery: that one expands \u escapes everywhere first.
+        return (Query if kind == "query" else UpdateUnit).parse_string(text, parse_all=True)
+
+
+def _detail(error: Exception) -> str:
+    return "nested too deeply" if isinstance(error, RecursionError) else str(error).splitlines()[0]
+
+
+def update_operations(text: str) -> list[CompValue]:
+    """The operations of an update as rdflib's parser reads them (``Modify``, ``DeleteWhere``, ``InsertData``…)."""
+    try:
+        tree = _parse(text.replace("\r", "\n"), "update")  # a comment ends at \r for the engine too
+    except (ParseBaseException, RecursionError, ValueError) as error:
+        raise QuerySyntaxError(f"malformed SPARQL update: {_detail(error)}") from None
+    return [operation for unit in tree if "request" in unit for operation in unit["request"]]
 
 
 def _names(node: object) -> set[str]:

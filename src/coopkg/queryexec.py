@@ -69,6 +69,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     max_bytes: int = 50_000_000
+    base_iri: str | None = None  # resolves the query's relative IRIs (None: they are errors)
 
 
 class _Stop(Exception):
@@ -108,6 +109,7 @@ def _evaluate(store: Store, request: QueryRequest, cancelled: threading.Event) -
             default_graph=[NamedNode(g) for g in request.default_graphs] if request.default_graphs else None,
             named_graphs=[NamedNode(g) for g in request.named_graphs] if request.named_graphs else None,
             substitutions=substitutions,
+            base_iri=request.base_iri,
         )
         if isinstance(raw, QuerySolutions | QueryBoolean):
             fmt = QueryResultsFormat.from_media_type(request.result_format)

@@ -11,11 +11,12 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urljoin
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
 
@@ -35,6 +36,7 @@ from coopkg.store import EmbeddedRepository, RemoteRepository, Repository, open_
 from coopkg.store.changelog import ChangeFollower
 from coopkg.store.snapshots import Change, Generations
 from coopkg.store.writer import WriterClient
+from coopkg.update_dataset import with_dataset
 from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
 from coopkg.viewdb.files import Views
 
@@ -49,7 +51,8 @@ class QueryEngine(Protocol):
 
 
 class RemoteQueryEngine:
-    """Queries sent to the remote endpoint; its own time limit (e.g. `oxigraph serve --timeout-s`) applies."""
+    """Queries sent to the remote endpoint; its own time limit (e.g. `oxigraph serve --timeout-s`) applies, and its
+    own base IRI to relative IRIs (the text goes as written)."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
@@ -412,11 +415,19 @@ class Services:
         context = document_context(self.repo, self.minter, triples)
         return extraction_json(self.minter.document(doc_id).value, triples, context)
 
-    def update(self, sparql: str) -> None:
+    def endpoint_iri(self, name: str) -> str:
+        """The IRI of the service's ``sparql`` or ``update`` endpoint: the base of the relative IRIs in what it
+        is sent (a service defines its own base, SPARQL 1.1 Protocol §2.4)."""
+        return urljoin(self.settings.base_iri, name)
+
+    def update(self, sparql: str, *, using_graphs: Sequence[str] = (), using_named_graphs: Sequence[str] = ()) -> None:
+        """Run an update; ``using_graphs`` and ``using_named_graphs``: the protocol's dataset for its WHERE clauses."""
         self.check_text(sparql, "update")
+        sparql = with_dataset(sparql, using_graphs, using_named_graphs)
+        base = self.endpoint_iri("update")
         with self._writing(Change(everything=True)) as writable:
             # In a deep-stack thread: the engine's parser recurses on nesting.
-            _updates.submit(writable.update, sparql).result()
+            _updates.submit(lambda: writable.update(sparql, base_iri=base)).result()
 
     def check_graph(self, triples: list[Triple]) -> ValidationReport:
         self.sync()

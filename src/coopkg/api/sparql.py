@@ -56,27 +56,45 @@ def query_params(raw: bytes) -> dict[str, list[str]]:
     return params
 
 
-async def _params(request: Request) -> tuple[dict[str, list[str]], str | None]:
-    """Protocol parameters from the URL and a form body, and a direct query body if any."""
+async def _params(request: Request, operation: str) -> tuple[dict[str, list[str]], str | None]:
+    """Protocol parameters from the URL and a form body, and a direct ``operation`` (query or update) body if any."""
     params = query_params(request.scope["query_string"])
-    direct = None
-    if request.method == "POST":
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
-        if content_type == "application/x-www-form-urlencoded":
-            for key, values in query_params(body).items():
-                params.setdefault(key, []).extend(values)
-        elif content_type in {"application/sparql-query", "application/sparql-update"}:
-            try:
-                direct = body.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise BadInputError(f"the {content_type} body is not UTF-8: {error}") from None
-        else:
-            raise BadInputError(
-                f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
-                "application/sparql-update or application/x-www-form-urlencoded"
-            )
-    return params, direct
+    if request.method != "POST":
+        if request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers:
+            raise BadInputError(f"a {request.method} request has no body (SPARQL 1.1 Protocol §2.2.1): "
+                                f"send the {operation} in the URL, or POST it")  # fmt: skip
+        return params, None
+    if operation in params:
+        raise BadInputError(f"a POST sends the {operation} in its body, not in the URL (SPARQL 1.1 Protocol §2.2)")
+    media_type, _, media_params = request.headers.get("content-type", "").partition(";")
+    content_type = media_type.strip().lower()
+    body = await request.body()
+    if content_type == "application/x-www-form-urlencoded":
+        for key, values in query_params(body).items():
+            params.setdefault(key, []).extend(values)
+        return params, None
+    if content_type not in {"application/sparql-query", "application/sparql-update"}:
+        raise BadInputError(
+            f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
+            "application/sparql-update or application/x-www-form-urlencoded"
+        )
+    charset = _media_parameters(media_params).get("charset", "utf-8")
+    if charset.lower() not in {"utf-8", "utf8"}:  # the only charset of both media types
+        raise BadInputError(f"{content_type} is UTF-8, not {charset}")
+    try:
+        return params, body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInputError(f"the {content_type} body is not UTF-8: {error}") from None
+
+
+def _media_parameters(text: str) -> dict[str, str]:
+    """``charset=UTF-8; version=1.2`` as a dict (names lower-cased, quotes dropped); ``version`` is free."""
+    found = {}
+    for item in text.split(";"):
+        name, _, value = item.partition("=")
+        if name.strip():
+            found[name.strip().lower()] = value.strip().strip('"')
+    return found
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -117,6 +135,7 @@ def run_query(services: Services, accept: str | None, text: str, params: dict[st
         default_graphs=tuple(params.get("default-graph-uri", [])) or None,
         named_graphs=tuple(params.get("named-graph-uri", [])) or None,
         max_bytes=services.settings.max_result_bytes,
+        base_iri=services.endpoint_iri("sparql"),
     )
 
 
@@ -129,7 +148,7 @@ def run_query(services: Services, accept: str | None, text: str, params: dict[st
     "service description.",
 )
 async def sparql(request: Request, services: ServicesDep) -> Response:
-    params, direct = await _params(request)
+    params, direct = await _params(request, "query")
     text = direct if direct is not None else _one(params, "query")
     _one(params, "version")  # SPARQL 1.2 Protocol: at most one version
     if "update" in params:
@@ -211,7 +230,11 @@ class DirectLookups:
             if name == b"accept":
                 accept = value.decode("latin-1")
             elif name == b"content-type":
-                content_type = value.split(b";", 1)[0].strip().lower()
+                media_type, _, media_params = value.partition(b";")
+                content_type = media_type.strip().lower()
+                charset = _media_parameters(media_params.decode("latin-1")).get("charset", "utf-8")
+                if charset.lower() not in {"utf-8", "utf8"}:
+                    return None  # the usual way refuses it
             elif (body is None and name in {b"content-length", b"transfer-encoding"}) or (
                 self.cors and name == b"origin"
             ):
@@ -221,11 +244,13 @@ class DirectLookups:
             return None  # the usual way answers 413
         if body is None:
             text = params.get("query", [""])
+        elif "query" in params:
+            return None  # a POST's query belongs in its body: the usual way says so
         elif content_type == b"application/x-www-form-urlencoded":  # a POST form, as YASGUI sends
             for key, values in query_params(body).items():
                 params.setdefault(key, []).extend(values)
             text = params.get("query", [""])
-        elif content_type == b"application/sparql-query" and "query" not in params:
+        elif content_type == b"application/sparql-query":
             try:
                 text = [body.decode("utf-8")]
             except UnicodeDecodeError:
@@ -279,10 +304,16 @@ async def description(request: Request, services: ServicesDep) -> Response:
     status_code=204,
 )
 async def update(request: Request, services: ServicesDep) -> Response:
-    params, direct = await _params(request)
+    params, direct = await _params(request, "update")
     text = direct if direct is not None else _one(params, "update")
-    _one(params, "version")
+    _one(params, "version")  # SPARQL 1.2 Protocol: at most one version
     if not text:
         raise BadInputError("no update given (form field 'update' or an application/sparql-update body)")
-    await run_in_threadpool(services.update, text)
+    await run_in_threadpool(
+        lambda: services.update(
+            text,
+            using_graphs=params.get("using-graph-uri", []),
+            using_named_graphs=params.get("using-named-graph-uri", []),
+        )
+    )
     return Response(status_code=204)

@@ -150,8 +150,8 @@ class Repository(abc.ABC):
         """Run a SPARQL query. ``bindings`` fix variables to terms without touching the query text."""
 
     @abc.abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update, all or nothing."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update, all or nothing; ``base_iri`` resolves its relative IRIs (None: they are errors)."""
 
     @abc.abstractmethod
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:

@@ -80,9 +80,9 @@ class EmbeddedRepository(Repository):
             raise BadInputError(f"cannot bind parameters: {error}") from error
         return QueryResult.wrap(raw)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         try:
-            self.store.update(sparql)
+            self.store.update(sparql, base_iri=base_iri)
         except SyntaxError as error:
             raise QuerySyntaxError(f"malformed SPARQL update: {error}") from error
         except OSError as error:

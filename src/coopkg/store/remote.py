@@ -172,8 +172,10 @@ class RemoteRepository(Repository):
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def update(self, sparql: str) -> None:
-        """Run an update; with a change log it is recorded as changing everything (its graphs are not known)."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run an update; with a change log it is recorded as changing everything (its graphs are not known).
+
+        The text goes as written: the endpoint resolves relative IRIs against its own base, not ``base_iri``."""
         if self.change_log is None:
             self.client.update(sparql)
             return

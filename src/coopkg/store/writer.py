@@ -122,7 +122,7 @@ class WriterService:
             elif op == "drop_graph":
                 result = repo.drop_graph(NamedNode(request["graph"]))
             elif op == "update":
-                repo.update(request["sparql"])
+                repo.update(request["sparql"], base_iri=request.get("base_iri"))
             elif op == "has_graph":
                 return {"ok": True, "result": repo.has_graph(NamedNode(request["graph"])), "generation": 0}
             else:
@@ -227,8 +227,8 @@ class BoundWriter:
     def drop_graph(self, graph: NamedNode) -> bool:
         return bool(self._call({"op": "drop_graph", "graph": graph.value}))
 
-    def update(self, sparql: str) -> None:
-        self._call({"op": "update", "sparql": sparql})
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        self._call({"op": "update", "sparql": sparql, "base_iri": base_iri})
 
     def has_graph(self, graph: NamedNode) -> bool:
         return bool(self._call({"op": "has_graph", "graph": graph.value}))
