@@ -17,11 +17,12 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, parse, parse_query_results
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from tests.conftest import WRITE_TOKEN, CoopkgServer
+from coopkg.update_dataset import with_dataset
+from tests.conftest import WRITE_TOKEN, CoopkgServer, OxigraphServer
 
 SUITE = Path(__file__).parent / "w3c" / "protocol"
 MANIFESTS = {"sparql11": 42, "sparql12": 6}  # tests in each manifest
@@ -231,3 +232,62 @@ def test_the_suite_leaves_the_service_answering(client: httpx.Client) -> None:
     """After every test (CLEAR ALL and DROP ALL among them), the service still answers its pages and API."""
     assert client.get("/api/organisations").status_code == 200
     assert json.loads(client.get("/sparql", params={"query": "ASK {}"}).content)["boolean"] is True
+
+
+def test_relative_iris_resolve_against_the_endpoints(client: httpx.Client, server: CoopkgServer) -> None:
+    """The service's base (§2.4): the endpoint a query or update is sent to."""
+    inserted = client.post("/update", content="INSERT DATA { GRAPH <http://example.org/base> { <s> <p> <o> } }",
+                           headers={"Content-Type": "application/sparql-update", **AUTH})  # fmt: skip
+    assert inserted.status_code == 204, inserted.text
+    found = client.get(
+        "/sparql", params={"query": "SELECT ?s (<x> AS ?x) { GRAPH <http://example.org/base> { ?s ?p ?o } }"}
+    )
+    row = found.json()["results"]["bindings"][0]
+    assert (row["s"]["value"], row["x"]["value"]) == (server.url + "/s", server.url + "/x")
+
+
+SEED = """<http://e/a> <http://e/p> "1" <http://e/g1> .
+<http://e/b> <http://e/p> "2" <http://e/g2> .
+<http://e/c> <http://e/p> "3" <http://e/g3> .
+<http://e/d> <http://e/p> "4" .
+"""
+# Updates with a WHERE in every place the lexer must tell apart (subqueries, strings, comments, names), each
+# of which the three datasets below make write differently.
+DATASET_UPDATES = [
+    ("PREFIX ex: <http://e/> INSERT { GRAPH <http://e/out> { ?s ex:where ?o } } # where\n"
+     'WHERE { ?s ?p ?o { SELECT ?s WHERE { ?s ?p ?x } } FILTER(?o != "WHERE") }'),
+    "delete where { GRAPH ?g { ?s <http://e/p> ?o } }",
+    "INSERT DATA { <http://e/z> <http://e/p> 0 } ; DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "INSERT { GRAPH <http://e/out> { ?s <http://e/in> ?g } } WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }",
+    "DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH ?g { ?s ?p 9 } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+]  # fmt: skip
+DATASETS = [(["http://e/g1"], []), (["http://e/g1", "http://e/g2"], ["http://e/g3"]), ([], ["http://e/g2"])]
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph-dataset"))
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("update", DATASET_UPDATES)
+def test_the_update_dataset_means_what_oxigraph_serve_makes_of_it(oxigraph: OxigraphServer, update: str) -> None:
+    """``with_dataset`` on an embedded store writes what `oxigraph serve` writes for the same parameters."""
+    outcomes = set()
+    for default_graphs, named_graphs in DATASETS:
+        with httpx.Client(base_url=oxigraph.url, timeout=30) as http:
+            direct = {"Content-Type": "application/sparql-update"}
+            http.post("/update", content="DROP ALL", headers=direct).raise_for_status()
+            http.post("/store", content=SEED, headers={"Content-Type": "application/n-quads"}).raise_for_status()
+            params = [("using-graph-uri", g) for g in default_graphs] + [
+                ("using-named-graph-uri", g) for g in named_graphs
+            ]
+            http.post("/update", params=params, content=update, headers=direct).raise_for_status()
+            dump = http.get("/store", headers={"Accept": "application/n-quads"}).content
+        store = Store()
+        store.load(SEED.encode(), format=RdfFormat.N_QUADS)
+        store.update(with_dataset(update, default_graphs, named_graphs))
+        assert set(store) == set(parse(dump, format=RdfFormat.N_QUADS)), (default_graphs, named_graphs)
+        outcomes.add(frozenset(store))
+    assert len(outcomes) >= 2  # the dataset made a difference
