@@ -299,7 +299,9 @@ async def description(request: Request, services: ServicesDep) -> Response:
 @router.post(
     "/update",
     summary="SPARQL 1.1 update endpoint",
-    description="POST form-encoded `update=` or application/sparql-update; needs `Authorization: Bearer <token>`.",
+    description="POST form-encoded `update=` or application/sparql-update; needs `Authorization: Bearer <token>`. "
+    "`using-graph-uri` and `using-named-graph-uri` give the dataset of its WHERE clauses; relative IRIs resolve "
+    "against this endpoint's IRI.",
     dependencies=[WriterDep],
     status_code=204,
 )
