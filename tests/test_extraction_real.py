@@ -909,3 +909,13 @@ def test_a_funder_raising_its_participation_and_a_name_without_its_provinces(ext
     assert "Projet d'amélioration et de sécurisation de l'accès à l'eau potable" in project["altLabels"], project
     stated = {(f["funder"].rsplit("/", 1)[-1], f["funded"], f["amount"]) for f in found["fundings"]}
     assert ("afd", project["id"], 101e6) in stated, stated
+
+
+def test_an_agreements_money_goes_to_the_project_it_is_about(extractor: Extractor) -> None:
+    # ar_giz_subul_aysh_muzariin_filastin (batch-13): "وقعت وزارة الزراعة، ومؤسسة التعاون الألماني (GIZ)، اليوم الأربعاء،
+    # اتفاقية تجديد مشروع تحسين سبل العيش للمزارعين بقيمة 4 ملايين يورو."
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/ar_giz_subul_aysh_muzariin_filastin.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 4e6}
+    assert funded == {"مشروع تحسين سبل العيش للمزارعين"}, funded

@@ -164,6 +164,10 @@ class Doc:
             if m.kind == kind and sentence.start <= m.start < sentence.end and not (named and m.anaphor)
         ]  # fmt: skip
 
+    def is_agreement(self, key: str) -> bool:
+        entity = self.entities.get(key)
+        return entity is not None and entity.type == "PartnershipAgreement"
+
     def is_state(self, key: str) -> bool:
         entity = self.entities.get(key)
         return entity is not None and entity.kind == REGION and entity.type == "Country"

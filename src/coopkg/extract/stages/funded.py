@@ -30,6 +30,9 @@ def funded_in_sentence(
                 if not any(o <= m.start and m.start - o < abs(m.start - position) for o in others)]  # fmt: skip
     # (Nor the programme the money comes from: "from the European Union's Nexus Energy and Water Programme".)
     mentions = [m for m in mentions if not _from_owner(doc, sentence, m)]
+    # ("اتفاقية تجديد مشروع تحسين سبل العيش للمزارعين بقيمة 4 ملايين يورو": the project the agreement is about.)
+    undertakings = [m for m in mentions if not doc.is_agreement(doc.resolve(m))]
+    mentions = undertakings or mentions
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - act.start))
         return doc.resolve(nearest)

@@ -33,7 +33,7 @@ def refer_back(doc: Doc) -> None:
             # from the European Union's Nexus Energy and Water Programme" names the grant's programme.)
             figures = [q.start for q in doc.money.get(index, []) if index > event.sentence and q.start >= start]
             named = [m for m in doc.in_sentence(sentence, PROJECT)
-                     if m.start >= start and not is_agreement(doc, m.key) and doc.resolve(m) not in taken
+                     if m.start >= start and not doc.is_agreement(m.key) and doc.resolve(m) not in taken
                      and not any(f < m.start for f in figures)]  # fmt: skip
             if index > event.sentence and not named:
                 # "Ces fonds sont destinés à la construction d'une École …": what follows the purpose cue.
@@ -86,11 +86,6 @@ def _other_sum_in(doc: Doc, event: FundingEvent, index: int) -> bool:
 
 def _parts_projects(doc: Doc) -> set[str | None]:
     return {e.funded for e in doc.fundings if e.evidence[0].method.startswith("event:part")}
-
-
-def is_agreement(doc: Doc, key: str) -> bool:
-    entity = doc.entities.get(key)
-    return entity is not None and entity.type == "PartnershipAgreement"
 
 
 def _amount_refers_back(doc: Doc, event: FundingEvent, index: int, refer: re.Match[str] | None) -> None:

@@ -41,7 +41,7 @@ from coopkg.extract.stages.funding_acts import (
     governing_act,
     headline_act,
 )
-from coopkg.extract.stages.funding_links import is_agreement, merge, refer_back, state_through_agency
+from coopkg.extract.stages.funding_links import merge, refer_back, state_through_agency
 from coopkg.extract.stages.projects import agreement_parties
 from coopkg.extract.text import Sentence
 
@@ -705,7 +705,7 @@ def _add(
     amount: Quantity | None, kind: str, method: str,
 ) -> None:  # fmt: skip
     funder = acting(doc, funder)
-    if funded is not None and is_agreement(doc, funded) and recipient is not None:
+    if funded is not None and doc.is_agreement(funded) and recipient is not None:
         funded = recipient  # the money of an agreement goes to its other party, not to the agreement
     if funded == funder.key:
         funded = None
