@@ -919,3 +919,29 @@ def test_an_agreements_money_goes_to_the_project_it_is_about(extractor: Extracto
     labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 4e6}
     assert funded == {"مشروع تحسين سبل العيش للمزارعين"}, funded
+
+
+def test_an_english_name_may_hold_through(extractor: Extractor) -> None:
+    # en_eu_gepsed_job_training_saint_lucia (batch-13): "the Generation of Employment through Private Sector
+    # Development Project [GEPSED]".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_eu_gepsed_job_training_saint_lucia.txt"
+    labels = [p["label"] for p in extractor.extract_path(article).to_json()["projects"]]
+    assert "Generation of Employment through Private Sector Development Project" in labels, labels
+
+
+def test_money_for_several_projects_goes_to_their_country(extractor: Extractor) -> None:
+    # en_japan_gghsp_ypsa_training_centre_bangladesh (batch-13): "grant assistance for seven projects under Grant
+    # Assistance for Grass-roots Human Security Projects (GGHSP) totaling US$ 628,390 … in Bangladesh" is not for the
+    # one project the article then names.
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_japan_gghsp_ypsa_training_centre_bangladesh.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 628390}
+    assert funded == {"Bangladesh"}, funded
+
+
+def test_a_known_name_and_an_acronym_are_no_third_organisation(extractor: Extractor) -> None:
+    # en_wb_gpe_hope_education_nigeria (batch-13): "a World Bank IDA credit of $500m".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_wb_gpe_hope_education_nigeria.txt"
+    labels = [o["label"] for o in extractor.extract_path(article).to_json()["organisations"]]
+    assert "World Bank" in labels and "World Bank IDA" not in labels, labels

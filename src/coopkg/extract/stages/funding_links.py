@@ -55,6 +55,13 @@ def refer_back(doc: Doc) -> None:
     only = _only_project(doc)
     for event in doc.fundings:
         others = [e for e in doc.fundings if e is not event and e.funder == event.funder and e.funded == only]
+        if event.funded is None and _for_counted_projects(doc, event):
+            # "grant assistance for seven projects … totaling US$ 628,390 … in Bangladesh", "SFD has financed six
+            # development projects and programs through concessional loans exceeding $131 million": several
+            # projects, none of them the one the document is about; the country they are in.
+            event.funded = event.recipient or _country_of_sentence(doc, event) or _funders_recipient(doc, event)
+            if event.funded is not None:
+                continue
         # (When the funder gives that project money of its own, this sum is another: "59,5 millions" for the
         # country, "51 millions" for its plan.)
         if only is not None and event.funded not in doc.projects and event.funder != only and not others:
@@ -70,6 +77,19 @@ def refer_back(doc: Doc) -> None:
             salient = None if salient in taken else salient
             event.funded = event.recipient or salient or _country_of_sentence(doc, event)
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _for_counted_projects(doc: Doc, event: FundingEvent) -> bool:
+    sentence = doc.sentences[event.sentence]
+    return doc.lex(sentence).pattern("projects", "counted").search(sentence.text) is not None
+
+
+def _funders_recipient(doc: Doc, event: FundingEvent) -> str | None:
+    """The state another of the funder's fundings in the document goes to, when there is one."""
+    states = {
+        e.recipient for e in doc.fundings if e.funder == event.funder and e.recipient and doc.is_state(e.recipient)
+    }
+    return states.pop() if len(states) == 1 else None
 
 
 def _other_sum_in(doc: Doc, event: FundingEvent, index: int) -> bool:

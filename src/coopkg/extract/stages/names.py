@@ -471,6 +471,9 @@ def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: st
         return  # "Planning and Investment and the Japan International Cooperation Agency": two, coordinated
     if any(m.kind == REGION and m.start == start and m.end == end for m in doc.mentions):
         return
+    if any(m.method.startswith("gazetteer") and m.start == start and re.fullmatch(rf"\s+{ACRONYM}", doc.text[m.end : end])
+           for m in inside):  # fmt: skip
+        return  # "a World Bank IDA credit of $500m": a known name and an acronym, no third organisation
     acronym = re.match(rf"\s*\((?P<acr>{ACRONYM})\)", doc.text[end : end + 20])
     add_organisation(doc, index, start, end, "en", "pattern:en-name", 0.7, acronym.group("acr") if acronym else None)
 

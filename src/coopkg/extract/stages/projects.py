@@ -55,7 +55,7 @@ _COMMON = {
     "head",
 }
 _EN_TAIL = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to)\s+)?){1,8})"
+    r"(?P<name>(?:(?:[A-Z][\w’'-]+|[A-Z0-9]{2,})\s+(?:(?:and|for|of|the|in|&|to|through|on|towards)\s+)?){1,8})"
     r"(?P<tail>Project|Programme|Program|Initiative|Compact|Operation|Plan|Strategy|Fund|Facility|project|programme|program|initiative|strategy|plan)\b"
 )
 _DETERMINERS = {"the", "a", "an", "this", "its", "their", "our"}
