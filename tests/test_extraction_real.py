@@ -945,3 +945,14 @@ def test_a_known_name_and_an_acronym_are_no_third_organisation(extractor: Extrac
     article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_wb_gpe_hope_education_nigeria.txt"
     labels = [o["label"] for o in extractor.extract_path(article).to_json()["organisations"]]
     assert "World Bank" in labels and "World Bank IDA" not in labels, labels
+
+
+def test_what_the_money_is_destined_to_is_what_it_funds(extractor: Extractor) -> None:
+    # fr_kfw_huit_accords_tunisie (batch-13): "Le premier accord de crédit d’un montant de 9 millions d’euros, est
+    # destiné au financement du fonds d’investissement pour la valorisation des déchets." (the project the article
+    # names next is another's).
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_kfw_huit_accords_tunisie.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 9e6}
+    assert funded == {"Fonds d'investissement pour la valorisation des déchets"}, funded

@@ -18,7 +18,7 @@ def funded_in_sentence(
 ) -> str | None:
     """The project the money is for, in this sentence: the owner's fund, the object of a financing verb, what
     follows a purpose cue, the object of a financing noun, else the nearest project."""
-    for rule in (_possessed, _object_of_verb, _after_purpose, _object_of_noun):
+    for rule in (_possessed, _object_of_verb, _after_purpose, _object_of_noun, _destined):
         found = rule(doc, index, sentence, lex, position)
         if found is not None:
             return found
@@ -94,6 +94,24 @@ def _object_of_noun(doc: Doc, index: int, sentence: Sentence, lex: Locale, posit
             if phrase is not None:
                 return phrase
     return None
+
+
+def _destined(doc: Doc, index: int, sentence: Sentence, lex: Locale, position: int) -> str | None:
+    """ "Le premier accord de crédit d'un montant de 9 millions d'euros, est destiné au financement du fonds
+    d'investissement pour la valorisation des déchets": the noun phrase the money is destined to, when no project
+    or undertaking heads it."""
+    cue = lex.pattern("fundings", "destination_markers").search(doc.text, position, min(sentence.end, position + 60))
+    if cue is None or any(position < q.start < cue.start() for q in doc.money.get(index, [])):
+        return None
+    start = cue.end()
+    if not re.match(r"[^\W\d_A-Z]", doc.text[start : start + 1]) or doc.overlapping(
+        start, start + 1, (ORGANISATION, PROJECT)
+    ):
+        return None  # a name (an organisation's, a project's) is read by the other rules
+    end = chunk_end(doc, sentence, start, lex, limit=12)
+    if end is None or len(tokenize(doc.text[start:end])) < 2 or _counted(lex, doc.text[start:end]):
+        return None
+    return add_project(doc, index, sentence, start, end, None, "pattern:destined-phrase", 0.6).key
 
 
 _SOURCE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
