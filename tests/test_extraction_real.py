@@ -956,3 +956,17 @@ def test_what_the_money_is_destined_to_is_what_it_funds(extractor: Extractor) ->
     labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 9e6}
     assert funded == {"Fonds d'investissement pour la valorisation des déchets"}, funded
+
+
+def test_the_fund_money_is_drawn_from_and_money_worth_of_projects(extractor: Extractor) -> None:
+    # en_afdb_agtf_last_mile_energy_rwanda (batch-13): "the 26 May 2021 approval for $84.2 million from the resources
+    # of the African Development Fund (ADF)"; "the African Development Bank has financed over $1.4 billion worth of
+    # projects in Rwanda".
+    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_afdb_agtf_last_mile_energy_rwanda.txt"
+    found = extractor.extract_path(article).to_json()
+    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert {f for f in stated if f[2] == 84.2e6} == {
+        ("African Development Fund", "Transmission System Reinforcement and Last Mile Connectivity project", 84.2e6)
+    }, stated
+    assert ("African Development Bank", "Rwanda", 1.4e9) in stated, stated

@@ -381,6 +381,12 @@ def _funders_of_money(
             not counterpart and not _is_recipient_position(doc, sentence, lex, before.start) and \
             before.end > act.start - WINDOW:  # fmt: skip
         return [acting(doc, before)]
+    # 0b. "$84.2 million from the resources of the African Development Fund (ADF)"
+    drawn = lex.pattern("fundings", "resources_of").match(doc.text, money.end, sentence.end)
+    if drawn is not None:
+        source = orgs_after(doc, drawn.end(), sentence, lex, money_between=False, limit=4)
+        if source:
+            return source[:1]
     # 1. "… de 26 millions de dollars de la FAT", "$200 million from the Mastercard Foundation"
     after = orgs_after(doc, money.end, sentence, lex, states=True, money_between=False, limit=12)
     genitive = after and re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[money.end : after[0].start], re.I)
