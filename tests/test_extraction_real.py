@@ -970,3 +970,12 @@ def test_the_fund_money_is_drawn_from_and_money_worth_of_projects(extractor: Ext
         ("African Development Fund", "Transmission System Reinforcement and Last Mile Connectivity project", 84.2e6)
     }, stated
     assert ("African Development Bank", "Rwanda", 1.4e9) in stated, stated
+
+
+def test_a_count_after_a_money_noun_and_an_action_is_no_money(extractor: Extractor) -> None:
+    # en_afdb_elumelu_youth_entrepreneurs_africa (batch-09): "to support the creation of 25 million decent jobs" is a
+    # count of jobs, though the document's sums are all in dollars.
+    article = Path(__file__).parents[1] / "eval/real/batch-09/docs/en_afdb_elumelu_youth_entrepreneurs_africa.txt"
+    found = extractor.extract_path(article).to_json()
+    assert 25e6 in {i["value"] for i in found["indicators"]}, found["indicators"]
+    assert 25e6 not in {f["amount"] for f in found["fundings"]}, found["fundings"]

@@ -72,7 +72,9 @@ def _named_money(doc: Doc, lex: Locale, q: Quantity) -> bool:
     for cue in lex.money_nouns:
         noun = cue.pattern.pattern
         if re.search(
-            rf"(?:{noun})[^.;:\d]{{0,30}}?(?:\bde|d['’]|\bof|\bworth|بقيمة|قدره|قدرها)\s*$", before, re.IGNORECASE
+            rf"(?:{noun})(?:\s+[^\W\d_]+)?\s*,?\s*(?:d['’]un\s+montant\s+(?:total\s+|global\s+)?)?(?:\bde|d['’]|\bof|\bworth|بقيمة|قدره|قدرها)\s*$",
+            before,
+            re.IGNORECASE,
         ):
             return True
         if re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{noun})", after, re.IGNORECASE):
