@@ -164,7 +164,7 @@ def _sentence_events(
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
         kind = _kind(lex, doc, sentence, act, money)
-        recipient = _recipient(doc, sentence, lex, money, act, funders)
+        recipient = _recipient(doc, sentence, lex, money, act, funders, acts)
         funded = funded_in_sentence(doc, index, sentence, lex, money.end, act, recipient)
         for funder, amount in _shares(doc, funders, moneys, money):
             _add(doc, index, sentence, funder, funded, recipient, amount, kind, f"event:{act.form}:{lex.code}")
@@ -189,7 +189,7 @@ def _sentence_events(
         funders = _funders_without_money(doc, sentence, lex, act)
         if not funders:
             continue
-        recipient = _recipient(doc, sentence, lex, None, act, funders)
+        recipient = _recipient(doc, sentence, lex, None, act, funders, acts)
         funded = funded_before(doc, index, sentence, lex, act) or funded_in_sentence(
             doc, index, sentence, lex, act.end, act, recipient
         )
@@ -335,7 +335,7 @@ def _figure_before(doc: Doc, index: int, sentence: Sentence, lex: Locale, acts: 
     funders = orgs_after(doc, noun.end, sentence, lex, states=True, money_between=False, limit=14)
     if not funders or not re.match(r"\s*(?:de|d['’]|du|des|from|of|من)\b", doc.text[noun.end : funders[0].start], re.I):
         return
-    recipient = _recipient(doc, sentence, lex, None, noun, funders)
+    recipient = _recipient(doc, sentence, lex, None, noun, funders, acts)
     funded = funded_in_sentence(doc, index, sentence, lex, noun.end, noun, recipient)
     _add(doc, index, sentence, funders[0], funded, recipient, free[0], noun.kind, f"event:figure-before:{lex.code}")
 
@@ -607,7 +607,7 @@ def _is_recipient_position(doc: Doc, sentence: Sentence, lex: Locale, position: 
 
 
 def _recipient(
-    doc: Doc, sentence: Sentence, lex: Locale, money: Quantity | None, act: Act, funders: list[Mention]
+    doc: Doc, sentence: Sentence, lex: Locale, money: Quantity | None, act: Act, funders: list[Mention], acts: list[Act]
 ) -> str | None:
     funder_keys = {f.key for f in funders}
     if act.form == "receive":
@@ -654,7 +654,7 @@ def _recipient(
             return acting(doc, m).key
     # ("تقديم مساعدات مالية إلى ليبيا بأكثر من 6 ملايين يورو": the recipient may stand before the figure, and
     # before the nouns that name it: "accordé au gouvernement du Niger, un prêt concessionnel d'un montant de".)
-    lower = min(anchor, _first_of_chain(doc, sentence, lex, act), money.start if money is not None else anchor) - 40
+    lower = min(anchor, _first_of_chain(doc, acts, act), money.start if money is not None else anchor) - 40
     for m in actors(doc, sentence):
         if m.start < lower or m.start - anchor > WINDOW:
             continue
@@ -667,10 +667,10 @@ def _recipient(
     return None
 
 
-def _first_of_chain(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> int:
+def _first_of_chain(doc: Doc, acts: list[Act], act: Act) -> int:
     """Where the money nouns that end at the act begin ("un prêt concessionnel d'un montant de")."""
     first = act.start
-    for other in sorted(find_acts(doc, sentence, lex), key=lambda a: a.start, reverse=True):
+    for other in sorted(acts, key=lambda a: a.start, reverse=True):
         if other.form == "noun" and other.end <= first and re.fullmatch(r"[\s,]*(?:d['’]un|d['’]une|de|of|worth)?\s*",
                                                                           doc.text[other.end : first]):  # fmt: skip
             first = other.start
