@@ -594,9 +594,9 @@ def serve(
 ) -> None:
     """Serve the SPARQL endpoint, linked data and the JSON API (uvicorn workers under a supervisor)."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from coopkg.api.transport import CoopkgHttpProtocol
+    from coopkg.supervisor import Supervisor
 
     if workers < 1:
         raise BadInputError("--workers must be at least 1")
@@ -642,9 +642,10 @@ def serve(
         access_log=access_log,
         http=CoopkgHttpProtocol,  # heads joined to bodies, direct lookups (coopkg/api/transport.py)
         timeout_graceful_shutdown=2,
-        # uvicorn kills a worker that does not answer its ping in time (5 s by default). A worker
+        # The supervisor kills a worker that does not answer its ping in time (5 s by default). A worker
         # starved of CPU by a loaded machine, or one still importing at start, is not hung: killing it
-        # drops the requests it holds. A query past its limit is stopped by the worker itself.
+        # drops the requests it holds. A query past its limit is stopped by the worker itself. A worker
+        # that has exited, or says it is exiting, is replaced at once (coopkg/supervisor.py).
         timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
     # Always supervised, even with one worker: the supervisor is what replaces a retired worker.
@@ -657,7 +658,7 @@ def serve(
             if why is not None:
                 err.print(f"[yellow]note:[/yellow] no network sandbox for the writer ({why}): the query guard "
                           "alone applies", highlight=False)  # fmt: skip
-        Multiprocess(config, sockets=sockets).run()
+        Supervisor(config, sockets=sockets).run()
     finally:
         if writer is not None:
             writer.stop()
