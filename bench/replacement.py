@@ -5,8 +5,9 @@ Scenarios, each repeated: both workers killed (SIGKILL); both told to stop (SIGT
 whose query overran sends itself); one stopped (SIGSTOP, a worker starved or finalising, which
 answers no ping) and the other killed (then the stopped one is woken). The server is
 tests/conftest.py's `CoopkgServer` over the corpus (2 workers). A scenario gives up after
-``--give-up`` seconds (the supervisor's health check is 60 s).
-Usage: python bench/replacement.py [--rounds 5] [--give-up 90]
+``--give-up`` seconds (the supervisor's health check is 60 s). Then one worker's start, phase by
+phase (what the first answer after a replacement waits for).
+Usage: python bench/replacement.py [--rounds 5] [--give-up 90] (--rounds 0: only the start)
 To measure another checkout's supervisor with this script, put its src first:
 `PYTHONPATH=/path/to/other/src python bench/replacement.py`.
 """
@@ -18,6 +19,7 @@ import contextlib
 import os
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -85,6 +87,31 @@ def one_round(server: CoopkgServer, scenario: str, give_up: float) -> tuple[floa
     return (replaced[0] if replaced else None), answered
 
 
+# One worker's start, phase by phase, in a fresh interpreter over the server's store (no listening socket).
+STARTUP = """
+import time
+t0 = time.perf_counter()
+import coopkg.api.app as app_module
+t1 = time.perf_counter()
+app = app_module.app_from_env()
+t2 = time.perf_counter()
+from starlette.testclient import TestClient
+with TestClient(app) as client:
+    t3 = time.perf_counter()
+    status = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code
+    t4 = time.perf_counter()
+print(f"import {t1 - t0:.2f} s, app_from_env {t2 - t1:.2f} s, lifespan {t3 - t2:.2f} s, first ASK {t4 - t3:.2f} s ({status})")
+"""
+
+
+def worker_start(server: CoopkgServer) -> str:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", STARTUP], env=server.env, capture_output=True, text=True, timeout=300)
+    return (
+        f"{done.stdout.strip() or done.stderr[-500:]}; with the interpreter's start {time.monotonic() - started:.2f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -94,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = CoopkgServer(Path(tmp), COOPKG_QUERY_TIMEOUT="3")
         try:
-            for scenario in ("kill-both", "term-both", "stop-one-kill-other"):
+            for scenario in ("kill-both", "term-both", "stop-one-kill-other") if args.rounds else ():
                 results = []
                 for _ in range(args.rounds):
                     settle(server, args.give_up * 2)
@@ -106,6 +133,8 @@ def main() -> None:
                 print(f"{scenario}: replaced in {replaced} s; first answer median {median:.2f} s, slowest "
                       f"{slowest:.2f} s, none within {args.give_up:g} s: {len(results) - len(answered)} of "
                       f"{len(results)}; load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+            for _ in range(3):
+                print(f"one worker's start: {worker_start(server)}; load {os.getloadavg()[0]:.1f}", flush=True)
         finally:
             server.stop()
 
