@@ -13,11 +13,18 @@ from coopkg.extract.pipeline import Extractor
 from coopkg.iris import IriMinter
 
 BASE = "http://coopkg.test/"
+REAL = Path(__file__).parents[1] / "eval/real"
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor.from_reference(IriMinter(BASE))
+
+
+def read_article(extractor: Extractor, batch: str, stem: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """One real article's extraction, and the label of every entity it names."""
+    found: dict[str, Any] = extractor.extract_path(REAL / batch / "docs" / f"{stem}.txt").to_json()
+    return found, {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
 
 
 def fundings(extractor: Extractor, text: str) -> set[tuple[str, str, float | None, str | None]]:
@@ -720,9 +727,7 @@ def test_an_arabic_head_and_its_object_are_no_name(extractor: Extractor) -> None
 def test_a_state_named_as_where_the_money_goes_is_no_subject(extractor: Extractor) -> None:
     # ar_sfd_minah_mashari_jibuti (batch-04): "… المحكمة العليا في جيبوتي، … ومنحة مقدارها 15 مليون ريال": the third
     # grant is the Fund's, not Djibouti's.
-    article = Path(__file__).parents[1] / "eval/real/batch-04/docs/ar_sfd_minah_mashari_jibuti.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-04", "ar_sfd_minah_mashari_jibuti")
     funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6}
     assert funders == {"الصندوق السعودي للتنمية"}, funders
 
@@ -730,9 +735,7 @@ def test_a_state_named_as_where_the_money_goes_is_no_subject(extractor: Extracto
 def test_an_arabic_state_written_with_bi_is_where_not_who(extractor: Extractor) -> None:
     # ar_bid_tamwilat_jadida_niger_turkiya (batch-11): "… طريق مدينة كابل الدائري بأفغانستان، وكذلك تقديم تمويل بمبلغ
     # 43.4 مليون دولار": Afghanistan is where the road is.
-    article = Path(__file__).parents[1] / "eval/real/batch-11/docs/ar_bid_tamwilat_jadida_niger_turkiya.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-11", "ar_bid_tamwilat_jadida_niger_turkiya")
     funders = {labels[f["funder"]] for f in found["fundings"] if f["amount"] in (74e6, 43.4e6)}
     assert funders == {"البنك الإسلامي للتنمية"}, funders
 
@@ -740,9 +743,7 @@ def test_an_arabic_state_written_with_bi_is_where_not_who(extractor: Extractor) 
 def test_a_global_fund_named_in_french_among_co_financiers(extractor: Extractor) -> None:
     # fr_fida_defis_cofinancement_madagascar (batch-12): "… le Fonds vert pour le climat (15 millions $) …", the
     # Green Climate Fund by its French name.
-    article = Path(__file__).parents[1] / "eval/real/batch-12/docs/fr_fida_defis_cofinancement_madagascar.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-12", "fr_fida_defis_cofinancement_madagascar")
     assert "Fonds vert pour le climat" in labels.values(), sorted(labels.values())
     assert {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 15e6} == {"Fonds vert pour le climat"}
 
@@ -809,9 +810,7 @@ def test_a_duration_and_a_project_noun_are_no_name(extractor: Extractor, text: s
 def test_a_grant_by_a_funder_to_the_project_named_before(extractor: Extractor) -> None:
     # en_afd_iecd_maharat_lebanon (batch-06): "Thanks to the 5M euros grant by the AFD, the IECD, and Semeurs
     # d’Avenir will implement the three-year project to support the vulnerable Lebanese".
-    article = Path(__file__).parents[1] / "eval/real/batch-06/docs/en_afd_iecd_maharat_lebanon.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-06", "en_afd_iecd_maharat_lebanon")
     assert {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]} == {
         ("French Development Agency", "Maharat Li Loubnan 2", 5e6)
     }
@@ -832,9 +831,7 @@ def test_co_financiers_listed_fund_the_project(extractor: Extractor) -> None:
 def test_the_undertakings_a_list_of_parts_names_before_each_figure(extractor: Extractor) -> None:
     # fr_fsd_prets_pays_africains_riyad (batch-11): "Ces projets sont entre autres : la construction … pour 28 millions
     # de dollars (…), de la construction d’un collège … pour 40 millions …, ou encore la réhabilitation … pour 17 …".
-    article = Path(__file__).parents[1] / "eval/real/batch-11/docs/fr_fsd_prets_pays_africains_riyad.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-11", "fr_fsd_prets_pays_africains_riyad")
     parts = {f["amount"]: labels[f["funded"]] for f in found["fundings"] if f["amount"] in (28e6, 40e6, 17e6)}
     assert parts[28e6].startswith("Construction et l'équipement des internats secondaires pour filles"), parts
     assert parts[40e6].startswith("Construction d'un collège supérieur pour la formation des enseignants"), parts
@@ -856,9 +853,7 @@ def test_a_government_named_before_the_loans_nouns_receives_it(extractor: Extrac
     # fr_afd_eau_potable_niamey_niger (batch-10): "a accordé au gouvernement du Niger, un prêt concessionnel d'un
     # montant de 26,6 milliards" (the FCFA are named later), and "Ce projet vise … « des quartiers défavorisés »"
     # names no project.
-    article = Path(__file__).parents[1] / "eval/real/batch-10/docs/fr_afd_eau_potable_niamey_niger.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-10", "fr_afd_eau_potable_niamey_niger")
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]}
     assert ("Agence française de développement", "Niger", 26.6e9, "XOF") in stated, stated
     assert not any(p["label"].startswith("Projet vise") for p in found["projects"]), found["projects"]
@@ -892,9 +887,7 @@ def test_a_headlines_money_is_no_part_of_the_projects_name(extractor: Extractor)
 def test_who_will_receive_a_loan_is_not_its_lender(extractor: Extractor) -> None:
     # fr_badea_prets_routes_eau_quatre_pays (batch-13): "L’Ethiopie va également recevoir un prêt de 10 millions de
     # dollars …", "Enfin, la Zambie va recevoir 10 millions de dollars …".
-    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_badea_prets_routes_eau_quatre_pays.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-13", "fr_badea_prets_routes_eau_quatre_pays")
     funders = {labels[f["funder"]] for f in found["fundings"]}
     assert funders and not funders & {"Éthiopie", "Zambie"}, funders
 
@@ -914,9 +907,7 @@ def test_a_funder_raising_its_participation_and_a_name_without_its_provinces(ext
 def test_an_agreements_money_goes_to_the_project_it_is_about(extractor: Extractor) -> None:
     # ar_giz_subul_aysh_muzariin_filastin (batch-13): "وقعت وزارة الزراعة، ومؤسسة التعاون الألماني (GIZ)، اليوم الأربعاء،
     # اتفاقية تجديد مشروع تحسين سبل العيش للمزارعين بقيمة 4 ملايين يورو."
-    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/ar_giz_subul_aysh_muzariin_filastin.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-13", "ar_giz_subul_aysh_muzariin_filastin")
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 4e6}
     assert funded == {"مشروع تحسين سبل العيش للمزارعين"}, funded
 
@@ -933,9 +924,7 @@ def test_money_for_several_projects_goes_to_their_country(extractor: Extractor) 
     # en_japan_gghsp_ypsa_training_centre_bangladesh (batch-13): "grant assistance for seven projects under Grant
     # Assistance for Grass-roots Human Security Projects (GGHSP) totaling US$ 628,390 … in Bangladesh" is not for the
     # one project the article then names.
-    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_japan_gghsp_ypsa_training_centre_bangladesh.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-13", "en_japan_gghsp_ypsa_training_centre_bangladesh")
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 628390}
     assert funded == {"Bangladesh"}, funded
 
@@ -951,9 +940,7 @@ def test_what_the_money_is_destined_to_is_what_it_funds(extractor: Extractor) ->
     # fr_kfw_huit_accords_tunisie (batch-13): "Le premier accord de crédit d’un montant de 9 millions d’euros, est
     # destiné au financement du fonds d’investissement pour la valorisation des déchets." (the project the article
     # names next is another's).
-    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/fr_kfw_huit_accords_tunisie.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-13", "fr_kfw_huit_accords_tunisie")
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 9e6}
     assert funded == {"Fonds d'investissement pour la valorisation des déchets"}, funded
 
@@ -962,9 +949,7 @@ def test_the_fund_money_is_drawn_from_and_money_worth_of_projects(extractor: Ext
     # en_afdb_agtf_last_mile_energy_rwanda (batch-13): "the 26 May 2021 approval for $84.2 million from the resources
     # of the African Development Fund (ADF)"; "the African Development Bank has financed over $1.4 billion worth of
     # projects in Rwanda".
-    article = Path(__file__).parents[1] / "eval/real/batch-13/docs/en_afdb_agtf_last_mile_energy_rwanda.txt"
-    found = extractor.extract_path(article).to_json()
-    labels = {e["id"]: e["label"] for kind in ("organisations", "projects", "regions") for e in found[kind]}
+    found, labels = read_article(extractor, "batch-13", "en_afdb_agtf_last_mile_energy_rwanda")
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert {f for f in stated if f[2] == 84.2e6} == {
         ("African Development Fund", "Transmission System Reinforcement and Last Mile Connectivity project", 84.2e6)
