@@ -31,7 +31,7 @@ def test_the_index_agrees_with_scoring_every_name() -> None:
     rng = random.Random(5)
     queries = ["ofppt", "union europeenne", "Union Européenne", "والاتحاد الأوروبي", "الاتحاد", "giz", "ba", "a",
                "-", "***", "", "agence", "de", "banque mondiale", "mondiale", "nque mon", "ﻻ", "e u"]  # fmt: skip
-    for pairs in rng.sample(names, 12):
+    for pairs in rng.sample(names, 6):
         text = rng.choice(pairs)[0]
         queries += [text, text[: max(1, len(text) // 2)], text[1:6], text.upper()]
     for q in queries:
