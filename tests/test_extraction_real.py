@@ -964,3 +964,11 @@ def test_a_count_after_a_money_noun_and_an_action_is_no_money(extractor: Extract
     found = extractor.extract_path(article).to_json()
     assert 25e6 in {i["value"] for i in found["indicators"]}, found["indicators"]
     assert 25e6 not in {f["amount"] for f in found["fundings"]}, found["fundings"]
+
+
+def test_money_for_several_projects_refers_to_none_named_later(extractor: Extractor) -> None:
+    # en_japan_kusanone_grants_cambodia (batch-11): "… a total of US$392,371 to support three development projects in
+    # Cambodia’s Koh Kong, Kampong Chhnang, and Mondulkiri provinces." (the scheme named later is not what it funds)
+    found, labels = read_article(extractor, "batch-11", "en_japan_kusanone_grants_cambodia")
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 392371}
+    assert funded == {"Cambodia"}, funded

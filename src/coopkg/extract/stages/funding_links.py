@@ -20,8 +20,8 @@ def refer_back(doc: Doc) -> None:
     # destiné au projet …".)
     taken = _parts_projects(doc)
     for event in doc.fundings:
-        if event.funded in doc.projects:
-            continue
+        if event.funded in doc.projects or (event.funded is None and _for_counted_projects(doc, event)):
+            continue  # (money for several projects is for none of those named later: see below)
         for index in range(event.sentence, min(event.sentence + _REFER_BACK, len(doc.sentences))):
             sentence = doc.sentences[index]
             lex = doc.lex(sentence)
