@@ -972,3 +972,11 @@ def test_money_for_several_projects_refers_to_none_named_later(extractor: Extrac
     found, labels = read_article(extractor, "batch-11", "en_japan_kusanone_grants_cambodia")
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 392371}
     assert funded == {"Cambodia"}, funded
+
+
+def test_loans_worth_a_sum_are_that_money_not_a_cost(extractor: Extractor) -> None:
+    # en_eib_loan_portfolio_moldova (batch-11): "the EIB provided loans to Moldova worth more than 400 million euros", "the EIB
+    # signed loan agreements with Moldova worth 250 million euros for road projects".
+    found, labels = read_article(extractor, "batch-11", "en_eib_loan_portfolio_moldova")
+    amounts = {f["amount"] for f in found["fundings"] if labels[f["funder"]] == "European Investment Bank"}
+    assert {400e6, 250e6} <= amounts, amounts

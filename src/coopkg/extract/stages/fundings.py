@@ -135,7 +135,9 @@ def _sentence_events(
     cost = lex.pattern("fundings", "cost_words")
     # "un coût global de 36,6 milliards", "total cost of $400 million": what a project costs is no funding.
     stated = doc.money.get(index, [])
-    moneys = [q for q in stated if not cost.search(doc.text[max(sentence.start, q.start - 60) : q.start])]
+    own = lex.pattern("fundings", "own_value")
+    moneys = [q for q in stated if not cost.search(before := doc.text[max(sentence.start, q.start - 60) : q.start])
+              or own.search(before)]  # fmt: skip
     if not moneys and len(stated) == 1 and any(a.end <= stated[0].start and finance_verb(doc, lex, a) for a in acts):
         # "مول صندوق أبوظبي للتنمية مشروع … بتكلفة اجمالية تبلغ 5.5 مليون درهم": what the funder finances at
         # a cost, with no other figure, is the money it gives.
