@@ -78,13 +78,19 @@ async def _params(request: Request, operation: str) -> tuple[dict[str, list[str]
             f"unsupported Content-Type {content_type or '(none)'}: use application/sparql-query, "
             "application/sparql-update or application/x-www-form-urlencoded"
         )
-    charset = _media_parameters(media_params).get("charset", "utf-8")
-    if charset.lower() not in {"utf-8", "utf8"}:  # the only charset of both media types
+    charset = _charset(media_params)
+    if charset is not None:  # UTF-8 is the only charset of both media types
         raise BadInputError(f"{content_type} is UTF-8, not {charset}")
     try:
         return params, body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadInputError(f"the {content_type} body is not UTF-8: {error}") from None
+
+
+def _charset(media_params: str) -> str | None:
+    """The charset a Content-Type's parameters declare when it is not UTF-8 (None: UTF-8 or none declared)."""
+    charset = _media_parameters(media_params).get("charset", "utf-8")
+    return None if charset.lower() in {"utf-8", "utf8"} else charset
 
 
 def _media_parameters(text: str) -> dict[str, str]:
@@ -232,8 +238,7 @@ class DirectLookups:
             elif name == b"content-type":
                 media_type, _, media_params = value.partition(b";")
                 content_type = media_type.strip().lower()
-                charset = _media_parameters(media_params.decode("latin-1")).get("charset", "utf-8")
-                if charset.lower() not in {"utf-8", "utf8"}:
+                if _charset(media_params.decode("latin-1")) is not None:
                     return None  # the usual way refuses it
             elif (body is None and name in {b"content-length", b"transfer-encoding"}) or (
                 self.cors and name == b"origin"

@@ -25,7 +25,9 @@ _parser_lock = threading.Lock()  # pyparsing's packrat cache is shared by all th
 
 def page_query(text: str, variables: list[str], limit: int, offset: int) -> str:
     """Page ``offset // limit`` of the SELECT query ``text``, whose answer has ``variables``."""
-    # (The variables come from the engine's answer: only names reach the query text, the bounds as integers.)
+    # This rewrites the query's own text; it binds no client value. The variables come from the engine's answer
+    # (only names reach the text), and LIMIT and OFFSET take integer tokens, which no substitution or VALUES can
+    # bind: they are written as the integers they were checked to be.
     if not all(VARIABLE_NAME.fullmatch(v) for v in variables):
         raise StoreError("the engine answered with a variable that is not a SPARQL name")
     limit, offset = int(limit), int(offset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
@@ -27,6 +27,13 @@ _TOKEN = re.compile(
 
 # A variable name as the queries and the bindings here write them (ASCII letters, digits, "_").
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _check_names(names: Iterable[str]) -> None:
+    """Only SPARQL variable names reach a query's text."""
+    for name in names:
+        if not VARIABLE_NAME.fullmatch(name):
+            raise BadInputError(f"invalid variable name {name!r}")
 
 
 def tokens(text: str) -> Iterator[tuple[str, str, int]]:
@@ -57,9 +64,7 @@ def inject_values(query: str, bindings: Mapping[str, NamedNode | BlankNode | Lit
     if not bindings:
         return query
     names = list(bindings)
-    for name in names:
-        if not VARIABLE_NAME.fullmatch(name):
-            raise BadInputError(f"invalid variable name {name!r}")
+    _check_names(names)
     values = " ".join(term_text(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
     position = _where_brace(query)
@@ -82,9 +87,7 @@ def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Litera
     """
     if not bindings:
         return query
-    for name in bindings:
-        if not VARIABLE_NAME.fullmatch(name):
-            raise BadInputError(f"invalid variable name {name!r}")
+    _check_names(bindings)
     terms = {name: term_text(term) for name, term in bindings.items()}
     found = list(tokens(query))
     out: list[str] = []
@@ -151,8 +154,7 @@ def inject_value_rows(query: str, variable: str, terms: list[NamedNode]) -> str:
 
     The IRIs are validated NamedNodes written by the engine's serializer: no text reaches the query raw.
     """
-    if not VARIABLE_NAME.fullmatch(variable):
-        raise BadInputError(f"invalid variable name {variable!r}")
+    _check_names([variable])
     position = _where_brace(query)
     return query[: position + 1] + " " + values_clause(variable, terms) + " " + query[position + 1 :]
 
@@ -166,9 +168,7 @@ def update_with_values(update: str, rows: Sequence[Mapping[str, NamedNode | Lite
     blocks: dict[tuple[str, ...], list[str]] = {}
     for row in rows:
         names = tuple(row)
-        for name in names:
-            if not VARIABLE_NAME.fullmatch(name):
-                raise BadInputError(f"invalid variable name {name!r}")
+        _check_names(names)
         cells = " ".join("UNDEF" if row[n] is None else term_text(row[n]) for n in names)  # type: ignore[arg-type]
         blocks.setdefault(names, []).append(f"({cells})")
     text = " ".join(

@@ -67,19 +67,21 @@ def _in_the_documents_currency(doc: Doc) -> None:
 
 
 def _named_money(doc: Doc, lex: Locale, q: Quantity) -> bool:
+    """A loan or grant noun governs the figure: right before it ("un prêt … d'un montant de") or right after it."""
     before = doc.text[max(0, q.start - 60) : q.start]
+    governed = (
+        rf"(?:{cue.pattern.pattern})(?:\s+[^\W\d_]+)?\s*,?\s*(?:d['’]un\s+montant\s+(?:total\s+|global\s+)?)?"
+        rf"(?:\bde|d['’]|\bof|\bworth|بقيمة|قدره|قدرها)\s*$"
+        for cue in lex.money_nouns
+    )
+    return any(re.search(p, before, re.IGNORECASE) for p in governed) or _money_noun_after(doc, lex, q)
+
+
+def _money_noun_after(doc: Doc, lex: Locale, q: Quantity) -> bool:
+    """A money noun follows the figure ("10 millions de crédit", "26,2 milliards de prêt")."""
     after = doc.text[q.end : q.end + 40]
-    for cue in lex.money_nouns:
-        noun = cue.pattern.pattern
-        if re.search(
-            rf"(?:{noun})(?:\s+[^\W\d_]+)?\s*,?\s*(?:d['’]un\s+montant\s+(?:total\s+|global\s+)?)?(?:\bde|d['’]|\bof|\bworth|بقيمة|قدره|قدرها)\s*$",
-            before,
-            re.IGNORECASE,
-        ):
-            return True
-        if re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{noun})", after, re.IGNORECASE):
-            return True
-    return False
+    return any(re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{cue.pattern.pattern})", after, re.IGNORECASE)
+               for cue in lex.money_nouns)  # fmt: skip
 
 
 _PART_BEFORE = re.compile(r"(?:dont|soit|,|et|including|of\s+which|and|منها|و)\s*$", re.IGNORECASE)
@@ -88,10 +90,7 @@ _PART_BEFORE = re.compile(r"(?:dont|soit|,|et|including|of\s+which|and|منها|
 def _same_money_kind(doc: Doc, lex: Locale, previous: Quantity, q: Quantity) -> bool:
     if q.start - previous.end > 250:
         return False
-    after = doc.text[q.end : q.end + 40]
-    follows_noun = any(re.match(rf"\s*(?:de\s+|d['’]\s*|of\s+|in\s+|من\s+)?(?:{cue.pattern.pattern})", after, re.IGNORECASE)
-                       for cue in lex.money_nouns)  # fmt: skip
-    return follows_noun or bool(_PART_BEFORE.search(doc.text[max(0, q.start - 12) : q.start]))
+    return _money_noun_after(doc, lex, q) or bool(_PART_BEFORE.search(doc.text[max(0, q.start - 12) : q.start]))
 
 
 def _restates(gap: str, equivalence: re.Pattern[str]) -> bool:
