@@ -980,3 +980,25 @@ def test_loans_worth_a_sum_are_that_money_not_a_cost(extractor: Extractor) -> No
     found, labels = read_article(extractor, "batch-11", "en_eib_loan_portfolio_moldova")
     amounts = {f["amount"] for f in found["fundings"] if labels[f["funder"]] == "European Investment Bank"}
     assert {400e6, 250e6} <= amounts, amounts
+
+
+@pytest.mark.parametrize(
+    ("batch", "stem", "amount", "country"),
+    [
+        # "Le Burkina a ainsi atteint un montant de 253 millions de dollars comme financements cumulés accordés par
+        # la BADEA." (the article is about one university project: the total is the country's)
+        ("batch-10", "fr_badea_universite_ouaga2_burkina", 253e6, "Burkina Faso"),
+        # "… يصبح إجمالي القروض والمنح المقدمة عن طريق الصندوق السعودي للتنمية لتمويل المشاريع الإنمائية في جمهورية
+        # جيبوتي نحو 1.4 مليار ريال سعودي"
+        ("batch-04", "ar_sfd_minah_mashari_jibuti", 1.4e9, "جيبوتي"),
+        # "… SFD’s longstanding development engagement in Chad since 1976. SFD has financed six development projects
+        # and programs through concessional loans exceeding $131 million" (the country in the sentence before)
+        ("batch-13", "en_sfd_cardiac_center_chad", 131e6, "Chad"),
+    ],
+)
+def test_a_funders_total_over_the_years_is_the_countrys(
+    extractor: Extractor, batch: str, stem: str, amount: float, country: str
+) -> None:
+    found, labels = read_article(extractor, batch, stem)
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == amount}
+    assert funded == {country}, funded

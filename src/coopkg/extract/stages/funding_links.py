@@ -20,7 +20,7 @@ def refer_back(doc: Doc) -> None:
     # destiné au projet …".)
     taken = _parts_projects(doc)
     for event in doc.fundings:
-        if event.funded in doc.projects or (event.funded is None and _for_counted_projects(doc, event)):
+        if event.funded in doc.projects or (event.funded is None and _for_many(doc, event)):
             continue  # (money for several projects is for none of those named later: see below)
         for index in range(event.sentence, min(event.sentence + _REFER_BACK, len(doc.sentences))):
             sentence = doc.sentences[index]
@@ -55,11 +55,23 @@ def refer_back(doc: Doc) -> None:
     only = _only_project(doc)
     for event in doc.fundings:
         others = [e for e in doc.fundings if e is not event and e.funder == event.funder and e.funded == only]
-        if event.funded is None and _for_counted_projects(doc, event):
+        if event.funded is None and _for_many(doc, event):
             # "grant assistance for seven projects … totaling US$ 628,390 … in Bangladesh", "SFD has financed six
-            # development projects and programs through concessional loans exceeding $131 million": several
-            # projects, none of them the one the document is about; the country they are in.
-            event.funded = event.recipient or _country_of_sentence(doc, event) or _funders_recipient(doc, event)
+            # development projects and programs through concessional loans exceeding $131 million", "Le Burkina
+            # a ainsi atteint … 253 millions de dollars comme financements cumulés accordés par la BADEA": several
+            # projects or years of them, none of them the one the document is about; the country they are in.
+            # (A total over the years names its country as it likes: "Le Burkina a ainsi atteint …".)
+            # (Or in the sentence before, when either tells of years: "… SFD’s longstanding development engagement
+            # in Chad since 1976. SFD has financed six development projects …".)
+            cumulative = _cumulative(doc, event.sentence)
+            before = (
+                event.sentence - 1
+                if event.sentence > 0 and (cumulative or _cumulative(doc, event.sentence - 1))
+                else None
+            )
+            event.funded = (event.recipient or _country_of_sentence(doc, event, placed=not cumulative)
+                            or _funders_recipient(doc, event)
+                            or (_country_of_sentence(doc, event, placed=False, index=before) if before is not None else None))  # fmt: skip
             if event.funded is not None:
                 continue
         # (When the funder gives that project money of its own, this sum is another: "59,5 millions" for the
@@ -82,6 +94,16 @@ def refer_back(doc: Doc) -> None:
 def _for_counted_projects(doc: Doc, event: FundingEvent) -> bool:
     sentence = doc.sentences[event.sentence]
     return doc.lex(sentence).pattern("projects", "counted").search(sentence.text) is not None
+
+
+def _cumulative(doc: Doc, index: int) -> bool:
+    """Whether sentence ``index`` tells of a funder's money over the years (a portfolio's total)."""
+    sentence = doc.sentences[index]
+    return doc.lex(sentence).pattern("fundings", "cumulative").search(sentence.text) is not None
+
+
+def _for_many(doc: Doc, event: FundingEvent) -> bool:
+    return _cumulative(doc, event.sentence) or _for_counted_projects(doc, event)
 
 
 def _funders_recipient(doc: Doc, event: FundingEvent) -> str | None:
@@ -131,21 +153,21 @@ def _only_project(doc: Doc) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
-def _country_of_sentence(doc: Doc, event: FundingEvent) -> str | None:
+def _country_of_sentence(doc: Doc, event: FundingEvent, *, placed: bool = True, index: int | None = None) -> str | None:
     """The one country the sentence places the money in ("في الصومال", "in Chad", "au Niger"), if it is not the
-    funder's own."""
+    funder's own (with ``placed`` false: the one such country the sentence names)."""
     funder = doc.entities.get(event.funder)
     entry = doc.gazetteer.get(event.funder)
     own = (funder.country if funder is not None else None) or (
         entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
     )
-    sentence = doc.sentences[event.sentence]
+    sentence = doc.sentences[event.sentence if index is None else index]
     lex = doc.lex(sentence)
     locative, owner = lex.pattern("places", "locative"), lex.pattern("places", "possessor")
     # (Or whose thing the money improves: "a USD 30 million loan to improve Bhutan’s technical and vocational
     # education and training (TVET) system".)
     placed = [m for m in doc.in_sentence(sentence, REGION) if doc.is_state(m.key) and m.key.rsplit("/", 1)[-1] != own
-              and (locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])
+              and (not placed or locative.search(doc.text[max(sentence.start, m.start - 12) : m.start])
                    or owner.match(doc.text, m.end))]  # fmt: skip
     if len({m.key for m in placed}) != 1:
         return None
