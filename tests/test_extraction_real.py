@@ -1002,3 +1002,27 @@ def test_a_funders_total_over_the_years_is_the_countrys(
     found, labels = read_article(extractor, batch, stem)
     funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == amount}
     assert funded == {country}, funded
+
+
+def test_currencies_the_press_abbreviates_or_names_locally(extractor: Extractor) -> None:
+    # fr_boad_trois_prets_togo (batch-14): "trois prêts d’un montant total de 27,5 milliards de F. CFA";
+    # en_adb_modern_skills_loan_georgia: "a 68.2 million lari ($25 million) loan" (the first figure is the amount);
+    # en_koica_tvet_grant_nepal: "Rs 550 million grant … in Nepal" (rupees of the country named).
+    stated = {
+        stem: {(f["amount"], f["currency"]) for f in read_article(extractor, "batch-14", stem)[0]["fundings"]}
+        for stem in ("fr_boad_trois_prets_togo", "en_adb_modern_skills_loan_georgia", "en_koica_tvet_grant_nepal")
+    }
+    assert (27.5e9, "XOF") in stated["fr_boad_trois_prets_togo"], stated
+    assert stated["en_adb_modern_skills_loan_georgia"] == {(68.2e6, "GEL")}, stated
+    assert stated["en_koica_tvet_grant_nepal"] == {(550e6, "NPR")}, stated
+
+
+def test_the_memorandum_the_money_is_promised_in_is_not_what_it_funds(extractor: Extractor) -> None:
+    # en_koica_tvet_grant_nepal (batch-14): "KOICA to grant Nepal Rs 550m"; "KATHMANDU: At the Ministry of Finance in
+    # Kathmandu on Wednesday, the Korea International Agency (KOICA) signed a memorandum of understanding (MoU) stating
+    # that it would provide Rs 550 million grant to enhance the Technical and Vocational Education and Training (TVET)
+    # in Nepal." (nor is "At the Ministry of Finance" an organisation)
+    found, labels = read_article(extractor, "batch-14", "en_koica_tvet_grant_nepal")
+    assert {labels[f["funded"]] for f in found["fundings"]} == {"Nepal"}, found["fundings"]
+    assert "Ministry of Finance" in {o["label"] for o in found["organisations"]}
+    assert not any(o["label"].startswith("At ") for o in found["organisations"])

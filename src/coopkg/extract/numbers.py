@@ -65,6 +65,8 @@ CURRENCY_WORDS: dict[str, str] = {
     "australian dollars": "AUD", "a$": "AUD", "us dollar": "USD", "dollars des etats-unis": "USD",
     "francs comoriens": "KMF", "franc comorien": "KMF", "kmf": "KMF",
     "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
+    "f. cfa": "XOF", "f.cfa": "XOF", "lari": "GEL", "laris": "GEL", "₱": "PHP", "pesos": "PESO", "peso": "PESO",
+    "rs": "RUPEE", "rs.": "RUPEE", "rupees": "RUPEE", "rupee": "RUPEE", "roupies": "RUPEE", "روبية": "RUPEE",
 }  # fmt: skip
 # A name several currencies share ("dinar", "درهم", "ريال"): the document says which one (another mention, the
 # funder's country, or the one such country it names), else the name's usual currency in this genre, if any.
@@ -74,6 +76,8 @@ SHARED_NAMES: dict[str, tuple[dict[str, str], str | None]] = {
     DINAR: (DINAR_COUNTRIES, None),
     "DIRHAM": ({"MA": "MAD", "AE": "AED"}, "MAD"),
     "RIYAL": ({"SA": "SAR", "QA": "QAR", "OM": "OMR", "YE": "YER"}, "SAR"),
+    "RUPEE": ({"IN": "INR", "NP": "NPR", "PK": "PKR", "LK": "LKR", "MU": "MUR", "SC": "SCR"}, None),
+    "PESO": ({"PH": "PHP", "MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "DO": "DOP", "UY": "UYU"}, None),
 }
 # Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.
 SCALED_CURRENCIES: dict[str, tuple[str, int]] = {

@@ -86,8 +86,13 @@ def refer_back(doc: Doc) -> None:
             # else to the country where the sentence says it goes ("تبرعت فنلندا بمبلغ … للتعليم في الصومال").
             # (A project a part of a total goes to is not what the document is about.)
             salient = doc.salient_project()
-            salient = None if salient in taken else salient
+            salient = None if salient in taken or (salient and doc.is_agreement(salient)) else salient
             event.funded = event.recipient or salient or _country_of_sentence(doc, event)
+    for event in doc.fundings:
+        if event.funded is not None and doc.is_agreement(event.funded):
+            # "KOICA signed a memorandum of understanding (MoU) stating that it would provide Rs 550 million grant to
+            # enhance the TVET in Nepal": the paper the money is promised in is not what it funds; who receives it.
+            event.funded = event.recipient or _country_of_sentence(doc, event) or event.funded
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
 
 
