@@ -1026,3 +1026,14 @@ def test_the_memorandum_the_money_is_promised_in_is_not_what_it_funds(extractor:
     assert {labels[f["funded"]] for f in found["fundings"]} == {"Nepal"}, found["fundings"]
     assert "Ministry of Finance" in {o["label"] for o in found["organisations"]}
     assert not any(o["label"].startswith("At ") for o in found["organisations"])
+
+
+def test_the_ranked_loans_of_a_list_are_the_lenders_and_go_where_they_serve(extractor: Extractor) -> None:
+    # fr_boad_trois_prets_togo (batch-14): "La Banque Ouest Africaine de Développement (BOAD) a octroyé au Togo, trois
+    # prêts …"; three paragraphs later "Le second prêt évalué à 12 milliards de F.CFA, servira au bitumage du tronçon
+    # de la route dans l’extrême nord du pays (tronçon Dapaong-Naki Est-Borgou)."
+    found, labels = read_article(extractor, "batch-14", "fr_boad_trois_prets_togo")
+    stated = {(labels[f["funder"]], labels[f["funded"]]) for f in found["fundings"] if f["amount"] == 12e9}
+    assert stated == {
+        ("Banque Ouest Africaine de Développement", "Bitumage du tronçon de la route dans l'extrême nord du pays")
+    }, stated

@@ -161,7 +161,10 @@ def _sentence_events(
         if not funders and section is not None:
             funders = [section]  # "– 37,8 millions USD au titre des …" under "Association … (IDA):"
         if not funders and act.form in {"act", "noun", "receive"}:
-            funders = _previous_funder(doc, index) or _pronoun_subject(doc, index, sentence, lex)
+            # ("Le second prêt évalué à 12 milliards de F.CFA, servira au bitumage …", paragraphs after the list's
+            # lender: the rank says which list.)
+            ranked = lex.pattern("fundings", "ordinal_money").search(sentence.text) is not None
+            funders = _previous_funder(doc, index, 8 if ranked else 2) or _pronoun_subject(doc, index, sentence, lex)
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
@@ -440,10 +443,10 @@ def _funders_of_money(
     return [subject] if subject is not None else []
 
 
-def _previous_funder(doc: Doc, index: int) -> list[Mention]:
+def _previous_funder(doc: Doc, index: int, within: int = 2) -> list[Mention]:
     """ "Le reste … provient …", "le pays recevra 51 millions pour …": a figure with an act and no funder
-    named in its sentence is the funder of the sentence before (or the one before that)."""
-    previous = [e for e in doc.fundings if index - 2 <= e.sentence < index]
+    named in its sentence is the funder of the sentence before (or the one before that: ``within``)."""
+    previous = [e for e in doc.fundings if index - within <= e.sentence < index]
     if not previous:
         return []
     funder = previous[-1].funder
