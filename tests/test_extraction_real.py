@@ -1037,3 +1037,22 @@ def test_the_ranked_loans_of_a_list_are_the_lenders_and_go_where_they_serve(extr
     assert stated == {
         ("Banque Ouest Africaine de Développement", "Bitumage du tronçon de la route dans l'extrême nord du pays")
     }, stated
+
+
+def test_a_grant_worth_a_sum_is_that_money_for_what_it_names(extractor: Extractor) -> None:
+    # en_japan_ggp_vocational_centre_rajasthan (batch-14): "Japan has decided to offer a grant worth 8.4 million Yen
+    # for the construction of a vocational training centre for poor women and youth in Rajasthan’s Baran district."
+    found, labels = read_article(extractor, "batch-14", "en_japan_ggp_vocational_centre_rajasthan")
+    assert [(labels[f["funder"]], f["amount"], f["currency"]) for f in found["fundings"]] == [("Japan", 8.4e6, "JPY")]
+    project = next(p for p in found["projects"] if p["id"] == found["fundings"][0]["funded"])
+    # (also named without the district it is in)
+    assert "Construction of a vocational training centre for poor women and youth" in project.get("altLabels", [])
+
+
+def test_a_body_of_an_organisation_is_the_organisation(extractor: Extractor) -> None:
+    # en_kfw_school_construction_jordan (batch-05): "… and Member of the Executive Council of the German Development
+    # Bank (K f W) Joachim Nagel on Sunday signed an additional grant agreement worth 10 million euros to finance the
+    # School Construction Programme Phase II …"
+    found, labels = read_article(extractor, "batch-05", "en_kfw_school_construction_jordan")
+    assert {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 10e6} == {"German Development Bank"}
+    assert not any(o["label"].startswith("Council of") for o in found["organisations"])

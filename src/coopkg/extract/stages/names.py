@@ -449,7 +449,14 @@ def _split_coordinated(start: int, name: str, known: set[int] = frozenset()) -> 
 _EN_HEAD_WORDS = frozenset(fold(h) for h in _EN_HEADS.split("|"))
 
 
+_BODY_OF = re.compile(r"(?:Executive\s+|Governing\s+)?(?:Council|Board|Committee)\s+of\s+(?:the\s+)?")
+
+
 def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: str, nouns: re.Pattern[str]) -> None:
+    body = _BODY_OF.match(name)
+    if body is not None and re.search(rf"\b(?:{_EN_HEADS})$", name[body.end() :]):
+        # "Member of the Executive Council of the German Development Bank (K f W)": a body of the Bank, which acts.
+        start, name = start + body.end(), name[body.end() :]
     words = name.split()
     if len(words) < 2 or (nouns.search(words[-1]) and words[-1][:1].isupper()):
         return
