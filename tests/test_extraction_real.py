@@ -1056,3 +1056,13 @@ def test_a_body_of_an_organisation_is_the_organisation(extractor: Extractor) -> 
     found, labels = read_article(extractor, "batch-05", "en_kfw_school_construction_jordan")
     assert {labels[f["funder"]] for f in found["fundings"] if f["amount"] == 10e6} == {"German Development Bank"}
     assert not any(o["label"].startswith("Council of") for o in found["organisations"])
+
+
+def test_an_arabic_undertaking_goes_on_through_the_verb_of_its_aim(extractor: Extractor) -> None:
+    # ar_usaid_minha_tahil_shabab_yaman (batch-14): "منحت الوكالة الأمريكية للتنمية الدولية اليمن مبلغ 3.1 مليون دولار
+    # لتمويل برامج تهدف إلى تأهيل وتنمية قدرات ومهارات الشباب لتمكينهم من الحصول على فرص عمل"
+    found, labels = read_article(extractor, "batch-14", "ar_usaid_minha_tahil_shabab_yaman")
+    funded = {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 3.1e6}
+    assert len(funded) == 1 and next(iter(funded)).startswith("برامج تهدف إلى تأهيل وتنمية قدرات ومهارات الشباب"), (
+        funded
+    )

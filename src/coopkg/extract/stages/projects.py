@@ -320,6 +320,7 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
     money, a date, or a named organisation that is not part of it; None when nothing follows."""
     tokens = [t for t in sentence.tokens if t.start >= position]
     stops = lex.pattern("grammar", "phrase_stops")
+    aims = lex.words("grammar", "aim_verbs")
     blocked = [(q.start, q.end) for q in doc.money.get(_index(doc, sentence), [])]
     blocked += [(d.start, d.end) for d in doc.dates.get(_index(doc, sentence), ())]
     end = None
@@ -329,9 +330,9 @@ def chunk_end(doc: Doc, sentence: Sentence, position: int, lex: Locale, *, limit
         gap = doc.text[previous : token.start]
         if re.search(r"[,;:()«»\"“”.!?،؛\n]", gap) or gap.count(" ") > 1:
             break
-        if count > 0 and stops.match(doc.text, token.start - (1 if is_arabic(token.text) else 0)):
-            break
-        if stops.match(doc.text, token.start):
+        aimed = count == 1 and tokens[0].folded in aims  # ("مشروع يهدف إلى …": the head is "مشروع", before it)
+        stop = stops.match(doc.text, token.start - (1 if is_arabic(token.text) else 0)) if count > 0 else None
+        if (stop or stops.match(doc.text, token.start)) and not aimed:
             break
         if any(a <= token.start < b for a, b in blocked):
             break  # money and dates end a phrase; a count inside it ("la construction de 22 écoles") does not
