@@ -1066,3 +1066,11 @@ def test_an_arabic_undertaking_goes_on_through_the_verb_of_its_aim(extractor: Ex
     assert len(funded) == 1 and next(iter(funded)).startswith("برامج تهدف إلى تأهيل وتنمية قدرات ومهارات الشباب"), (
         funded
     )
+
+
+def test_a_project_listed_among_sectors_is_not_what_the_document_is_about(extractor: Extractor) -> None:
+    # ar_sunduq_saudi_qurud_muyassara_misr (batch-14): "… توفير تمويل قدره 500 مليون دولار فى شكل قروض ميسرة لمصر";
+    # "أضافت أن القروض تستهدف تنمية قطاعات الكهرباء والطاقة، التعليم، الصحة، النقل، ومياه الشرب والصرف الصحى، ومشروع
+    # استكمال الصوامع وتخزين الحبوب." (the money is spread over the sectors: it goes to Egypt)
+    found, labels = read_article(extractor, "batch-14", "ar_sunduq_saudi_qurud_muyassara_misr")
+    assert {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 500e6} == {"مصر"}, found["fundings"]

@@ -154,8 +154,21 @@ _NAMED = ("pattern:named-project", "pattern:quoted-project", "pattern:project-ac
 def _only_project(doc: Doc) -> str | None:
     """The one project the document names (an agreement or a purpose phrase is no name), if it names one."""
     named = {m.key for m in doc.mentions if m.kind == PROJECT and m.method in _NAMED}
-    named = {k for k in named if doc.entities[k].type != "PartnershipAgreement"}
+    named = {k for k in named if doc.entities[k].type != "PartnershipAgreement" and not _among_sectors(doc, k)}
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _among_sectors(doc: Doc, key: str) -> bool:
+    """Whether the project is only ever named in a list of sectors the money is spread over ("القروض تستهدف تنمية
+    قطاعات الكهرباء والطاقة، التعليم، …، ومشروع استكمال الصوامع"): the document is not about it."""
+    mentions = [m for m in doc.mentions if m.key == key and m.kind == PROJECT]
+    for m in mentions:
+        sentence = next((s for s in doc.sentences if s.start <= m.start < s.end), None)
+        if sentence is None or not doc.lex(sentence).pattern("fundings", "sectors").search(
+            doc.text, sentence.start, m.start
+        ):
+            return False
+    return bool(mentions)
 
 
 def _country_of_sentence(doc: Doc, event: FundingEvent, *, placed: bool = True, index: int | None = None) -> str | None:
