@@ -1074,3 +1074,18 @@ def test_a_project_listed_among_sectors_is_not_what_the_document_is_about(extrac
     # استكمال الصوامع وتخزين الحبوب." (the money is spread over the sectors: it goes to Egypt)
     found, labels = read_article(extractor, "batch-14", "ar_sunduq_saudi_qurud_muyassara_misr")
     assert {labels[f["funded"]] for f in found["fundings"] if f["amount"] == 500e6} == {"مصر"}, found["fundings"]
+
+
+def test_a_figure_before_a_projects_name_is_its_money(extractor: Extractor) -> None:
+    # en_worldbank_youth_employment_education_nigeria (batch-09): "World Bank okays $450m for Job, Education in Nigeria";
+    # "… the World Bank’s Board of Executive Directors has approved $450 million for two projects"; "According to
+    # Bamidele Oladokun, Communication Associate, Africa Region of the Bank: “The $300 million Nigeria Youth Employment
+    # and Social Support Operation focuses on …"; "The $150 million Nigeria State Education Program Investment Project
+    # will serve …" (the money of two projects is the country's; a region of the Bank is no funder)
+    found, labels = read_article(extractor, "batch-09", "en_worldbank_youth_employment_education_nigeria")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert stated == {
+        ("World Bank", "Nigeria", 450e6),
+        ("World Bank", "Nigeria Youth Employment and Social Support Operation", 300e6),
+        ("World Bank", "Nigeria State Education Program Investment Project", 150e6),
+    }, stated

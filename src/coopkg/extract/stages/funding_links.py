@@ -204,7 +204,12 @@ def merge(doc: Doc) -> None:
             twin.amount is not None and event.amount is not None and _approximate(doc, twin.amount)
         ):
             twin.amount = event.amount
-        if twin.funded not in doc.projects and event.funded in doc.projects:
+        many = _for_many(doc, event) and event.funded is not None and event.funded not in doc.projects
+        if many and twin.funded in doc.projects and not _for_many(doc, twin):
+            # ("World Bank okays $450m for Job, Education in Nigeria" and "… has approved $450 million for two
+            # projects": the money of several projects is their country's, whatever the headline was given.)
+            twin.funded = event.funded
+        elif twin.funded not in doc.projects and event.funded in doc.projects and not _for_many(doc, twin):
             twin.recipient = twin.recipient or (twin.funded if twin.funded != event.funded else None)
             twin.funded = event.funded
         if twin.kind == "unspecified":

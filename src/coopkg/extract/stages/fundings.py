@@ -65,6 +65,9 @@ def fundings(doc: Doc) -> Doc:
         _financiers_listed(doc, index, sentence, lex)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
+            _premodified_projects(doc, index, sentence)
+        elif _premodified_projects(doc, index, sentence):
+            pass
         elif doc.money.get(index):
             # "Of the total amount, US$196,350 will be used for …": parts of a funding need no act of their own.
             _breakdown(doc, index, sentence, lex, [], doc.money[index])
@@ -441,6 +444,34 @@ def _funders_of_money(
     if subject is not None and any(a.form == "receive" and subject.end <= a.start <= money.start for a in acts):
         return []  # "L'Ethiopie va également recevoir un prêt de 10 millions": the subject receives the loan
     return [subject] if subject is not None else []
+
+
+def _premodified_projects(doc: Doc, index: int, sentence: Sentence) -> bool:
+    """ "The $150 million Nigeria State Education Program Investment Project will serve …": a figure written
+    before a project's name is its money, from the funder of the document's fundings so far (when it has one)."""
+    found = False
+    used = {e.amount.start for e in doc.fundings if e.sentence == index and e.amount is not None}
+    for money in [q for q in doc.money.get(index, []) if q.start not in used]:
+        project = next((m for m in doc.in_sentence(sentence, PROJECT) if 0 < m.start - money.end <= 2
+                        and doc.text[money.end : m.start].isspace() and not m.anaphor), None)  # fmt: skip
+        funders = {e.funder for e in doc.fundings}
+        if project is None or not money.is_money or len(funders) != 1:
+            continue
+        mention = next((m for m in doc.mentions if m.key in funders and m.kind == ORGANISATION), None)
+        if mention is not None:
+            _add(
+                doc,
+                index,
+                sentence,
+                mention,
+                project.key,
+                None,
+                money,
+                "unspecified",
+                f"event:premodifier:{sentence.language}",
+            )
+            found = True
+    return found
 
 
 def _previous_funder(doc: Doc, index: int, within: int = 2) -> list[Mention]:

@@ -457,6 +457,9 @@ def _english_name(doc: Doc, index: int, sentence: Sentence, start: int, name: st
     if body is not None and re.search(rf"\b(?:{_EN_HEADS})$", name[body.end() :]):
         # "Member of the Executive Council of the German Development Bank (K f W)": a body of the Bank, which acts.
         start, name = start + body.end(), name[body.end() :]
+    part = re.fullmatch(r"(?P<part>.+?)\s+of\s+the\s+(?:Bank|Fund|Agency|Organi[sz]ation|Commission)", name)
+    if part is not None and not re.search(rf"\b(?:{_EN_HEADS})\b", part.group("part"), re.IGNORECASE):
+        return  # "Communication Associate, Africa Region of the Bank": a part of the bank named before
     words = name.split()
     if len(words) < 2 or (nouns.search(words[-1]) and words[-1][:1].isupper()):
         return
