@@ -1089,3 +1089,11 @@ def test_a_figure_before_a_projects_name_is_its_money(extractor: Extractor) -> N
         ("World Bank", "Nigeria Youth Employment and Social Support Operation", 300e6),
         ("World Bank", "Nigeria State Education Program Investment Project", 150e6),
     }, stated
+
+
+def test_an_arabic_financing_verb_states_a_funding_without_a_figure(extractor: Extractor) -> None:
+    # ar_suisra_birdb_maharat_fanniya_misr (batch-07): "مولت سويسرا بالتعاون مع البنك الأوروبى لإعادة البناء والتنمية
+    # مشروعًا يسعى إلى تعزيز المهارات الفنية لخمسمائة شابة وشاب فى مصر، بهدف تحسين فرصهم للالتحاق بسوق العمل."
+    found, labels = read_article(extractor, "batch-07", "ar_suisra_birdb_maharat_fanniya_misr")
+    stated = {(labels[f["funder"]], labels[f["funded"]]) for f in found["fundings"]}
+    assert ("سويسرا", "مشروعًا يسعى إلى تعزيز المهارات الفنية لخمسمائة شابة وشاب") in stated, stated

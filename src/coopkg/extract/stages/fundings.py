@@ -181,13 +181,9 @@ def _sentence_events(
     if not moneys and index > 0:
         _figure_before(doc, index, sentence, lex, acts)
     # Acts with no figure: "financé par l'Union européenne", "with support from the EU", "X cofinanceront".
-    finance = lex.pattern("fundings", "finance_verbs")
     for act in acts:
-        if (
-            act.form == "act"
-            and finance.fullmatch(doc.text[act.start : act.end].strip())
-            and not any(abs(q.start - act.end) < WINDOW for q in moneys)
-        ):
+        # (finance_verb, not a fullmatch of the pattern: the Arabic verbs' patterns end on a lookahead for a space.)
+        if finance_verb(doc, lex, act) and not any(abs(q.start - act.end) < WINDOW for q in moneys):
             _financing_verb(doc, index, sentence, lex, act)
             continue
         if act.form not in {"agent", "agreement"} or any(
