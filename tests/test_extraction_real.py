@@ -1097,3 +1097,16 @@ def test_an_arabic_financing_verb_states_a_funding_without_a_figure(extractor: E
     found, labels = read_article(extractor, "batch-07", "ar_suisra_birdb_maharat_fanniya_misr")
     stated = {(labels[f["funder"]], labels[f["funded"]]) for f in found["fundings"]}
     assert ("سويسرا", "مشروعًا يسعى إلى تعزيز المهارات الفنية لخمسمائة شابة وشاب") in stated, stated
+
+
+def test_a_number_that_names_a_region_or_a_disease_counts_nothing(extractor: Extractor) -> None:
+    # en_usaid_skye_region_five_guyana (batch-14): "Support in Region 3 began in November 2013"; "… sixteen youth from
+    # Region 5 graduated after completing life and work skills training" (the count is the sixteen youth);
+    # en_usaid_out_of_school_youth_philippines: "the COVID-19 pandemic".
+    counted = {
+        stem: {i["value"] for i in read_article(extractor, "batch-14", stem)[0]["indicators"]}
+        for stem in ("en_usaid_skye_region_five_guyana", "en_usaid_out_of_school_youth_philippines")
+    }
+    assert 16 in counted["en_usaid_skye_region_five_guyana"], counted
+    assert not {3, 5} & counted["en_usaid_skye_region_five_guyana"], counted
+    assert 19 not in counted["en_usaid_out_of_school_youth_philippines"], counted

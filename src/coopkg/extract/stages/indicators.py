@@ -25,6 +25,16 @@ _NOT_COUNTS = re.compile(
 )
 
 
+def _labelled(doc: Doc, sentence: Sentence, lex: Locale, position: int) -> bool:
+    """Whether the number at ``position`` is part of a name: after a label word ("Region 5") or a hyphen
+    glued to a word ("COVID-19")."""
+    before = doc.text[max(sentence.start, position - 24) : position]
+    if re.search(r"[^\W\d_]-$", before):
+        return True
+    word = re.search(r"([^\W\d_]+)\s+$", before)
+    return word is not None and fold(word.group(1)) in lex.words("grammar", "number_labels")
+
+
 def indicators(doc: Doc) -> Doc:
     for index, sentence in enumerate(doc.sentences):
         _sentence_indicators(doc, index, sentence)
@@ -46,6 +56,8 @@ def _sentence_indicators(doc: Doc, index: int, sentence: Sentence) -> None:
             continue
         if re.search(r"(?:n°|no\.?|nº|#)\s*$", doc.text[max(sentence.start, q.start - 6) : q.start], re.IGNORECASE):
             continue
+        if _labelled(doc, sentence, lex, q.start):
+            continue  # "Support in Region 3 began …", "the COVID-19 pandemic": a name's number
         tokens = sentence.tokens
         first = next((i for i, t in enumerate(tokens) if t.start >= q.end), None)
         if first is None:
