@@ -161,7 +161,7 @@ CASES += [
         "January 14, 2015 – Foreign Affairs Minister John Baird announced a new partnership between the Government "
         "of Canada and Aga Khan Foundation Canada to roll out a skills development program for youth in Aswan, "
         "Egypt.\nThe Government of Canada is providing $10.6 million.",
-        {("Canada", "Skills development program for youth in Aswan", 10.6e6, "USD")},
+        {("Canada", "Skills development program for youth in Aswan", 10.6e6, "CAD")},  # the funder's dollars
         id="en-government-providing",
     ),
     pytest.param(  # en_kfw_grant_health_social_protection_malawi (batch-04): a name in translation before a
@@ -1110,3 +1110,13 @@ def test_a_number_that_names_a_region_or_a_disease_counts_nothing(extractor: Ext
     assert 16 in counted["en_usaid_skye_region_five_guyana"], counted
     assert not {3, 5} & counted["en_usaid_skye_region_five_guyana"], counted
     assert 19 not in counted["en_usaid_out_of_school_youth_philippines"], counted
+
+
+def test_a_dollar_sign_is_the_funders_dollar_and_a_sentences_preposition_no_name(extractor: Extractor) -> None:
+    # en_australia_aptc_pacific_skills (batch-15): "Australia will provide $152 million over four years from the aid
+    # program to continue to support the Australia Pacific Technical College."; "Since the APTC program began in June
+    # 2007 more than 3,000 people … have graduated"
+    found, _ = read_article(extractor, "batch-15", "en_australia_aptc_pacific_skills")
+    assert {(f["amount"], f["currency"]) for f in found["fundings"]} == {(152e6, "AUD"), (2.7e6, "AUD")}
+    assert not any(p["label"].startswith("Since") for p in found["projects"]), found["projects"]
+    assert not any(a.startswith("Since") for p in found["projects"] for a in p.get("altLabels", []))

@@ -33,7 +33,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "euro": "EUR", "euros": "EUR", "€": "EUR", "يورو": "EUR", "اورو": "EUR",
     "dirham": "DIRHAM", "dirhams": "DIRHAM", "dh": "MAD", "dhs": "MAD", "درهم": "DIRHAM", "دراهم": "DIRHAM",
     "درهما": "DIRHAM",
-    "dollar": "USD", "dollars": "USD", "$": "USD", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
+    "dollar": "USD", "dollars": "USD", "$": "DOLLAR", "us$": "USD", "دولار": "USD", "دولارات": "USD", "دولارا": "USD",
     "dollars americains": "USD", "dollars us": "USD", "us dollars": "USD",
     "dollars canadiens": "CAD", "dollar canadien": "CAD", "canadian dollars": "CAD", "c$": "CAD",
     "yen": "JPY", "yens": "JPY", "¥": "JPY", "ين": "JPY", "يوان": "CNY", "يوان صيني": "CNY", "يوانا": "CNY",
@@ -77,6 +77,8 @@ SHARED_NAMES: dict[str, tuple[dict[str, str], str | None]] = {
     "DIRHAM": ({"MA": "MAD", "AE": "AED"}, "MAD"),
     "RIYAL": ({"SA": "SAR", "QA": "QAR", "OM": "OMR", "YE": "YER"}, "SAR"),
     "RUPEE": ({"IN": "INR", "NP": "NPR", "PK": "PKR", "LK": "LKR", "MU": "MUR", "SC": "SCR"}, None),
+    # "$": US dollars unless the document or the funder says whose ("Australia will provide $152 million").
+    "DOLLAR": ({"US": "USD", "AU": "AUD", "NZ": "NZD", "CA": "CAD", "SG": "SGD", "HK": "HKD"}, "USD"),
     "PESO": ({"PH": "PHP", "MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "DO": "DOP", "UY": "UYU"}, None),
 }
 # Abbreviations that carry their own scale: "12,5 MDH" is 12.5 million dirhams.

@@ -74,6 +74,7 @@ def fundings(doc: Doc) -> Doc:
     refer_back(doc)
     state_through_agency(doc)
     merge(doc)
+    _dollars_of_funders(doc)
     for event in doc.fundings:
         evidence = event.evidence[0]
         if event.funded is not None:
@@ -109,8 +110,27 @@ def _resolve_shared_names(doc: Doc) -> None:
     funder's ("الصندوق الكويتي … 23.5 مليون دينار للعراق" is in Kuwaiti dinars, "صندوق أبوظبي … درهم" in UAE
     dirhams), else the one of the only such country the document names, else the name's usual one."""
     for name, (countries, usual) in SHARED_NAMES.items():
+        if name == "DOLLAR":
+            continue  # read from each funding's funder once the events are known (_dollars_of_funders)
         if any(q.shared == name for qs in doc.money.values() for q in qs):
             _resolve_name(doc, name, countries, usual)
+
+
+def _dollars_of_funders(doc: Doc) -> None:
+    """ "$": the dollars the document writes out elsewhere ("A$", "dollars australiens"), else the funder's own
+    when its country has dollars ("Australia will provide $152 million"), else US dollars. (Not the recipient's:
+    "Japan gives $3 million to Fiji" is in US dollars.)"""
+    countries, _ = SHARED_NAMES["DOLLAR"]
+    written = {q.currency for qs in doc.money.values() for q in qs if q.currency in countries.values() and not q.shared}
+    for event in doc.fundings:
+        if event.amount is None or event.amount.shared != "DOLLAR":
+            continue
+        entity, entry = doc.entities.get(event.funder), doc.gazetteer.get(event.funder)
+        own = (entity.country if entity is not None else None) or (
+            entry.based_in.rsplit("/", 1)[-1] if entry is not None and entry.based_in else None
+        )
+        code = next(iter(written)) if len(written) == 1 else countries.get(own or "", "USD")
+        event.amount = replace(event.amount, currency=code)
 
 
 def _resolve_name(doc: Doc, name: str, countries: dict[str, str], usual: str | None) -> None:

@@ -351,7 +351,7 @@ _EN_REMITS = re.compile(r"(?:,\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)*,?\s+an
 # (And a capitalised preposition opening a sentence: "KATHMANDU: At the Ministry of Finance in Kathmandu …".)
 _EN_SKIP_FIRST = {"The", "A", "An", "This", "Its", "These", "Their", "His", "Her", "Our", "Mr", "Mrs", "Ms", "Dr",
                   "At", "In", "On", "From", "With", "By", "Under", "Through", "During", "After", "Before", "Within",
-                  "Among", "Via", "Following", "According"}  # fmt: skip
+                  "Among", "Via", "Following", "According", "Since"}  # fmt: skip
 
 
 _EN_CONNECTORS = {"of", "for", "the", "and", "&", "de", "du", "des", "on"}

@@ -75,12 +75,20 @@ def projects(doc: Doc) -> Doc:
     return doc
 
 
+_LEADING_PREPOSITION = re.compile(
+    r"(?:Since|At|In|On|From|With|By|Under|Through|During|After|Before|Within|Among|Following|According\s+to)\s+(?:the\s+)?"
+)
+
+
 def add_project(
     doc: Doc, index: int, sentence: Sentence, start: int, end: int, acronym: str | None, method: str,
     confidence: float, *, label: str | None = None,
 ) -> Entity:  # fmt: skip
     if sentence.language == "ar" and doc.text[start : start + 3] in ("وال", "ولل"):
         start += 1  # "والبرنامج السعودي …": the conjunction is not part of the name
+    lead = _LEADING_PREPOSITION.match(doc.text, start, end) if sentence.language == "en" else None
+    if lead is not None and end - lead.end() > 3:
+        start = lead.end()  # "Since the APTC program began …": a sentence's opening preposition is no part of a name
     name = label or capitalise(doc.text[start:end])
     # ("Le projet de renforcement du système …" and "le programme de renforcement du système …": one undertaking.)
     same = _same_but_noun(doc, sentence, name)
@@ -388,7 +396,8 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         if re.search(r"['’]s$", name):
             continue
         words = name.split()
-        while words and (fold(words[0]) in _DETERMINERS or fold(words[0]) in FUNCTION_WORDS):
+        while words and (fold(words[0]) in _DETERMINERS or fold(words[0]) in FUNCTION_WORDS
+                         or _LEADING_PREPOSITION.fullmatch(words[0] + " ")):  # fmt: skip
             words = words[1:]
         money = [i for i, w in enumerate(words) if re.fullmatch(r"[$€£]?\d[\d.,]*\w*|(?:[Mm]illion|[Bb]illion)s?", w)]
         if money:
