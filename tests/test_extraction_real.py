@@ -1120,3 +1120,12 @@ def test_a_dollar_sign_is_the_funders_dollar_and_a_sentences_preposition_no_name
     assert {(f["amount"], f["currency"]) for f in found["fundings"]} == {(152e6, "AUD"), (2.7e6, "AUD")}
     assert not any(p["label"].startswith("Since") for p in found["projects"]), found["projects"]
     assert not any(a.startswith("Since") for p in found["projects"] for a in p.get("altLabels", []))
+
+
+def test_an_exchange_rate_is_no_money_and_an_expansion_is_an_undertaking(extractor: Extractor) -> None:
+    # fr_fsd_universite_indes_occidentales_antigua (batch-15): "Le Fonds saoudien pour le développement a signé mercredi
+    # un accord d’une valeur de 80 millions de dollars (1 dollar = 0,93 euro) pour financer l’expansion de l’université
+    # des Indes occidentales à Antigua-et-Barbuda."
+    found, labels = read_article(extractor, "batch-15", "fr_fsd_universite_indes_occidentales_antigua")
+    stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert stated == {("Expansion de l'université des Indes occidentales à Antigua-et-Barbuda", 80e6)}, stated

@@ -19,6 +19,9 @@ from coopkg.extract.numbers import Quantity, find_quantities
 _BRACKET_OPEN = re.compile(r"^\s*[,،]?\s*[(\[]\s*(?:[^\W\d_]+\.?\s*){0,4}$")
 
 
+_RATE = re.compile(r"\s*=\s*$|\s*=\s*\d")
+
+
 def quantities(doc: Doc) -> Doc:
     for index, sentence in enumerate(doc.sentences):
         found = [replace(q, start=q.start + sentence.start, end=q.end + sentence.start)
@@ -36,6 +39,8 @@ def quantities(doc: Doc) -> Doc:
             if q.is_money:
                 if previous is not None and _restates(doc.text[previous.end : q.start], equivalence):
                     continue
+                if _RATE.search(doc.text[max(sentence.start, q.start - 4) : q.start]) or _RATE.match(doc.text, q.end):
+                    continue  # "(1 dollar = 0,93 euro)": an exchange rate, no money
                 money.append(q)
                 previous = q
             else:
