@@ -1129,3 +1129,16 @@ def test_an_exchange_rate_is_no_money_and_an_expansion_is_an_undertaking(extract
     found, labels = read_article(extractor, "batch-15", "fr_fsd_universite_indes_occidentales_antigua")
     stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert stated == {("Expansion de l'université des Indes occidentales à Antigua-et-Barbuda", 80e6)}, stated
+
+
+def test_a_state_paying_through_its_agency_and_the_loan_recalled_later(extractor: Extractor) -> None:
+    # fr_koica_trois_projets_isep_senegal (batch-15): "Le Sénégal vient de bénéficier de la Corée du Sud d’une enveloppe
+    # de 21 millions de dollars US, …, par le biais de l’Agence coréenne de Coopération internationale (KOICA)." and,
+    # two sentences on, "Le prêt bénéficiera également au Projet de village pilote SAEMOUL à Podor pour un montant de
+    # 2.500.000 dollars."
+    found, labels = read_article(extractor, "batch-15", "fr_koica_trois_projets_isep_senegal")
+    funders = {labels[f["funder"]] for f in found["fundings"]}
+    assert funders == {"Agence coréenne de coopération internationale"}, funders
+    assert "Projet de village pilote SAEMOUL à Podor" in {
+        labels[f["funded"]] for f in found["fundings"] if f["amount"] == 2.5e6
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from coopkg.extract.doc import PROJECT, REGION, Doc, FundingEvent
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent
 from coopkg.extract.numbers import Quantity, qualifier_before
 from coopkg.extract.stages.coreference import acting
 from coopkg.extract.stages.funded import phrase_project
@@ -232,9 +232,26 @@ def state_through_agency(doc: Doc) -> None:
                     and _agency_country(doc, b.funder) == code:  # fmt: skip
                 through.setdefault(a.funder, set()).add(b.funder)
     for event in doc.fundings:
+        # ("… de la Corée du Sud …, par le biais de l’Agence coréenne de Coopération internationale (KOICA)")
+        if (code := _state_of(doc, event.funder)) is not None and (agency := _channel_agency(doc, event, code)):
+            through.setdefault(event.funder, set()).add(agency)
+    for event in doc.fundings:
         agencies = through.get(event.funder, set())
         if len(agencies) == 1:
             event.funder = next(iter(agencies))
+
+
+def _channel_agency(doc: Doc, event: FundingEvent, code: str) -> str | None:
+    """ "Le Sénégal vient de bénéficier de la Corée du Sud d’une enveloppe de 21 millions de dollars US, … par le
+    biais de l’Agence coréenne de Coopération internationale (KOICA)": the state's own agency it pays through."""
+    sentence = doc.sentences[event.sentence]
+    channel = doc.lex(sentence).pattern("fundings", "channel")
+    for m in doc.in_sentence(sentence, ORGANISATION):
+        if _agency_country(doc, m.key) == code and channel.search(
+            doc.text[max(sentence.start, m.start - 40) : m.start]
+        ):
+            return m.key
+    return None
 
 
 def _state_of(doc: Doc, key: str) -> str | None:

@@ -186,8 +186,12 @@ def _sentence_events(
         if not funders and act.form in {"act", "noun", "receive"}:
             # ("Le second prêt évalué à 12 milliards de F.CFA, servira au bitumage …", paragraphs after the list's
             # lender: the rank says which list.)
+            # (Or a sentence that opens on the money named before: "Le prêt bénéficiera également au Projet … pour un
+            # montant de 2.500.000 dollars", three sentences after the loan.)
             ranked = lex.pattern("fundings", "ordinal_money").search(sentence.text) is not None
-            funders = _previous_funder(doc, index, 8 if ranked else 2) or _pronoun_subject(doc, index, sentence, lex)
+            recalled = lex.pattern("fundings", "money_anaphora").match(sentence.text) is not None
+            within = 8 if ranked else 6 if recalled else 2
+            funders = _previous_funder(doc, index, within) or _pronoun_subject(doc, index, sentence, lex)
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
