@@ -45,6 +45,7 @@ class Ranked(Paged[Named]):
         self._fundings, self._kind = fundings, kind
         self._empty = False
         self._plain = not q  # in label order: pages read the index, not a sorted copy
+        self.candidates = names.BROAD  # names a search reads at most (a listing reads them all)
         if not q:  # in label order, straight from the index
             self._matches = "SELECT id AS entity, sort_key, 0 AS score FROM entity WHERE kind = ?"
             self._params: list[object] = [kind]
@@ -54,7 +55,8 @@ class Ranked(Paged[Named]):
         else:
             statement = names.matching(fundings.db.read(), kind, q)
             self._empty = statement is None
-            sql, params = statement or ("", [])
+            sql, params = (statement.sql, statement.params) if statement is not None else ("", [])
+            self.candidates = statement.candidates if statement is not None else 0
             self._matches = f"SELECT entity, sort_key, score FROM ({sql}) WHERE score > 0"
             self._params = list(params)
             if type_:

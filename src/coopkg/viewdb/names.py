@@ -26,6 +26,7 @@ from coopkg.extract.text import is_arabic, match_forms, name_tokens, tokenize
 SEPARATOR = "\x1f"  # between the words of an exact key (never in a word)
 _PREFIX_END = "\U0010ffff"  # every string that starts with p lies in [p, p + this)
 _BOUND = 2_000  # past this many names, a word counts as "very common" when choosing the rarest
+_FEW = 64  # first counted to this: a precise query's rarest word is found without counting the common ones
 
 
 def first_forms(text: str) -> set[str]:
@@ -115,9 +116,20 @@ def _quoted(gram: str) -> str:
     return '"' + gram.replace('"', '""') + '"'
 
 
-def matching(db: sqlite3.Connection, kind: str, query: str) -> tuple[str, list[object]] | None:
-    """A statement giving ``(entity, sort_key, score)`` for every item of ``kind`` that ``query`` may match
-    (those with score 0 are to be left out), and its parameters; None when the query has no words.
+@dataclass(frozen=True)
+class Matching:
+    """A search's statement: ``(entity, sort_key, score)`` for every item that may match (score 0: it does not)."""
+
+    sql: str
+    params: list[object]
+    candidates: int  # at most this many names are read and scored (:data:`BROAD` or more: unknown, maybe all)
+
+
+BROAD = _BOUND  # a search that may read this many names or more
+
+
+def matching(db: sqlite3.Connection, kind: str, query: str) -> Matching | None:
+    """The statement of every item of ``kind`` that ``query`` may match; None when the query has no words.
     Built from fixed pieces: the query's text only ever goes in as bound parameters."""
     q = name_tokens(query)
     if not q:
@@ -132,19 +144,24 @@ def matching(db: sqlite3.Connection, kind: str, query: str) -> tuple[str, list[o
     ctes = [f"exact (name) AS (SELECT name FROM name_key WHERE kind = ? AND key IN ({', '.join('?' * len(exact))}))"]
     params: list[object] = [kind, *exact]
     branches = ["SELECT name FROM exact"]
+    candidates = _count(db, "SELECT 1 FROM name_key WHERE kind = ? AND key IN (SELECT value FROM json_each(?))",
+                        [kind, json.dumps(exact)])  # fmt: skip
     if len(q) > 1:  # one word: a name with a word that starts with it contains it (the next branch)
-        rarest = min(parts, key=lambda part: _names_starting(db, kind, part))
+        rarest, among = _rarest(db, kind, parts)
+        candidates += among
         branches.append(f"SELECT n.id FROM name_word w JOIN name n ON n.id = w.name "
                         f"WHERE w.kind = ? AND w.word >= ? AND w.word < ? AND {starts}")  # fmt: skip
         params += [kind, rarest, rarest + _PREFIX_END, *starts_params]
     if len(joined) >= 3:
-        chosen = sorted(grams(joined), key=lambda gram: _names_with(db, gram))[:2]
+        chosen, among = _rarest_grams(db, grams(joined))
+        candidates += among
         branches.append("SELECT n.id FROM name_text t CROSS JOIN name n ON n.id = t.rowid "
                         "WHERE name_text MATCH ? AND n.kind = ? AND instr(n.joined, ?) > 0")  # fmt: skip
         params += [" AND ".join(_quoted(g) for g in chosen), kind, joined]
     else:
         branches.append("SELECT id FROM name WHERE kind = ? AND instr(joined, ?) > 0")
         params += [kind, joined]
+        candidates += BROAD  # every name of the kind is read
     sql = (
         "WITH " + ", ".join(ctes) + ", candidate (name) AS (" + " UNION ".join(branches) + ") "
         "SELECT n.entity AS entity, n.sort_key AS sort_key, max(CASE "
@@ -155,20 +172,44 @@ def matching(db: sqlite3.Connection, kind: str, query: str) -> tuple[str, list[o
         "FROM candidate c JOIN name n ON n.id = c.name GROUP BY n.entity"
     )
     params += [joined, len(joined) + 1, joined + " ", *starts_params, joined]
-    return sql, params
+    return Matching(sql, params, candidates)
 
 
-def _names_starting(db: sqlite3.Connection, kind: str, part: str) -> int:
-    (count,) = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM name_word WHERE kind = ? AND word >= ? AND word < ? LIMIT ?)",
-        (kind, part, part + _PREFIX_END, _BOUND),
-    ).fetchone()
+def _rarest(db: sqlite3.Connection, kind: str, parts: list[str]) -> tuple[str, int]:
+    """The first of ``parts`` with the fewest names that have a word starting with it (counted up to
+    :data:`_BOUND`), and how many. Each is counted up to :data:`_FEW` first: when one has fewer, the
+    others need no more counting (the same choice as counting each up to the bound, for a few rows each)."""
+    few = [_names_starting(db, kind, part, _FEW) for part in parts]
+    if min(few) < _FEW:
+        return parts[few.index(min(few))], min(few)
+    best, fewest = parts[0], _names_starting(db, kind, parts[0], _BOUND)
+    for part in parts[1:]:
+        count = _names_starting(db, kind, part, fewest)  # no need to count past the fewest so far
+        if count < fewest:
+            best, fewest = part, count
+    return best, fewest
+
+
+def _names_starting(db: sqlite3.Connection, kind: str, part: str, bound: int) -> int:
+    return _count(db, "SELECT 1 FROM name_word WHERE kind = ? AND word >= ? AND word < ?",
+                  [kind, part, part + _PREFIX_END], bound)  # fmt: skip
+
+
+def _count(db: sqlite3.Connection, rows: str, params: list[object], bound: int = _BOUND) -> int:
+    """How many rows ``rows`` gives, counted up to ``bound``."""
+    (count,) = db.execute(f"SELECT count(*) FROM ({rows} LIMIT ?)", [*params, bound]).fetchone()
     return int(count)
 
 
-def _names_with(db: sqlite3.Connection, gram: str) -> int:
-    found = db.execute("SELECT names FROM name_gram WHERE gram = ?", (gram,)).fetchone()
-    return int(found[0]) if found else 0
+def _rarest_grams(db: sqlite3.Connection, found: list[str]) -> tuple[list[str], int]:
+    """The two of ``found`` in the fewest names (the first ones on a tie), in one read, and how many
+    names (of any kind) hold the rarest."""
+    rows = db.execute(
+        "SELECT gram, names FROM name_gram WHERE gram IN (SELECT value FROM json_each(?))", (json.dumps(found),)
+    )
+    counts = dict(rows.fetchall())
+    chosen = sorted(found, key=lambda gram: counts.get(gram, 0))[:2]
+    return chosen, int(counts.get(chosen[0], 0))
 
 
 def scores(db: sqlite3.Connection, kind: str, query: str) -> list[tuple[str, int]]:
@@ -176,5 +217,4 @@ def scores(db: sqlite3.Connection, kind: str, query: str) -> list[tuple[str, int
     statement = matching(db, kind, query)
     if statement is None:
         return []
-    sql, params = statement
-    return [(entity, score) for entity, _, score in db.execute(sql, params) if score > 0]
+    return [(entity, score) for entity, _, score in db.execute(statement.sql, statement.params) if score > 0]
