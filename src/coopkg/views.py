@@ -7,10 +7,11 @@ funding view, the catalogue and the explorer; the web layer only formats it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from coopkg.catalogue import Named
+from coopkg.catalogue import Catalogue, Named, Ranked
 from coopkg.errors import NotFoundError
 from coopkg.explore import Explorer, FundingFilter, language_name, numeric_code, role_label, term_label
 from coopkg.extract.text import paragraphs, sentences
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from coopkg.service import Services
 
 ALL = 1_000_000  # "every funding" for the views of one thing
+SEARCHED = ("organisations", "projects")  # what GET /api/organisations and /api/projects search
+
+T = TypeVar("T")
 
 
 def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -37,6 +41,37 @@ def named_item(entity: Named, lang: str, sources: list[dict[str, Any]] | None = 
     if sources is not None:
         item["sources"] = sources
     return item
+
+
+def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def sourced_page(
+    catalogue: Catalogue,
+    found: Sequence[T],
+    limit: int,
+    offset: int,
+    id_of: Callable[[T], str],
+    item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of ``found``, each item with its first sources (all of them at the item's own endpoint)."""
+    chosen = found[offset : offset + limit]
+    sources = catalogue.first_sources_of([id_of(x) for x in chosen])
+    return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
+
+
+def search(services: Services, kind: str, q: str | None, type_: str | None = None) -> Ranked:
+    """The organisations or projects (``kind``, one of :data:`SEARCHED`) that ``q`` matches, best first;
+    organisations of type ``type_`` only, when given."""
+    if kind == "organisations":
+        return services.catalogue.search_organisations(q, type_)
+    return services.catalogue.search_projects(q)
+
+
+def search_page(services: Services, found: Ranked, limit: int, offset: int, lang: str) -> dict[str, Any]:
+    """The answer of GET /api/organisations or /api/projects: a page of a :func:`search`."""
+    return sourced_page(services.catalogue, found, limit, offset, lambda x: x.id, lambda x, s: named_item(x, lang, s))
 
 
 def funding_item(

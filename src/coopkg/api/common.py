@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pyoxigraph import NamedNode
 
 from coopkg.api.negotiate import choose
-from coopkg.catalogue import Catalogue
 from coopkg.errors import BadInputError
 from coopkg.iris import IriMinter
 from coopkg.jsonld import Face
 from coopkg.service import Services
-from coopkg.views import named_item
-
-T = TypeVar("T")
+from coopkg.views import SEARCHED, named_item, page, sourced_page
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 # Past any store's size, and within what the views' SQLite can count (an offset of 10^21 overflowed it: a 500).
@@ -26,7 +22,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")
 Lang = Annotated[str, Query(pattern="^[a-z]{2,3}$", description="Preferred language of labels (fr, en, ar).")]
 
 CONTEXT_PATH = "/api/context.jsonld"
-__all__ = ["named_item"]
+__all__ = ["named_item", "page", "sourced_page"]
 
 
 def entity_iri(minter: IriMinter, kind: str, key: str) -> str:
@@ -37,25 +33,7 @@ def entity_iri(minter: IriMinter, kind: str, key: str) -> str:
         raise BadInputError(f"{key!r} is not a valid {kind} id or IRI") from None
 
 
-def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
-
-
-def sourced_page(
-    catalogue: Catalogue,
-    found: Sequence[T],
-    limit: int,
-    offset: int,
-    id_of: Callable[[T], str],
-    item: Callable[[T, list[dict[str, Any]]], dict[str, Any]],
-) -> dict[str, Any]:
-    """One page of ``found``, each item with its first sources (all of them at the item's own endpoint)."""
-    chosen = found[offset : offset + limit]
-    sources = catalogue.first_sources_of([id_of(x) for x in chosen])
-    return page([item(x, sources.get(id_of(x), [])) for x in chosen], len(found), limit, offset)
-
-
-SEARCH_PATHS = ("/api/organisations", "/api/projects")  # their answers are kept per snapshot
+SEARCH_PATHS = tuple(f"/api/{kind}" for kind in SEARCHED)  # their answers are kept per snapshot
 
 
 def respond_cached(

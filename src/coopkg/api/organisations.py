@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from coopkg import jsonld, views
-from coopkg.api.common import Lang, Limit, Offset, entity_iri, named_item, respond, respond_cached, sourced_page
+from coopkg.api.common import Lang, Limit, Offset, entity_iri, respond, respond_cached
 from coopkg.api.deps import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["Who funded what"])
@@ -31,10 +31,7 @@ async def list_organisations(
     lang: Lang = "fr",
 ) -> JSONResponse:
     def answer() -> dict[str, Any]:
-        found = services.catalogue.search_organisations(q, type)
-        return sourced_page(
-            services.catalogue, found, limit, offset, lambda o: o.id, lambda o, sources: named_item(o, lang, sources)
-        )
+        return views.search_page(services, views.search(services, "organisations", q, type), limit, offset, lang)
 
     generation = services.generation  # the snapshot the answer is computed on
     return respond_cached(request, services, await services.read(answer), generation, jsonld.page(jsonld.entity))
