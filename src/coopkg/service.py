@@ -275,6 +275,10 @@ class Services:
             self.snapshots.pointer_stamp() != self._stamp or self.snapshots.pending_stamp() != self._pending_stamp
         )
 
+    def holds_newest(self) -> bool:
+        """Embedded, with the newest snapshot open and no write awaiting one: what it reads now is current."""
+        return self.snapshots is not None and not self._behind()
+
     def keep_answer(self, target: bytes, body: bytes, generation: int) -> None:
         """Keep a search answer computed on ``generation`` (dropped if a newer one came meanwhile).
 

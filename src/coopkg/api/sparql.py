@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
-from coopkg.api.common import SEARCH_PATHS
+from coopkg.api import searches
 from coopkg.api.deps import ServicesDep, WriterDep
 from coopkg.api.headers import security_headers
 from coopkg.api.negotiate import GRAPH_TYPES, RESULTS_TYPES, by_format_name, choose, prefers_html
@@ -202,7 +202,6 @@ async def _results_page(request: Request, services: Services, text: str, params:
     return render_page("results.html", request, **page)
 
 
-_SEARCH_PATHS = {p.encode() for p in SEARCH_PATHS}
 _SINGLE = ("format", "timeout", "version")  # given twice: the usual way answers 400
 _HEADERS = security_headers()
 
@@ -215,7 +214,8 @@ class DirectLookups:
     middleware and the router costs more. This answers it with the same parsing, checks, core
     call and negotiation as :func:`sparql`, before any ASGI machinery is built. Anything it is
     not sure of (not a lookup, an error to explain, a browser, another kind of body, CORS, a newer
-    snapshot to open) returns None and takes the usual way, which gives the same answer.
+    snapshot to open) returns None and takes the usual way, which gives the same answer. Searches
+    (``/api/organisations``, ``/api/projects``) are :mod:`coopkg.api.searches`'s.
     """
 
     def __init__(self, services_of: Callable[[], Services | None], cors: bool) -> None:
@@ -227,8 +227,8 @@ class DirectLookups:
         services = self.services_of()
         if services is None:
             return None
-        if path in _SEARCH_PATHS:
-            return self._kept(services, target, headers)
+        if searches.is_search(path):
+            return searches.answer(services, target, headers, self.cors)
         if path != b"/sparql":
             return None
         accept = content_type = None
@@ -276,18 +276,6 @@ class DirectLookups:
         if media_type.startswith(b"text/") and b"charset=" not in media_type:  # as a starlette Response does
             media_type += b"; charset=utf-8"
         return 200, [(b"content-type", media_type), (b"vary", b"Accept"), *_HEADERS], answer.body
-
-    def _kept(self, services: Services, target: bytes, headers: list[tuple[bytes, bytes]]) -> Reply | None:
-        """A search answer already computed on this snapshot (JSON, not JSON-LD), sent again."""
-        for name, value in headers:
-            if name in {b"content-length", b"transfer-encoding"} or (self.cors and name == b"origin"):
-                return None
-            if name == b"accept" and b"ld+json" in value:
-                return None
-        body = services.kept_answer(target)
-        if body is None:
-            return None
-        return 200, [(b"content-type", b"application/json"), (b"vary", b"Accept"), *_HEADERS], body
 
 
 async def description(request: Request, services: ServicesDep) -> Response:
