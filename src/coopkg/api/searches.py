@@ -2,7 +2,7 @@
 :func:`list_projects` answer them.
 
 * **Kept answers**: a search asked before on the current snapshot is sent again as it was.
-* **Narrow searches**: one whose statement reads few names (a whole name, a rare word: at most
+* **Narrow searches**: one whose statement reads few names (a whole name, a rare word: fewer than
   :data:`DIRECT_CANDIDATES`) is computed at once, on the caller's thread. The way through ASGI,
   the middleware, the router and a thread hop costs more than such a search itself.
 
@@ -24,11 +24,12 @@ from coopkg.api.headers import security_headers
 from coopkg.api.transport import Reply
 from coopkg.errors import CoopkgError
 from coopkg.service import Services
+from coopkg.viewdb import names
 
-# A search answered on the caller's thread reads at most this many names (a whole name of 10^5
+# A search answered on the caller's thread reads fewer names than this (a whole name of 10^5
 # projects: 330-1,420, for 0.1-0.2 ms; a common word's tens of thousands take the usual way), for a
 # page of at most DIRECT_LIMIT items (each item's first sources are a query of the store).
-DIRECT_CANDIDATES = 2_000
+DIRECT_CANDIDATES = names.BROAD
 DIRECT_LIMIT = 100
 _KINDS = {path.encode(): path.rsplit("/", 1)[1] for path in SEARCH_PATHS}
 _PARAMS = {"organisations": {"q", "type", "limit", "offset", "lang"}, "projects": {"q", "limit", "offset", "lang"}}
@@ -75,7 +76,7 @@ def _narrow(services: Services, target: bytes) -> bytes | None:
     generation = services.generation
     try:
         found = views.search(services, kind, q, given.get("type"))
-        if found.candidates > DIRECT_CANDIDATES:
+        if found.candidates >= DIRECT_CANDIDATES:
             return None
         page = views.search_page(services, found, int(limit), int(offset), lang)
     except (CoopkgError, sqlite3.Error):
