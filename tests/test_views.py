@@ -27,12 +27,14 @@ import pytest
 from coopkg.catalogue import Catalogue
 from coopkg.funding_index import FundingIndex, FundingQuery
 from coopkg.iris import IriMinter
+from coopkg.queries import internal_query
 from coopkg.service import Services
 from coopkg.settings import Settings, get_settings
 from coopkg.store.snapshots import Change
 from coopkg.synth import write_synthetic
 from coopkg.viewdb.files import Views
 from coopkg.viewdb.records import amount_key
+from coopkg.viewdb.sources import LIST_SOURCES
 from tests.conftest import ROOT, WRITE_TOKEN, CoopkgServer
 from tests.test_consistency import _worker_of
 
@@ -271,3 +273,48 @@ def test_views_of_another_process_are_read_not_rebuilt(settings: Settings) -> No
     finally:
         first.close()
         second.close()
+
+
+def _store_first_sources(services: Services) -> dict[str, list[Any]]:
+    """Each listed organisation's and project's first sources as the store gives them now (``sources-first``)."""
+    db = services.views.db.read()
+    listed = [i for (i,) in db.execute("SELECT id FROM entity WHERE kind IN ('organisations', 'projects')")]
+    found = {}
+    for iri in listed:
+        rows = list(internal_query("sources-first").run(services.repo, {"fact": iri}).rows())
+        found[iri] = services.catalogue._group_sources(rows).get(iri, [])[:LIST_SOURCES]
+    return found
+
+
+def _kept_first_sources(services: Services) -> dict[str, list[Any]]:
+    rows = services.views.db.read().execute("SELECT entity, sources FROM first_source")
+    return {entity: json.loads(text) for entity, text in rows}
+
+
+def test_first_sources_kept_in_the_views_follow_writes(settings: Settings) -> None:
+    """The lists' first sources kept in the views are what the store gives per item, after a build and
+    after each write and drop followed from the journal; a list's page is read from them."""
+    services = Services.open(settings)
+    services.ensure_ready()
+    try:
+        ids = [_write(services, path) for path in CORPUS[:3]]
+        services.sync()
+        kept = _kept_first_sources(services)
+        assert kept == _store_first_sources(services) and sum(1 for s in kept.values() if s) > 5
+        posted = services.ingestor.extract_bytes(POSTED.encode(), source="mirage.txt")
+        services.write_document(posted)
+        services.sync()
+        kept = _kept_first_sources(services)
+        assert kept == _store_first_sources(services)
+        mirage = next(iri for iri in kept if "mirage" in iri)
+        assert [s["source"] for s in kept[mirage]] == ["mirage.txt"]
+        services.delete_document(ids[0])
+        services.delete_document(posted.document.id)
+        services.sync()
+        kept = _kept_first_sources(services)
+        assert kept == _store_first_sources(services) and mirage not in kept
+        assert services.views.rebuilds == 1, "followed from the journal, never rebuilt"
+        page = services.catalogue.first_sources_of(sorted(kept)[:50])
+        assert page == {iri: kept[iri] for iri in sorted(kept)[:50]}
+    finally:
+        services.close()

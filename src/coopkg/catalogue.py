@@ -20,9 +20,10 @@ from coopkg.funding_index import FundingIndex
 from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.terms import local_name
-from coopkg.viewdb import names
+from coopkg.viewdb import names, sources
 from coopkg.viewdb.paged import Paged
 from coopkg.viewdb.records import Named, places_from_rows
+from coopkg.viewdb.sources import LIST_SOURCES
 
 __all__ = ["LIST_SOURCES", "Catalogue", "Named", "Ranked"]
 
@@ -32,9 +33,6 @@ def _label(by_lang: dict[str, str], lang: str = "fr") -> str | None:
         if key in by_lang:
             return by_lang[key]
     return next(iter(by_lang.values()), None)
-
-
-LIST_SOURCES = 5  # sources per item in a list; an item's own endpoint has them all
 
 
 class Ranked(Paged[Named]):
@@ -380,18 +378,18 @@ class Catalogue:
         return self.sources_of([fact]).get(fact, [])
 
     def first_sources_of(self, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """Up to :data:`LIST_SOURCES` sources of each fact (lists: an organisation may be cited
-        in thousands of documents), each read once per snapshot."""
+        """Up to :data:`LIST_SOURCES` sources of each fact (lists: an organisation may be cited in
+        thousands of documents): kept in the views for organisations and projects, else read once per snapshot."""
         missing = [f for f in facts if f not in self._first_sources]
         if missing:
             if len(self._first_sources) > 20_000:
                 self._first_sources.clear()
-            rows = [
-                r for fact in missing for r in internal_query("sources-first").run(self.repo, {"fact": fact}).rows()
-            ]
-            found = self._group_sources(rows)
+            found = sources.read(self.fundings.db.read(), missing)
+            rows = [r for fact in missing if fact not in found
+                    for r in internal_query("sources-first").run(self.repo, {"fact": fact}).rows()]  # fmt: skip
+            grouped = self._group_sources(rows)
             for fact in missing:
-                self._first_sources[fact] = found.get(fact, [])[:LIST_SOURCES]
+                self._first_sources[fact] = found[fact] if fact in found else grouped.get(fact, [])[:LIST_SOURCES]
         return {fact: self._first_sources[fact] for fact in facts}
 
     def sources_of(self, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -401,24 +399,9 @@ class Catalogue:
         return self._group_sources(list(internal_query("sources-of").run_for_each(self.repo, "fact", facts).rows()))
 
     def _group_sources(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-        found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         # Where each document comes from is in the views (a lookup), not another query on the store.
         known = self.documents_of([row["document"].value for row in rows]) if rows else {}
-        origin = {iri: doc.extra.get("source") for iri, doc in known.items()}
-        for row in rows:
-            doc = row["document"].value
-            entry = found[row["fact"].value].setdefault(
-                doc, {"document": doc, "source": origin.get(doc), "evidence": []}
-            )
-            entry["evidence"].append(
-                {
-                    "id": row["evidence"].value,
-                    "quote": row["quote"].value,
-                    "start": int(row["start"].value),
-                    "end": int(row["end"].value),
-                }
-            )
-        return {fact: list(by_document.values()) for fact, by_document in found.items()}
+        return sources.group(rows, {iri: doc.extra.get("source") for iri, doc in known.items()})
 
     def labels_for(self, iris: list[str]) -> dict[str, Named]:
         """Labels and types of several resources in one query (a page of SPARQL results)."""

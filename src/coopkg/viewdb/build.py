@@ -27,7 +27,7 @@ from pyoxigraph import NamedNode
 from coopkg.queries import internal_query
 from coopkg.store.base import Repository
 from coopkg.store.snapshots import Change
-from coopkg.viewdb import names
+from coopkg.viewdb import names, sources
 from coopkg.viewdb.records import (
     IndexedFunding,
     Named,
@@ -43,8 +43,8 @@ PLACES = "places"
 CHUNK = 200  # IRIs per VALUES block
 
 
-def build(db: sqlite3.Connection, repo: Repository) -> None:
-    """Fill empty tables from the whole store."""
+def build(db: sqlite3.Connection, repo: Repository, *, first_sources: bool = True) -> None:
+    """Fill empty tables from the whole store (``first_sources``: the lists' sources too)."""
     fundings, labels, regions = read_fundings(repo, None)
     _store_fundings(db, fundings, labels, regions)
     db.executemany(
@@ -63,23 +63,28 @@ def build(db: sqlite3.Connection, repo: Repository) -> None:
         sorted((row["g"].value, row["entity"].value) for row in internal_query("catalogue-graphs").run(repo).rows()),
     )
     _store_documents(db, internal_query("document-graphs").run(repo).rows())
+    if first_sources:
+        sources.build(db, repo)
 
 
-def apply(db: sqlite3.Connection, repo: Repository, change: Change) -> None:
+def apply(db: sqlite3.Connection, repo: Repository, change: Change, *, first_sources: bool = True) -> None:
     """Follow ``change`` (document graphs written or dropped; never ``everything``: that is a rebuild)."""
     funders: set[str] = set()
+    stated: set[str] = set()
     for graph in change.dropped:
         funders |= _forget_fundings(db, graph)
-        _follow_entities(db, repo, graph, written=False)
+        stated |= _follow_entities(db, repo, graph, written=False)
         db.execute("DELETE FROM document WHERE graph = ?", (graph,))
     for graph in change.written:
         fundings, labels, regions = read_fundings(repo, NamedNode(graph))
         funders |= _forget_fundings(db, graph)
         _store_fundings(db, fundings, labels, regions)
         funders |= {f.funder for f in fundings.values()}
-        _follow_entities(db, repo, graph, written=True)
+        stated |= _follow_entities(db, repo, graph, written=True)
         db.execute("DELETE FROM document WHERE graph = ?", (graph,))
         _store_documents(db, internal_query("document-graphs").run(repo, {"g": graph}).rows())
+    if first_sources:
+        sources.follow(db, repo, [*change.dropped, *change.written], set(change.written), stated)
     _recompute_totals(db, funders)
     _count_fundings(db)
 
@@ -220,8 +225,8 @@ def _store_entities(db: sqlite3.Connection, kind: str, items: Iterable[Named]) -
     )
 
 
-def _follow_entities(db: sqlite3.Connection, repo: Repository, graph: str, *, written: bool) -> None:
-    """Read again what ``graph`` stated or states of organisations and projects."""
+def _follow_entities(db: sqlite3.Connection, repo: Repository, graph: str, *, written: bool) -> set[str]:
+    """Read again what ``graph`` stated or states of organisations and projects; those things."""
     before = {e for (e,) in db.execute("SELECT entity FROM entity_graph WHERE graph = ?", (graph,))}
     now: set[str] = set()
     if written:
@@ -249,6 +254,7 @@ def _follow_entities(db: sqlite3.Connection, repo: Repository, graph: str, *, wr
     known = {iri for pairs in typed.values() for iri, _ in pairs}
     db.execute("DELETE FROM entity_graph WHERE graph = ?", (graph,))
     db.executemany("INSERT OR IGNORE INTO entity_graph VALUES (?, ?)", ((graph, e) for e in now & known))
+    return set(affected)
 
 
 def _store_places(db: sqlite3.Connection, places: Iterable[Named]) -> None:

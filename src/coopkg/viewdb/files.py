@@ -136,7 +136,7 @@ class Views:
                 return
             db = self.db
             with db.transaction() as writing:
-                build.apply(writing, repo, change)
+                build.apply(writing, repo, change, first_sources=not self.private)
                 db.set_meta(writing, generation=generation if generation is not None else db.generation() + 1)
 
     def rebuild(self, repo: Repository, generation: int | None = None) -> None:
@@ -151,7 +151,7 @@ class Views:
                 db.execute("PRAGMA synchronous = OFF")
                 db.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KIB}")
                 db.execute("BEGIN")
-                build.build(db, repo)
+                build.build(db, repo, first_sources=not self.private)
                 for statement in filter(str.strip, INDEXES.split(";")):
                     db.execute(statement)
                 db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(number),))

@@ -6,7 +6,7 @@ Text compares as UTF-8 bytes (SQLite's BINARY collation), which orders like Pyth
 
 from __future__ import annotations
 
-VERSION = "6"  # bumped when the tables change: a view file of another version is rebuilt
+VERSION = "7"  # bumped when the tables change: a view file of another version is rebuilt
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -38,6 +38,11 @@ CREATE TABLE name_word (kind TEXT, word TEXT, name INTEGER, PRIMARY KEY (kind, w
 -- Trigrams as they are (no case folding: the keys are folded already); postings only.
 CREATE VIRTUAL TABLE name_text USING fts5 (joined, tokenize = 'trigram case_sensitive 1', detail = 'none');
 CREATE TABLE name_gram (gram TEXT PRIMARY KEY, names INTEGER) WITHOUT ROWID;  -- names holding each trigram
+
+-- The first sources of each organisation and project (JSON, as a list shows them: coopkg.viewdb.sources),
+-- and the graphs that hold each fact's evidence (which items a write of a graph concerns).
+CREATE TABLE first_source (entity TEXT PRIMARY KEY, sources TEXT) WITHOUT ROWID;
+CREATE TABLE source_graph (graph TEXT, entity TEXT, PRIMARY KEY (graph, entity)) WITHOUT ROWID;
 """
 
 # Created once the tables are filled (faster than keeping them up to date row by row during a build).
