@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, Variable, parse
 
 from coopkg.errors import BadInputError, StoreError
 from coopkg.extract.pipeline import Extractor
@@ -27,6 +27,7 @@ from coopkg.store import EmbeddedRepository, RemoteRepository, Repository
 from coopkg.store.paging import page_query
 from coopkg.store.remote import STAGING
 from coopkg.store.sparql_http import Credentials
+from coopkg.store.sparql_text import substitute
 from tests.conftest import BASE, Endpoint, Listener, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -332,3 +333,26 @@ def test_a_page_of_a_query_carries_only_names_and_integers_from_the_engines_answ
     assert list(Store().query(page)) == []  # a query the engine reads
     with pytest.raises(StoreError, match="not a SPARQL name"):
         page_query("SELECT ?s WHERE { ?s ?p ?o }", ["s } } DROP ALL #"], 40, 0)
+
+
+def test_a_parameter_a_subquery_projects_is_bound_there_and_kept_above() -> None:
+    """projects-in-region's shape: SPARQL 1.1 forbids `(term AS ?region)` over a ?region that a subquery
+    already projects (Jena refused it: "Variable used when already in-scope"), so the outer query keeps
+    ?region as written, in its projection and its GROUP BY, and the subquery binds it."""
+    query = ("SELECT ?r ?s (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?r ?s WHERE { ?s <http://example.org/p> ?r } } "
+             "?s <http://example.org/q> ?o } GROUP BY ?r ?s")  # fmt: skip
+    region = NamedNode(EX + "a")
+    text = substitute(query, {"r": region})
+    assert text.startswith("SELECT ?r ?s (COUNT(*) AS ?n)") and text.endswith("GROUP BY ?r ?s")
+    assert f"SELECT DISTINCT ({region} AS ?r) ?s WHERE {{ ?s <http://example.org/p> {region} }}" in text
+    store = Store()
+    p, q = NamedNode(EX + "p"), NamedNode(EX + "q")
+    for i, place in enumerate([region, region, NamedNode(EX + "b")]):
+        store.add(Quad(NamedNode(f"{EX}s/{i}"), p, place, G1))
+        store.add(Quad(NamedNode(f"{EX}s/{i}"), q, Literal(str(i)), G1))
+
+    def rows(results: object) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(row[v]) for v in ("r", "s", "n")) for row in results)  # type: ignore[attr-defined]
+
+    expected = rows(store.query(query, substitutions={Variable("r"): region}, use_default_graph_as_union=True))
+    assert len(expected) == 2 and rows(store.query(text, use_default_graph_as_union=True)) == expected

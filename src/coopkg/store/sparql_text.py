@@ -84,25 +84,38 @@ def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Litera
     the embedded store. Each ``?v`` becomes the term written by the engine's serializer; in a
     projection it becomes ``(term AS ?v)``, so that the variable is still answered, and in
     ``GROUP BY``/``ORDER BY`` ``(term)``, as their grammar asks.
+
+    A query whose subquery projects the variable (``SELECT ?v … { { SELECT ?v … } }``) keeps ``?v``
+    as written in its own projection and ``GROUP BY``: the subquery's ``(term AS ?v)`` binds it
+    there, and SPARQL 1.1 forbids ``(term AS ?v)`` over a variable already in scope (Jena refuses
+    it; Oxigraph and Virtuoso let it pass).
     """
     if not bindings:
         return query
     _check_names(bindings)
     terms = {name: term_text(term) for name, term in bindings.items()}
     found = list(tokens(query))
+    bound_below = _bound_by_subqueries(found, terms)
     out: list[str] = []
     end = 0
     clause = ""  # "projection", "modifier" (GROUP BY, ORDER BY) or "" (patterns, expressions)
     depth = 0  # parentheses inside the clause
+    level = 0  # braces
+    kept: dict[int, frozenset[str]] = {}  # per brace level, the variables its SELECT keeps as written
     after_as = False
     keys_left = False  # whether the GROUP BY or ORDER BY keeps a key once the bound variables are gone
     for index, (kind, value, offset) in enumerate(found):
         upper = value.upper() if kind == "word" else ""
         if upper and index and found[index - 1][1] in "?$" and found[index - 1][2] == offset - 1:
             upper = ""  # a variable's name (?from, ?select), not a keyword
+        if upper == "SELECT":
+            kept[level] = bound_below.get(index, frozenset())
         if depth == 0 and (upper in _CLAUSE_ENDS or upper == "SELECT" or (kind == "brace" and value == "{")):
             clause = "projection" if upper == "SELECT" else "modifier" if upper in {"GROUP", "ORDER"} else ""
-            keys_left = clause == "modifier" and _other_keys(found, index, terms)
+            replaced = {n: t for n, t in terms.items() if n not in kept.get(level, ())}
+            keys_left = clause == "modifier" and _other_keys(found, index, replaced)
+        if kind == "brace":
+            level += 1 if value == "{" else -1
         if clause and kind == "other" and value in "()":
             depth += 1 if value == "(" else -1
         following = found[index + 1] if index + 1 < len(found) else None
@@ -114,6 +127,7 @@ def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Litera
             and following[0] == "word"
             and following[2] == offset + 1
             and following[1] in terms
+            and not (clause and depth == 0 and following[1] in kept.get(level, ()))
         ):
             name, term = following[1], terms[following[1]]
             out.append(query[end:offset])
@@ -129,6 +143,55 @@ def substitute(query: str, bindings: Mapping[str, NamedNode | BlankNode | Litera
             after_as = upper == "AS" or (after_as and value in "?$")
     out.append(query[end:])
     return "".join(out)
+
+
+def _bound_by_subqueries(found: list[tuple[str, str, int]], bound: Mapping[str, str]) -> dict[int, frozenset[str]]:
+    """For each SELECT (by token index), the bound variables that a SELECT nested in its group projects."""
+    selects: list[tuple[int, int, int, set[str]]] = []  # token index, brace level, end of its group, projected
+    level = 0
+    for index, (kind, value, offset) in enumerate(found):
+        previous = found[index - 1] if index else ("", "", -2)
+        is_name = kind == "word" and previous[1] in "?$" and previous[2] == offset - 1
+        if kind == "word" and not is_name and value.upper() == "SELECT":
+            projected, opened = _projection(found, index, bound)
+            selects.append((index, level, _group_end(found, opened, level), projected))
+        if kind == "brace":
+            level += 1 if value == "{" else -1
+    below: dict[int, frozenset[str]] = {}
+    for index, level, end, _ in selects:
+        nested = (names for inner, inner_level, _, names in selects if index < inner < end and inner_level > level)
+        below[index] = frozenset().union(*nested)
+    return below
+
+
+def _projection(found: list[tuple[str, str, int]], start: int, bound: Mapping[str, str]) -> tuple[set[str], int]:
+    """The bound variables a SELECT at ``found[start]`` projects as such (not in an expression), and where
+    its projection ends."""
+    names: set[str] = set()
+    depth = 0
+    for index in range(start + 1, len(found)):
+        kind, value, offset = found[index]
+        previous = found[index - 1]
+        is_name = kind == "word" and previous[1] in "?$" and previous[2] == offset - 1
+        if depth == 0 and (kind == "brace" or (kind == "word" and not is_name and value.upper() in _CLAUSE_ENDS)):
+            return names, index
+        if kind == "other" and value in "()":
+            depth += 1 if value == "(" else -1
+        elif is_name and depth == 0 and value in bound:
+            names.add(value)
+    return names, len(found)
+
+
+def _group_end(found: list[tuple[str, str, int]], start: int, level: int) -> int:
+    """The index of the brace that closes the group opened at or after ``found[start]``, at brace ``level``."""
+    current = level
+    for index in range(start, len(found)):
+        kind, value, _ = found[index]
+        if kind == "brace":
+            current += 1 if value == "{" else -1
+            if current == level and value == "}":
+                return index
+    return len(found)
 
 
 def _other_keys(found: list[tuple[str, str, int]], start: int, bound: Mapping[str, str]) -> bool:
