@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         None, description="Remote backend: Graph Store Protocol endpoint, used for bulk loads where offered."
     )
     remote_timeout: float = Field(60.0, description="Remote backend: HTTP timeout in seconds.")
-    engine: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+    engine: Literal["auto", "oxigraph", "virtuoso", "jena", "generic"] = Field(
         "auto",
         description="Remote backend: the engine behind the endpoint, for what it does differently (limits, "
         "transactions, blank nodes, truncated answers, its own graphs). auto: read from the endpoint's Server header.",
