@@ -2,7 +2,7 @@
 #   make run   - virtual environment, install, build the graph from the corpus (if the store is empty),
 #                print who funded what, then serve on http://127.0.0.1:8000
 #   make test  - dev dependencies, the pages' assets, Chromium, Java and OWLAPI for the OWL tests,
-#                Virtuoso for the remote store tests, lint, Dockerfile check, the whole test suite
+#                Virtuoso and Jena for the remote store tests, lint, Dockerfile check, the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -58,7 +58,7 @@ tools:
 	bash .ci/tools
 
 # The SPARQL engines the remote store tests start (besides `oxigraph serve`, a dev dependency):
-# Debian's Virtuoso Open Source 7.2, installed when missing: .ci/services
+# Debian's Virtuoso Open Source 7.2 and Apache Jena 4.5 (TDB2), installed when missing: .ci/services
 services:
 	bash .ci/services
 

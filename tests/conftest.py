@@ -1,4 +1,4 @@
-"""Shared fixtures: real stores (pyoxigraph on disk, an `oxigraph serve` process), no mocks."""
+"""Shared fixtures: real stores (pyoxigraph on disk, `oxigraph serve`, Virtuoso, Jena TDB2 processes), no mocks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -162,6 +163,65 @@ class VirtuosoServer(ServerProcess):
                         credentials=credentials)  # fmt: skip
 
 
+JAVA_JARS = Path("/usr/share/java")
+# Debian's Jena 4.5 (libapache-jena-java) and the jars it needs, by their unversioned names: not
+# /usr/share/java/* whole, where other packages' jars (several SLF4J bindings…) come first.
+JENA_JARS = ("jena-base", "jena-core", "jena-arq", "jena-iri", "jena-dboe-base", "jena-dboe-index",
+             "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-tdb2", "commons-cli",
+             "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3", "dexx.collection",
+             "gson", "guava", "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java",
+             "jakarta.json-api", "protobuf", "slf4j-api", "slf4j-nop", "thrift", "titanium-json-ld", "httpclient",
+             "httpcore")  # fmt: skip
+JENA_SOURCE = Path(__file__).parent / "jena" / "JenaEndpoint.java"
+_XERCES_RESOURCES = "org/apache/jena/ext/xerces/"
+
+
+def compile_jena_endpoint(classes: Path) -> str:
+    """tests/jena/JenaEndpoint.java compiled into ``classes``; the class path to run it with.
+
+    Debian's jena-core moved Jena's copy of Xerces to the package ``xerces`` but left its message
+    files under org/apache/jena/ext/xerces/: without them in their place, Jena's first use of an XSD
+    datatype fails (a regular expression's parser cannot load its messages: "internal error").
+    They are copied where the moved classes look for them."""
+    javac = shutil.which("javac")
+    if not javac:
+        pytest.fail("no `javac`: `make tools` installs Debian's openjdk-17-jdk-headless (see .ci/tools)")
+    jars = [JAVA_JARS / f"{name}.jar" for name in JENA_JARS]
+    missing = [jar.name for jar in jars if not jar.exists()]
+    if missing:
+        pytest.fail(f"Jena (Debian's libapache-jena-java, installed by `make services`) is missing {missing}")
+    classpath = ":".join(map(str, jars))
+    done = subprocess.run([javac, "-d", str(classes), "-cp", classpath, str(JENA_SOURCE)], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    with zipfile.ZipFile(JAVA_JARS / "jena-core.jar") as jar:
+        for name in jar.namelist():
+            if name.startswith(_XERCES_RESOURCES) and name.endswith(".properties"):
+                target = classes / "xerces" / name.removeprefix(_XERCES_RESOURCES)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    return f"{classes}:{classpath}"
+
+
+class JenaServer(ServerProcess):
+    """tests/jena/JenaEndpoint.java on 127.0.0.1: an in-memory TDB2 dataset, union default graph, no
+    Graph Store Protocol (Debian has no Fuseki). Its Server header says Apache Jena, as Fuseki's does:
+    the remote backend talks to it in the ``jena`` dialect (coopkg.store.engines)."""
+
+    def __init__(self, classpath: str) -> None:
+        java = shutil.which("java")
+        if not java:
+            pytest.fail("no `java`: `make tools` installs Debian's openjdk-17-jdk-headless (see .ci/tools)")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        command = [java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", classpath, "JenaEndpoint", str(port)]
+        self._start(command, lambda: httpx.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=2).is_success,
+                    seconds=60)  # fmt: skip
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint(f"{self.url}/query", f"{self.url}/update")
+
+
 WRITE_TOKEN = "test-token"
 
 
@@ -262,6 +322,20 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def jena_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """JenaEndpoint.java compiled once per test session (per xdist worker)."""
+    return compile_jena_endpoint(tmp_path_factory.mktemp("jena-classes"))
+
+
+@pytest.fixture(scope="module")
+def jena_server(jena_classpath: str) -> Iterator[JenaServer]:
+    """One Jena endpoint per module that uses it: its JVM is gone when the module is done."""
+    server = JenaServer(jena_classpath)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def minter() -> IriMinter:
     return IriMinter(BASE)
@@ -333,10 +407,10 @@ def external_endpoint() -> Endpoint | None:
 def remote_kinds(*, every_engine: bool = False) -> list[str]:
     """The engines the remote tests run against: `oxigraph serve` ("remote") and the one given; the
     tests marked ``engines`` (tests/test_engines.py, where what engines do differently is tested) on
-    Virtuoso too. The other remote tests check what the backend does on any engine; they passed on
+    Virtuoso and Jena TDB2 too. The other remote tests check what the backend does on any engine; they passed on
     Virtuoso as well, but run there they made the whole suite minutes longer."""
-    virtuoso = ["virtuoso"] if every_engine else []
-    return ["remote", *virtuoso, *(["external"] if external_endpoint() is not None else [])]
+    engines = ["virtuoso", "jena"] if every_engine else []
+    return ["remote", *engines, *(["external"] if external_endpoint() is not None else [])]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -350,13 +424,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def endpoint(request: pytest.FixtureRequest) -> Endpoint:
-    """Each remote endpoint (the started `oxigraph serve` and Virtuoso, and the external one if given), emptied."""
+    """Each remote endpoint (the started `oxigraph serve`, Virtuoso and Jena, and the external one if given), emptied."""
     return _endpoint_of(request)
 
 
 @pytest.fixture
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
-    """Each backend, empty at the start of every test: embedded, `oxigraph serve`, Virtuoso, and the external endpoint if given."""
+    """Each backend, empty at the start of every test: embedded, `oxigraph serve`, Virtuoso, Jena, and the external endpoint if given."""
     if request.param == "embedded":
         repository: Repository = EmbeddedRepository(tmp_path / "store")
     else:
@@ -372,6 +446,8 @@ def _endpoint_of(request: pytest.FixtureRequest) -> Endpoint:
         assert found is not None
     elif request.param == "virtuoso":
         found = request.getfixturevalue("virtuoso_server").endpoint()
+    elif request.param == "jena":
+        found = request.getfixturevalue("jena_server").endpoint()
     else:
         server: OxigraphServer = request.getfixturevalue("oxigraph_server")
         found = Endpoint(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store")
