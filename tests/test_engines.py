@@ -334,6 +334,33 @@ def test_a_load_with_a_base_iri_goes_through_the_graph_store(listener: Listener,
     repo.close()
 
 
+def test_the_default_graph_is_in_the_union_on_oxigraph_hidden_on_jena_refused_on_virtuoso(
+    endpoint: Endpoint, tmp_path: Path
+) -> None:
+    """An N-Quads file's unnamed graph, loaded by update and by the graph store: in the union a query
+    reads on Oxigraph, as on the embedded store; TDB2's union default graph is the union of the
+    *named* graphs, so on Jena the triples are stored but no query over the default graph sees them;
+    Virtuoso has no default graph to write to (SP031 by update, 22023 by the graph store)."""
+    path = tmp_path / "dump.nq"
+    path.write_text("<http://example.org/d> <http://example.org/p> <http://example.org/o> .\n"
+                    "<http://example.org/n> <http://example.org/p> <http://example.org/o> <http://example.org/graph/1> .\n",
+                    encoding="utf-8")  # fmt: skip
+    with_store = endpoint.repository()
+    by_update = RemoteRepository(endpoint.query_url, endpoint.update_url, credentials=endpoint.credentials)
+    for repo in [by_update, *([with_store] if endpoint.gsp_url else [])]:
+        endpoint.empty()
+        if repo.dialect.name == "virtuoso":
+            with pytest.raises(StoreError, match=r"SP031|22023"):
+                repo.load_file(path, None)
+            continue
+        assert repo.load_file(path, None) == 2
+        named = repo.query("ASK { <http://example.org/n> <http://example.org/p> ?o }").answer()
+        unnamed = repo.query("ASK { <http://example.org/d> <http://example.org/p> ?o }").answer()
+        assert named is True and unnamed is (repo.dialect.name != "jena")
+    with_store.close()
+    by_update.close()
+
+
 def test_an_n_triples_dump_of_every_engine_reads_back(endpoint: Endpoint) -> None:
     """The triple-format export is the union of coopkg's graphs only (not Virtuoso's 2,500 system triples)."""
     repo = endpoint.repository()

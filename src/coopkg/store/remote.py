@@ -270,14 +270,19 @@ class RemoteRepository(Repository):
                 self.client.update(" ;\n".join("DROP SILENT GRAPH " + term_text(g) for g in graphs))
 
     def _insert_data(self, graph: NamedNode | None, triples: list[Triple]) -> str:
-        """One INSERT DATA operation, its triples in groups of at most the engine's group size."""
+        """One INSERT DATA operation, its triples in groups of at most the engine's group size.
+
+        The default graph's triples cannot be grouped (``INSERT DATA { { … } }`` is no SPARQL: Oxigraph
+        took it, Jena and Virtuoso refuse it): they are one operation per group, in the same request."""
         size = self.dialect.group_triples
-        opening = "GRAPH " + term_text(graph) + " {\n" if graph is not None else "{\n"
-        groups = (
-            opening + serialize(triples[i : i + size], format=RdfFormat.N_TRIPLES).decode("utf-8") + "}"
+        chunks = [
+            serialize(triples[i : i + size], format=RdfFormat.N_TRIPLES).decode("utf-8")
             for i in range(0, len(triples), size)
-        )
-        return "INSERT DATA {\n" + "\n".join(groups) + "\n}"
+        ]
+        if graph is None:
+            return " ;\n".join("INSERT DATA {\n" + chunk + "}" for chunk in chunks)
+        opening = "GRAPH " + term_text(graph) + " {\n"
+        return "INSERT DATA {\n" + "\n".join(opening + chunk + "}" for chunk in chunks) + "\n}"
 
     def drop_graph(self, graph: NamedNode) -> bool:
         existed = self.has_graph(graph)
