@@ -263,9 +263,11 @@ class CoopkgServer(ServerProcess):
     The query limit is 10 s: short enough for tests of what happens past it, long enough that a cold
     first view on a loaded machine (two test workers, a browser) is not a 503. Tests of the limits
     themselves pass ``COOPKG_QUERY_TIMEOUT="3"``. ``log``: a file for the server's output (else discarded);
-    ``corpus=False``: a store with the ontology and reference data only (``coopkg init``)."""
+    ``corpus=False``: a store with the ontology and reference data only (``coopkg init``); ``prepared``:
+    neither, the (remote) store was prepared by another process."""
 
-    def __init__(self, tmp: Path, log: Path | None = None, *, corpus: bool = True, **extra_env: str) -> None:
+    def __init__(self, tmp: Path, log: Path | None = None, *, corpus: bool = True, prepared: bool = False,
+                 **extra_env: str) -> None:  # fmt: skip
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
@@ -275,9 +277,10 @@ class CoopkgServer(ServerProcess):
         env.update(extra_env)
         self.env = env
         command = ["ingest", str(ROOT / "data" / "corpus")] if corpus else ["init"]
-        done = subprocess.run([sys.executable, "-m", "coopkg.cli", *command], env=env, capture_output=True, text=True,
-                              timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        if not prepared:
+            done = subprocess.run([sys.executable, "-m", "coopkg.cli", *command], env=env, capture_output=True,
+                                  text=True, timeout=300)  # fmt: skip
+            assert done.returncode == 0, done.stderr
         # The first answer waits for the workers' first views: seconds on Virtuoso, on a loaded machine.
         self._start([sys.executable, "-m", "coopkg.cli", "serve", "--port", str(port)],
                     lambda: httpx.get(self.url + "/", timeout=15).status_code == 200, env=env, seconds=120, log=log)  # fmt: skip
