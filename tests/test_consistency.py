@@ -11,6 +11,7 @@ the accepted socket), so each is known to have answered.
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import json
 import subprocess
@@ -199,3 +200,15 @@ def test_every_host_worker_and_the_cli_agree_after_every_write(deployment: list[
 
     _http(second, "PUT", f"/graph?graph={quoted}", saved.read_bytes(), "application/n-triples")
     assert read_through_every_worker(hosts) == ingested
+    assert posted["fundings"] == start["fundings"] + 1  # one document, one funding
+
+    # Both hosts at once: three documents each, posted side by side (on Oxigraph two concurrent writes
+    # may see the same change-log heads; neither may be lost to any worker).
+    def post(host: CoopkgServer, number: int) -> None:
+        text = POSTED.replace("Atlas", f"Atlas {number}").replace("2 millions", f"{number + 2} millions")
+        _http(host, "POST", "/api/documents", json.dumps({"id": f"atlas-{number}", "text": text}).encode(),
+              "application/json")  # fmt: skip
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        list(pool.map(post, [first, second] * 3, range(6)))
+    assert read_through_every_worker(hosts)["fundings"] == ingested["fundings"] + 6
