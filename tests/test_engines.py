@@ -406,3 +406,18 @@ def test_a_parameter_a_subquery_projects_is_bound_there_and_kept_above() -> None
 
     expected = rows(store.query(query, substitutions={Variable("r"): region}, use_default_graph_as_union=True))
     assert len(expected) == 2 and rows(store.query(text, use_default_graph_as_union=True)) == expected
+
+
+def test_only_virtuosos_refusals_that_ran_nothing_are_sent_again() -> None:
+    """A deadlock victim (40001) and the SPARQL compiler's occasional SP031 on a big-data-const update (seen on
+    a replace while a reader counted the graph) are sent again; a real limit or a syntax error is not."""
+    from coopkg.store.engines import DIALECTS
+
+    virtuoso, oxigraph = DIALECTS["virtuoso"], DIALECTS["oxigraph"]
+    flaky = ("Virtuoso 37000 Error SP031: SPARQL compiler: The query can be compiled and executed but not translated "
+             "to an accurate SQL text, add 'define sql:big-data-const 0' for workaround")  # fmt: skip
+    assert virtuoso.is_retryable(400, flaky)
+    assert virtuoso.is_retryable(500, "Virtuoso 40001 Error SR172: Transaction deadlocked")
+    assert not virtuoso.is_retryable(400, "Virtuoso 37000 Error SP031: generated SQL text has exceeded 10000 lines")
+    assert not virtuoso.is_retryable(400, "Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error")
+    assert not oxigraph.is_retryable(400, flaky)

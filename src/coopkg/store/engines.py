@@ -94,8 +94,13 @@ class Dialect:
         """Whether the engine rolled the request back for a conflict with another one (try it again).
 
         Virtuoso picks a victim when two transactions deadlock (SQL state 40001, SR172), a reader as
-        well as a writer: it is rolled back whole, so sending it again is safe."""
-        return self.name == "virtuoso" and status >= 500 and ("40001" in body or "SR172" in body)
+        well as a writer: it is rolled back whole, so sending it again is safe. Its SPARQL compiler now and
+        then refuses a ``big-data-const`` update it compiles at other times (SP031 "can be compiled and executed
+        but not translated to an accurate SQL text", seen under concurrent reads): nothing was run, so again."""
+        if self.name != "virtuoso":
+            return False
+        deadlock = status >= 500 and ("40001" in body or "SR172" in body)
+        return deadlock or (status == 400 and "SP031" in body and "not translated to an accurate SQL text" in body)
 
     def _is_syntax_error(self, status: int, body: str) -> bool:
         if self.name == "virtuoso":
