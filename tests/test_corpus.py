@@ -23,7 +23,7 @@ from coopkg.iris import IriMinter
 from coopkg.progress import ProgressDisplay
 from coopkg.reference import install
 from coopkg.store import EmbeddedRepository
-from coopkg.store.snapshots import Generations, WriteSession
+from coopkg.store.snapshots import Change, Generations, WriteSession
 from coopkg.terms import RDF
 from tests.conftest import Endpoint
 
@@ -228,3 +228,35 @@ def test_a_remote_store_gets_the_same_batches(endpoint: Endpoint, tmp_path: Path
         stored = repo.graph_triples(minter.document_graph(prepared.doc_id or ""))
         assert len(stored) == prepared.triples
     repo.close()
+
+
+class Recording(WriteSession):
+    """A session that keeps the documents of each batch it commits."""
+
+    def __init__(self, repo: EmbeddedRepository) -> None:
+        super().__init__(repo)
+        self.batches: list[list[str]] = []
+
+    def commit(self, change: Change) -> None:
+        self.batches.append(change.written)
+
+
+def test_the_last_batches_shrink(tmp_path: Path, store: EmbeddedRepository, minter: IriMinter) -> None:
+    # The last batch is written while the workers are idle: near the end each batch is written as
+    # soon as it is as large as what is left, down to tail_batch documents.
+    files = [p for p in corpus(tmp_path / "docs", copies=3) if p.name.startswith("c")]
+    settings = reference_settings(store, minter, 200_000)
+    session = Recording(store)
+    summary = CorpusIngest(session, minter, settings, workers=1, batch_size=1000, batch_seconds=600,
+                           tail_batch=4).run(files)  # fmt: skip
+    sizes = [len(b) for b in session.batches]
+    assert summary.written == sum(sizes) == len(files) and summary.batches == len(sizes)
+    assert len(sizes) >= 3 and sizes == sorted(sizes, reverse=True)
+    assert all(size >= 4 for size in sizes[:-1]) and sizes[0] >= len(files) // 2
+    assert sorted(g for b in session.batches for g in b) == sorted(minter.document_graph(p.stem).value for p in files)
+    for path in files:
+        assert store.graph_triples(minter.document_graph(path.stem))
+    # Below tail_batch documents left, one batch as before.
+    session = Recording(store)
+    CorpusIngest(session, minter, settings, workers=1, batch_size=1000, batch_seconds=600).run(files[:20])
+    assert [len(b) for b in session.batches] == [20]

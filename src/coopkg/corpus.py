@@ -145,6 +145,7 @@ class CorpusIngest:
         batch_size: int = 256,
         batch_bytes: int = 32_000_000,
         batch_seconds: float = 5.0,
+        tail_batch: int = 32,
         on_done: Callable[[Prepared, str], None] | None = None,
     ) -> None:
         self.session = session
@@ -154,6 +155,7 @@ class CorpusIngest:
         self.batch_size = batch_size
         self.batch_bytes = batch_bytes
         self.batch_seconds = batch_seconds
+        self.tail_batch = tail_batch
         self.on_done = on_done
 
     def run(self, files: list[Path]) -> Summary:
@@ -162,18 +164,20 @@ class CorpusIngest:
         batch: list[Prepared] = []
         size = 0
         last_write = time.monotonic()
+        left = len(files)  # not yet prepared
         # One writing thread: a batch is written (the store releases the GIL) while the next is gathered.
         with ThreadPoolExecutor(1, thread_name_prefix="coopkg-writer") as writer:
             writing: tuple[list[Prepared], Future[None]] | None = None
             try:
                 for prepared in self._prepared(files):
+                    left -= 1
                     if prepared.status != "ready":
                         self._done(summary, prepared, prepared.status)
                         continue
                     batch.append(prepared)
                     size += len(prepared.ntriples)
                     due = time.monotonic() - last_write >= self.batch_seconds and (writing is None or writing[1].done())
-                    if len(batch) >= self.batch_size or size >= self.batch_bytes or due:
+                    if len(batch) >= self.batch_size or size >= self.batch_bytes or due or self._tail(batch, left):
                         self._finish(writing, summary)
                         writing = (batch, writer.submit(self._write, batch))
                         batch, size, last_write = [], 0, time.monotonic()
@@ -194,6 +198,11 @@ class CorpusIngest:
             finally:
                 summary.elapsed = time.perf_counter() - started
         return summary
+
+    def _tail(self, batch: list[Prepared], left: int) -> bool:
+        """Near the end, whether to write the batch now: the last batch is written while every worker
+        is idle, so the batches shrink (each at least as large as what is left) to keep it small."""
+        return len(batch) >= self.tail_batch and len(batch) >= left
 
     def _finish(self, writing: tuple[list[Prepared], Future[None]] | None, summary: Summary) -> None:
         """Wait for the batch being written; its documents are then written (or the error is raised)."""
