@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from coopkg.errors import DocumentError, ValidationFailed
 from coopkg.extract.pipeline import Extractor
-from coopkg.facts import Evidence, Funding
+from coopkg.facts import Evidence, Funding, ntriples
 from coopkg.ingest import Ingestor
 from coopkg.iris import IriMinter
 from coopkg.store import Repository
+from coopkg.terms import RDF
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
@@ -142,3 +143,21 @@ def test_drop_document(ingestor: Ingestor, repo: Repository) -> None:
     assert _graph_size(repo, ingestor, "002_6faf3696ab357505") > 0
     ingestor.drop("002_6faf3696ab357505")
     assert _graph_size(repo, ingestor, "002_6faf3696ab357505") == 0
+
+
+def test_the_graph_as_n_triples_is_what_the_engine_writes(extractor: Extractor, minter: IriMinter) -> None:
+    # coopkg.facts.ntriples writes each term's own text: byte for byte the engine's serialisation,
+    # on every kind of literal a document holds and on ones that need escaping.
+    docs = sorted(CORPUS.glob("*.txt")) + sorted((ROOT / "tests" / "docs").glob("*.txt"))
+    for path in docs:
+        terms = extractor.extract_path(path).to_terms(minter)
+        assert ntriples(terms) == serialize([Triple(*t) for t in terms], format=RdfFormat.N_TRIPLES), path.name
+    s, p = NamedNode("http://coopkg.test/s"), NamedNode("http://coopkg.test/p")
+    odd = [
+        (s, p, Literal('a "quoted" \\ back\nslash\r\ttab \u0000 \u2028 é ﷺ')),
+        (s, p, Literal("texte", language="fr")),
+        (s, p, Literal("12.50", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))),
+        (s, RDF.type, NamedNode("http://coopkg.test/é?x=1#y")),
+    ]
+    assert ntriples(odd) == serialize([Triple(*t) for t in odd], format=RdfFormat.N_TRIPLES)
+    assert ntriples([]) == b""

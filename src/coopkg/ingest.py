@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Triple
 
 from coopkg.errors import CoopkgError, DocumentError, NotFoundError, ValidationFailed
 from coopkg.extract.pipeline import Extractor
 from coopkg.extract.reader import SUPPORTED_SUFFIXES, read_bytes
-from coopkg.facts import Extraction
+from coopkg.facts import Extraction, ntriples
 from coopkg.iris import IriMinter, document_id_for, valid_document_id
 from coopkg.reference import install, is_installed
 from coopkg.store.base import Repository
@@ -108,7 +108,7 @@ def prepare(path: Path, extractor: Extractor, minter: IriMinter, context: Descri
         prepared.violations = [r.line() for r in report.violations[:20]]
         prepared.reason = report.violations[0].message
     else:
-        prepared.ntriples = serialize([Triple(*t) for t in terms], format=RdfFormat.N_TRIPLES)
+        prepared.ntriples = ntriples(terms)
     return prepared
 
 
