@@ -470,12 +470,14 @@ def _premodified_projects(doc: Doc, index: int, sentence: Sentence) -> bool:
     """ "The $150 million Nigeria State Education Program Investment Project will serve …": a figure written
     before a project's name is its money, from the funder of the document's fundings so far (when it has one)."""
     found = False
+    funders = {e.funder for e in doc.fundings}
+    if len(funders) != 1:
+        return found
     used = {e.amount.start for e in doc.fundings if e.sentence == index and e.amount is not None}
     for money in [q for q in doc.money.get(index, []) if q.start not in used]:
         project = next((m for m in doc.in_sentence(sentence, PROJECT) if 0 < m.start - money.end <= 2
                         and doc.text[money.end : m.start].isspace() and not m.anaphor), None)  # fmt: skip
-        funders = {e.funder for e in doc.fundings}
-        if project is None or not money.is_money or len(funders) != 1:
+        if project is None or not money.is_money:
             continue
         mention = next((m for m in doc.mentions if m.key in funders and m.kind == ORGANISATION), None)
         if mention is not None:
