@@ -73,3 +73,30 @@ def test_context_nodes_are_not_reported(setting: tuple[EmbeddedRepository, IriMi
     britain = BASE + "id/region/GB"  # the British Council is based there: a second-hop context node
     assert any(t.subject.value == britain for t in context)  # typed only: it would fail the region shape
     assert all(focus != britain for focus, _ in check(setting, triples))
+
+
+class Recording:
+    """The real store, noting which subjects the context asks it about."""
+
+    def __init__(self, repo: EmbeddedRepository) -> None:
+        self.repo = repo
+        self.asked: list[NamedNode] = []
+
+    def describe(self, subjects: list[NamedNode], graph: NamedNode) -> list[Triple]:
+        self.asked.extend(subjects)
+        return self.repo.describe(subjects, graph)
+
+
+def test_the_context_never_looks_up_the_documents_own_nodes(
+    setting: tuple[EmbeddedRepository, IriMinter, list[Triple]],
+) -> None:
+    repo, minter, triples = setting
+    recording = Recording(repo)
+    context = document_context(recording, minter, triples)
+    evidence = {t.subject for t in triples if "/evidence/" in t.subject.value}
+    assert evidence and not evidence & set(recording.asked)  # a document's evidence is never reference data
+    assert not any(minter.is_document_part(iri.value) for iri in recording.asked)
+    # What it does look up is still found: the organisations the document names, with their types.
+    britain = BASE + "id/region/GB"
+    assert any(t.subject.value == britain for t in context)
+    assert set(context) == set(document_context(repo, minter, triples))  # and the same as from the store directly

@@ -80,6 +80,10 @@ class IriMinter:
     def document(self, doc_id: str) -> NamedNode:
         return self.entity("document", doc_id)
 
+    def is_document_part(self, iri: str) -> bool:
+        """Whether ``iri`` names a document or a node minted under it (its evidence): never reference data."""
+        return iri.startswith(f"{self.base}id/document/")
+
     def evidence(self, doc_id: str, *parts: object) -> NamedNode:
         return NamedNode(f"{self.base}id/document/{doc_id}/evidence/{digest(*parts)[:16]}")
 

@@ -214,9 +214,11 @@ def document_context(repo: Describes, minter: IriMinter, triples: Sequence[Tripl
     """Reference data about what the document mentions, and the types of what that points to.
 
     Bounded by the document, not by the store: the cost of validating one document does not
-    grow with the number of documents already stored.
+    grow with the number of documents already stored. The document's own nodes (itself, its
+    evidence: four in five of the IRIs it names) are never reference data, so they are not looked up.
     """
-    first = repo.describe(referenced_iris(triples), minter.reference_graph)
+    mentioned = [iri for iri in referenced_iris(triples) if not minter.is_document_part(iri.value)]
+    first = repo.describe(mentioned, minter.reference_graph)
     known = {t.subject for t in first}
     known.update(t[0] if type(t) is tuple else t.subject for t in triples)  # type: ignore[union-attr]
     further = [n for n in referenced_iris(first) if n not in known]
