@@ -1142,3 +1142,12 @@ def test_a_state_paying_through_its_agency_and_the_loan_recalled_later(extractor
     assert "Projet de village pilote SAEMOUL à Podor" in {
         labels[f["funded"]] for f in found["fundings"] if f["amount"] == 2.5e6
     }
+
+
+def test_money_for_the_south_of_a_country_is_for_that_country(extractor: Extractor) -> None:
+    # fr_banquemondiale_ouragan_ecoles_haiti (batch-16): "… une subvention de 30 millions de dollars de l’Association
+    # internationale de développement (IDA), …, afin d’améliorer l’apprentissage … dans les quatre départements du
+    # sud d’Haïti touchés par le récent ouragan."
+    found, labels = read_article(extractor, "batch-16", "fr_banquemondiale_ouragan_ecoles_haiti")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert stated == {("Association internationale de développement", "Haïti", 30e6)}, stated
