@@ -1151,3 +1151,28 @@ def test_money_for_the_south_of_a_country_is_for_that_country(extractor: Extract
     found, labels = read_article(extractor, "batch-16", "fr_banquemondiale_ouragan_ecoles_haiti")
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert stated == {("Association internationale de développement", "Haïti", 30e6)}, stated
+
+
+def test_a_tatweel_before_a_figure_does_not_glue_it_to_the_word(extractor: Extractor) -> None:
+    # ar_qatar_fakhoura_taalim_ghazza (batch-16): "قدمت وزارة الخارجية القطرية، الأربعاء، منحة بـ40 مليون دولار لدعم
+    # قطاع التعليم في غزة، عبر برنامج «الفاخورة» …"
+    found, labels = read_article(extractor, "batch-16", "ar_qatar_fakhoura_taalim_ghazza")
+    stated = {(labels[f["funder"]], f["amount"], f["currency"]) for f in found["fundings"]}
+    assert stated == {("وزارة الخارجية القطرية", 40e6, "USD")}, stated
+
+
+def test_a_financed_participle_ends_an_arabic_name(extractor: Extractor) -> None:
+    # ar_ittihad_urubi_tashghil_shabab_misr (batch-08): "البرنامج القومي العاجل للتشغيل كثيف العمالة الممول من الاتحاد
+    # الأوروبي …": "الممول" (financed) is what is said of the programme, not a word of its name.
+    found, _ = read_article(extractor, "batch-08", "ar_ittihad_urubi_tashghil_shabab_misr")
+    names = {p["label"] for p in found["projects"]}
+    assert names and not any(name.endswith("الممول") for name in names), names
+    assert 70e6 in {f["amount"] for f in found["fundings"]}
+
+
+def test_a_states_total_made_of_its_agencys_parts_is_the_agencys(extractor: Extractor) -> None:
+    # ar_afd_qard_minha_namaa_tamourt_mauritania (batch-13): the title's "موريتانيا وفرنسا توقعان اتفاقيات تمويل بـ43
+    # مليون يورو" is the French agency's "40 مليون يورو … كقرض" and "منحة بقيمة 3 ملايين يورو".
+    found, labels = read_article(extractor, "batch-13", "ar_afd_qard_minha_namaa_tamourt_mauritania")
+    funders = {labels[f["funder"]] for f in found["fundings"]}
+    assert funders == {"الوكالة الفرنسية للتنمية"}, funders

@@ -226,6 +226,8 @@ def _glued(text: str, match: re.Match[str]) -> bool:
     """Whether the figure is part of a word ("COVID19", "A320"): a letter touches it that is neither a currency
     code before it ("USD50 million") nor an Arabic conjunction or preposition ("و173 ألف", "ب5 ملايين")."""
     start = match.start("num")
+    while start > 0 and text[start - 1] == "\u0640":
+        start -= 1  # a tatweel only draws the letter out: "بـ40 مليون دولار" is "ب40"
     before = text[start - 1 : start]
     if not before.isalpha() or (match.group("pre") and currency_code(match.group("pre").strip())[0]):
         return False

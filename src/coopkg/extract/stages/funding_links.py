@@ -231,6 +231,18 @@ def state_through_agency(doc: Doc) -> None:
             if code and a.amount and b.amount and (a.amount.value, a.amount.currency) == (b.amount.value, b.amount.currency) \
                     and _agency_country(doc, b.funder) == code:  # fmt: skip
                 through.setdefault(a.funder, set()).add(b.funder)
+    # (Or the sum of the agency's parts: "موريتانيا وفرنسا توقعان اتفاقيات تمويل بـ43 مليون يورو" and the French
+    # agency's "40 مليون يورو … كقرض" and "منحة بقيمة 3 ملايين يورو".)
+    parts: dict[tuple[str, str | None], Decimal] = {}
+    for b in doc.fundings:
+        if b.amount is not None and _agency_country(doc, b.funder):
+            parts[(b.funder, b.amount.currency)] = parts.get((b.funder, b.amount.currency), Decimal(0)) + b.amount.value
+    for a in doc.fundings:
+        code = _state_of(doc, a.funder)
+        if code and a.amount is not None:
+            for (agency, currency), total in parts.items():
+                if currency == a.amount.currency and total == a.amount.value and _agency_country(doc, agency) == code:
+                    through.setdefault(a.funder, set()).add(agency)
     for event in doc.fundings:
         # ("… de la Corée du Sud …, par le biais de l’Agence coréenne de Coopération internationale (KOICA)")
         if (code := _state_of(doc, event.funder)) is not None and (agency := _channel_agency(doc, event, code)):
