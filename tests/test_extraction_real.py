@@ -1176,3 +1176,12 @@ def test_a_states_total_made_of_its_agencys_parts_is_the_agencys(extractor: Extr
     found, labels = read_article(extractor, "batch-13", "ar_afd_qard_minha_namaa_tamourt_mauritania")
     funders = {labels[f["funder"]] for f in found["fundings"]}
     assert funders == {"الوكالة الفرنسية للتنمية"}, funders
+
+
+def test_money_recalled_with_no_funding_before_is_the_sentence_befores_actors(extractor: Extractor) -> None:
+    # fr_ue_giz_sifa_competences_afrique (batch-16): "(Agence Ecofin) - L’Union européenne vient de signer un accord avec
+    # GIZ … pour soutenir le programme SIFA …. La subvention à hauteur de 8 millions d'euros va permettre au programme
+    # SIFA de renforcer …": the agency of the dateline reports; the Union acts.
+    found, labels = read_article(extractor, "batch-16", "fr_ue_giz_sifa_competences_afrique")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert stated == {("Union européenne", "SIFA", 8e6)}, stated

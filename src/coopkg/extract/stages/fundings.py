@@ -192,6 +192,11 @@ def _sentence_events(
             recalled = lex.pattern("fundings", "money_anaphora").match(sentence.text) is not None
             within = 8 if ranked else 6 if recalled else 2
             funders = _previous_funder(doc, index, within) or _pronoun_subject(doc, index, sentence, lex)
+            if not funders and recalled and index > 0:
+                # ("L’Union européenne vient de signer un accord avec GIZ … pour soutenir le programme SIFA …. La
+                # subvention à hauteur de 8 millions d'euros va permettre au programme SIFA …": the money recalled
+                # is that of the sentence before's first actor, though it named no figure.)
+                funders = _first_funder_of(doc, doc.sentences[index - 1])
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
@@ -507,14 +512,21 @@ def _previous_funder(doc: Doc, index: int, within: int = 2) -> list[Mention]:
     return [mention] if mention is not None else []
 
 
+_DATELINE = re.compile(r"\s*\)?\s*[-–—]\s")  # "(Agence Ecofin) - L’Union européenne …": who reports, not who acts
+
+
+def _first_funder_of(doc: Doc, sentence: Sentence) -> list[Mention]:
+    funder = next((m for m in actors(doc, sentence) if funder_like(doc, m)
+                   and not (m.start - sentence.start < 3 and _DATELINE.match(doc.text, m.end))), None)  # fmt: skip
+    return [acting(doc, funder)] if funder is not None else []
+
+
 def _pronoun_subject(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> list[Mention]:
     """ "… the African Development Fund, the concessional window of the African Development Bank (AfDB), supports
     youth employment. It has approved a $19.95 million grant": the pronoun is the sentence before's first funder."""
     if index == 0 or not lex.pattern("grammar", "subject_pronouns").match(sentence.text):
         return []
-    previous = doc.sentences[index - 1]
-    funder = next((m for m in actors(doc, previous) if funder_like(doc, m)), None)
-    return [acting(doc, funder)] if funder is not None else []
+    return _first_funder_of(doc, doc.sentences[index - 1])
 
 
 def _funders_without_money(doc: Doc, sentence: Sentence, lex: Locale, act: Act) -> list[Mention]:
