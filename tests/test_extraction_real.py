@@ -1185,3 +1185,30 @@ def test_money_recalled_with_no_funding_before_is_the_sentence_befores_actors(ex
     found, labels = read_article(extractor, "batch-16", "fr_ue_giz_sifa_competences_afrique")
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert stated == {("Union européenne", "SIFA", 8e6)}, stated
+
+
+def test_money_stated_for_the_project_later_is_the_documents_one_funders(extractor: Extractor) -> None:
+    # fr_afd_defi_pro_benin (batch-16): "l’AFD finance le projet DEFI-PRO", paragraphs before "D’un montant total de
+    # 23 millions d'euros, le projet est financé via un prêt de 20 millions d’euros assorti d’une subvention de 3
+    # millions d'euros."
+    found, labels = read_article(extractor, "batch-16", "fr_afd_defi_pro_benin")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert {("Agence française de développement", "DEFI-PRO", amount) for amount in (20e6, 3e6)} <= stated, stated
+
+
+def test_a_ranked_agreement_is_one_of_the_list_and_money_for_many_is_no_one_project(extractor: Extractor) -> None:
+    # fr_bm_trois_conventions_togo (batch-12): "… trois conventions de financement d’un montant cumulé d’environ 298
+    # millions $ … avec la banque mondiale …. Le premier accord, d’une valeur de 120 milliards FCFA (200 millions $),
+    # est destiné au projet de développement inclusif grâce à l’accès à l’électricité (IDEA)."
+    found, labels = read_article(extractor, "batch-12", "fr_bm_trois_conventions_togo")
+    stated = {(labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]}
+    assert ("Projet de développement inclusif grâce à l'accès à l'électricité", 120e9, "XOF") in stated, stated
+    assert not any(amount == 298e6 for _, amount, _ in stated), stated  # the three conventions' sum is no project's
+
+
+def test_a_name_is_also_itself_without_the_country_it_is_located_in(extractor: Extractor) -> None:
+    # fr_ue_fonds_fiduciaire_emplois_guinee (batch-09): "… une contribution de 50 millions € (58 millions $) pour
+    # appuyer le programme d'urgence pour le Sahel au Burkina Faso": the Sahel is part of the name, Burkina Faso where.
+    found, _ = read_article(extractor, "batch-09", "fr_ue_fonds_fiduciaire_emplois_guinee")
+    names = {(p["label"], *p["altLabels"]) for p in found["projects"]}
+    assert any("Programme d'urgence pour le Sahel" in n for n in names), names

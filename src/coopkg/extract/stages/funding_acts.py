@@ -52,6 +52,22 @@ def donor_and_figure(doc: Doc, index: int, sentence: Sentence) -> list[Act]:
     return [Act(money[0].start, money[0].end, "noun", "unspecified")]
 
 
+def ranked_act(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> list[Act]:
+    """ "Le premier accord, d’une valeur de 120 milliards FCFA, est destiné au projet …": one of the agreements
+    (loans, grants) listed before, by its rank, with its figure: a funding whose funder is the list's."""
+    ranked = lex.pattern("fundings", "ordinal_money").search(sentence.text)
+    if ranked is None or not doc.money.get(index):
+        return []
+    return [
+        Act(
+            sentence.start + ranked.start(),
+            sentence.start + ranked.end(),
+            "noun",
+            lex.kind_of(ranked.group(0), sentence.text),
+        )
+    ]
+
+
 def find_acts(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
     found: list[Act] = []
     text = sentence.text

@@ -74,6 +74,9 @@ def refer_back(doc: Doc) -> None:
                             or (_country_of_sentence(doc, event, placed=False, index=before) if before is not None else None))  # fmt: skip
             if event.funded is not None:
                 continue
+            # ("La Commission Européenne a adopté … 13 programmes d’un montant total de 274,2 millions €": money for
+            # many is not the one project the document names later.)
+            continue
         # (When the funder gives that project money of its own, this sum is another: "59,5 millions" for the
         # country, "51 millions" for its plan.)
         if only is not None and event.funded not in doc.projects and event.funder != only and not others:

@@ -40,6 +40,7 @@ from coopkg.extract.stages.funding_acts import (
     funder_like,
     governing_act,
     headline_act,
+    ranked_act,
 )
 from coopkg.extract.stages.funding_links import merge, refer_back, state_through_agency
 from coopkg.extract.stages.projects import agreement_parties
@@ -61,7 +62,7 @@ def fundings(doc: Doc) -> Doc:
         if not acts and index == 0:
             acts = headline_act(doc, sentence, lex)
         if not acts:
-            acts = donor_and_figure(doc, index, sentence)
+            acts = donor_and_figure(doc, index, sentence) or ranked_act(doc, index, sentence, lex)
         _financiers_listed(doc, index, sentence, lex)
         if acts:
             _sentence_events(doc, index, sentence, lex, acts, section)
@@ -183,12 +184,14 @@ def _sentence_events(
         funders = _funders_of_money(doc, sentence, lex, money, act, acts)
         if not funders and section is not None:
             funders = [section]  # "– 37,8 millions USD au titre des …" under "Association … (IDA):"
-        if not funders and act.form in {"act", "noun", "receive"}:
+        ranked = lex.pattern("fundings", "ordinal_money").search(sentence.text) is not None
+        # ("Le premier accord, d’une valeur de 120 milliards FCFA …, est destiné au projet …": of three conventions
+        # signed with the Bank, a ranked agreement is one of them.)
+        if not funders and (act.form in {"act", "noun", "receive"} or (ranked and act.form == "agreement")):
             # ("Le second prêt évalué à 12 milliards de F.CFA, servira au bitumage …", paragraphs after the list's
             # lender: the rank says which list.)
             # (Or a sentence that opens on the money named before: "Le prêt bénéficiera également au Projet … pour un
             # montant de 2.500.000 dollars", three sentences after the loan.)
-            ranked = lex.pattern("fundings", "ordinal_money").search(sentence.text) is not None
             recalled = lex.pattern("fundings", "money_anaphora").match(sentence.text) is not None
             within = 8 if ranked else 6 if recalled else 2
             funders = _previous_funder(doc, index, within) or _pronoun_subject(doc, index, sentence, lex)
@@ -197,6 +200,11 @@ def _sentence_events(
                 # subvention à hauteur de 8 millions d'euros va permettre au programme SIFA …": the money recalled
                 # is that of the sentence before's first actor, though it named no figure.)
                 funders = _first_funder_of(doc, doc.sentences[index - 1])
+            if not funders and (doc.in_sentence(sentence, PROJECT) or lex.pattern("fundings", "project_recalled").search(
+                doc.text, sentence.start, money.start)):  # fmt: skip
+                # ("l’AFD finance le projet DEFI-PRO …", paragraphs on: "D’un montant total de 23 millions d'euros, le
+                # projet est financé via un prêt de 20 millions d’euros …": the document's one funder.)
+                funders = _sole_funder(doc)
         if not funders:
             continue
         used.update(id(a) for a in acts if a.start <= money.start + WINDOW and money.end - WINDOW <= a.end)
@@ -513,6 +521,16 @@ def _previous_funder(doc: Doc, index: int, within: int = 2) -> list[Mention]:
 
 
 _DATELINE = re.compile(r"\s*\)?\s*[-–—]\s")  # "(Agence Ecofin) - L’Union européenne …": who reports, not who acts
+
+
+def _sole_funder(doc: Doc) -> list[Mention]:
+    """The one funder of the document's fundings so far, if there is only one."""
+    funders = {e.funder for e in doc.fundings}
+    if len(funders) != 1:
+        return []
+    key = funders.pop()
+    mention = next((m for m in doc.mentions if m.key == key and m.kind == ORGANISATION), None)
+    return [mention] if mention is not None else []
 
 
 def _first_funder_of(doc: Doc, sentence: Sentence) -> list[Mention]:

@@ -149,12 +149,17 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
         area = lex.pattern("places", "area_tail").search(doc.text, start, end)
         short = clean_name(doc.text[start : area.start()]) if area is not None else ""
         return capitalise(short) if len(tokenize(short)) >= 2 else None
-    head = doc.text[start : min(m.start for m in places)]
-    cue = lex.pattern("places", "cue").search(head)
-    if cue is not None:
-        head = head[: cue.start()]  # "… in the northern Mozambican provinces of Niassa"
-    at = lex.pattern("places", "locative_word").search(head)
-    if at is None:
+    # (The first place the name is located at: "Programme d'urgence pour le Sahel au Burkina Faso" names the Sahel
+    # as a part of the name, then where it is.)
+    for place in sorted(places, key=lambda m: m.start):
+        head = doc.text[start : place.start]
+        cue = lex.pattern("places", "cue").search(head)
+        if cue is not None:
+            head = head[: cue.start()]  # "… in the northern Mozambican provinces of Niassa"
+        at = lex.pattern("places", "locative_word").search(head)
+        if at is not None:
+            break
+    else:
         return None
     short = re.sub(r"\s+(?:et|and|de|of|و)$", "", clean_name(head[: at.start()]))
     # ("… barrage Tamalout sur l'oued Ansegmir dans la province de Khénifra": and the river it is on.)
