@@ -1212,3 +1212,11 @@ def test_a_name_is_also_itself_without_the_country_it_is_located_in(extractor: E
     found, _ = read_article(extractor, "batch-09", "fr_ue_fonds_fiduciaire_emplois_guinee")
     names = {(p["label"], *p["altLabels"]) for p in found["projects"]}
     assert any("Programme d'urgence pour le Sahel" in n for n in names), names
+
+
+def test_an_adverbial_a_phrase_ends_an_organisations_name(extractor: Extractor) -> None:
+    # fr_japon_epp_ranomainty_madagascar (batch-16): "Financé par l’Ambassade du Japon à hauteur de 86 885 euros, …"
+    found, labels = read_article(extractor, "batch-16", "fr_japon_epp_ranomainty_madagascar")
+    names = {o["label"] for o in found["organisations"]}
+    assert not any("hauteur" in name for name in names), names
+    assert {(labels[f["funder"]], f["amount"]) for f in found["fundings"]} == {("Japon", 86885.0)}

@@ -237,6 +237,10 @@ def name_before_acronym(tokens: list[Token], acronym: str, heads: set[str]) -> t
     return None
 
 
+# Words that make "à …" an adverbial phrase, not a name's complement ("à hauteur de", "à travers", "au titre de").
+_ADVERBIAL = frozenset({"hauteur", "travers", "titre", "raison", "partir", "compter", "cause", "cet", "cette", "ce"})
+
+
 def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
     """ "la Direction Nationale de la Formation Professionnelle", "université de Koudougou",
     "Bureau des Nations Unies pour les services d'appui aux projets": a head word and its complements."""
@@ -279,6 +283,8 @@ def _head_word_names(doc: Doc, index: int, sentence: Sentence) -> None:
                 j + 1 < len(tokens) and (tokens[j + 1].text[:1].isdigit() or _is_place(doc, tokens[j + 1]))
             ):
                 break  # "la Banque à Francfort", "Groupe de la Banque à 74 millions": a place or a figure follows
+            if word.folded in {"a", "au", "aux"} and j + 1 < len(tokens) and tokens[j + 1].folded in _ADVERBIAL:
+                break  # "Financé par l’Ambassade du Japon à hauteur de 86 885 euros": an adverbial phrase begins
             if nouns.fullmatch(word.text):
                 # "Ministry of Employment for the Youth Inclusion Project": the project is not in the name.
                 last, content, capitals = cut, cut_content, cut_capitals
