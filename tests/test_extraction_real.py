@@ -1220,3 +1220,20 @@ def test_an_adverbial_a_phrase_ends_an_organisations_name(extractor: Extractor) 
     names = {o["label"] for o in found["organisations"]}
     assert not any("hauteur" in name for name in names), names
     assert {(labels[f["funder"]], f["amount"]) for f in found["fundings"]} == {("Japon", 86885.0)}
+
+
+def test_a_known_organisation_and_a_named_one_are_two(extractor: Extractor) -> None:
+    # en_usaid_a_ganar_central_america (batch-16): "the “A Ganar” (“To Win”) program, co-funded by USAID and the
+    # Inter-American Development Bank, helps at-risk youth …"
+    found, labels = read_article(extractor, "batch-16", "en_usaid_a_ganar_central_america")
+    names = {o["label"] for o in found["organisations"]}
+    assert "Inter-American Development Bank" in names and not any(" and " in name for name in names), names
+    funders = {labels[f["funder"]] for f in found["fundings"]}
+    assert funders == {"United States Agency for International Development", "Inter-American Development Bank"}
+
+
+def test_an_acronym_spelled_out_in_lower_case_is_no_organisation(extractor: Extractor) -> None:
+    # en_usadf_employability_nigeria (batch-01): "USADF and LSETF issued two requests for applications (RFA) …. Under
+    # the 2nd RFA, USADF awarded an additional approximate $515,000 …"
+    found, _ = read_article(extractor, "batch-01", "en_usadf_employability_nigeria")
+    assert "RFA" not in {o["label"] for o in found["organisations"]}

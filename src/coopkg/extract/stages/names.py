@@ -425,7 +425,8 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
         if not heads.search(raw):
             continue
         known = {m.start for m in doc.mentions if m.kind in (REGION, ORGANISATION)}
-        for part_start, part in _split_coordinated(start, raw, known):
+        orgs = {(m.start, m.end) for m in doc.mentions if m.kind == ORGANISATION}
+        for part_start, part in _split_coordinated(start, raw, known, orgs):
             words = part.split()
             while words and (words[0] in _EN_SKIP_FIRST or fold(words[0]) in FUNCTION_WORDS):
                 part_start += len(words[0]) + 1
@@ -439,16 +440,21 @@ def _english_names(doc: Doc, index: int, sentence: Sentence) -> None:
                 _english_name(doc, index, sentence, part_start, name, nouns)
 
 
-def _split_coordinated(start: int, name: str, known: set[int] = frozenset()) -> list[tuple[int, str]]:
+def _split_coordinated(
+    start: int, name: str, known: set[int] = frozenset(), orgs: set[tuple[int, int]] = frozenset()
+) -> list[tuple[int, str]]:
     """ "Government of Canada and Aga Khan Foundation Canada" is two names: cut at "and" when both
     sides have a head noun, or when a known place or organisation starts the right side ("KfW
-    Development Bank and South Africa's department")."""
+    Development Bank and South Africa's department") or a whole known organisation is the left one ("USAID and the Inter-American …")."""
     heads = re.compile(rf"\b(?:{_EN_HEADS}|Government)\b")
     for cut in re.finditer(r"\s+(?:and|&)\s+", name):
         left, right = name[: cut.start()], name[cut.end() :]
         lead = re.match(r"(?:the\s+)?", right)
-        if heads.search(left) and (heads.search(right) or start + cut.end() + lead.end() in known):
-            return [(start, left), *_split_coordinated(start + cut.end(), right, known)]
+        # ("co-funded by USAID and the Inter-American Development Bank": a known name on the left is one too.)
+        if (heads.search(left) or ((start, start + cut.start()) in orgs and heads.search(right))) and (
+            heads.search(right) or start + cut.end() + lead.end() in known
+        ):
+            return [(start, left), *_split_coordinated(start + cut.end(), right, known, orgs)]
     return [(start, name)]
 
 
@@ -564,6 +570,8 @@ def listed_acronyms(doc: Doc, index: int, sentence: Sentence, lex: Locale) -> No
             continue
         if any(q.start <= token.start < q.end for q in doc.money.get(index, [])):
             continue  # "… 8,9 milliards de francs CFA, et la Banque …": the currency of a sum
+        if re.search(rf"(?:\b[a-z][\w-]*\s+){{2}}\({re.escape(token.text)}\)", doc.text):
+            continue  # "two requests for applications (RFA) …. Under the 2nd RFA, USADF …": a thing, lower-case
         if any(glue.match(doc.text[token.end : m.start]) or glue.match(doc.text[m.end : token.start]) for m in orgs):
             entity = doc.new_entity(ORGANISATION, token.text, sentence.language, "Organisation", token.text)
             doc.mention(Mention(entity.key, ORGANISATION, token.start, token.end, index, "pattern:listed-acronym", 0.6))
