@@ -1237,3 +1237,20 @@ def test_an_acronym_spelled_out_in_lower_case_is_no_organisation(extractor: Extr
     # the 2nd RFA, USADF awarded an additional approximate $515,000 …"
     found, _ = read_article(extractor, "batch-01", "en_usadf_employability_nigeria")
     assert "RFA" not in {o["label"] for o in found["organisations"]}
+
+
+def test_an_agreement_worth_nearly_a_sum_and_no_project_in_a_cost(extractor: Extractor) -> None:
+    # en_adb_jfpr_skills_grant_vanuatu (batch-16): "… have signed a grant agreement worth nearly $16.5 million to
+    # support Vanuatu's Skills Development Project." and "… bringing the total project cost to $19.44 million."
+    found, labels = read_article(extractor, "batch-16", "en_adb_jfpr_skills_grant_vanuatu")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert ("Asian Development Bank", "Skills Development Project", 16.5e6) in stated, stated
+    assert not any("total" in p["label"].lower() for p in found["projects"])
+
+
+def test_an_acronym_the_text_spells_out_otherwise_is_the_texts(extractor: Extractor) -> None:
+    # en_adb_jfpr_skills_grant_vanuatu (batch-16): "The grant, funded by the Asian Development Fund (ADF), …": not the
+    # African Development Fund the reference data calls ADF.
+    found, _ = read_article(extractor, "batch-16", "en_adb_jfpr_skills_grant_vanuatu")
+    names = {o["label"] for o in found["organisations"]}
+    assert "Asian Development Fund" in names and "African Development Fund" not in names, names

@@ -14,6 +14,7 @@ import re
 from functools import cache
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention, capitalise
+from coopkg.extract.gazetteer import Entry
 from coopkg.extract.lexicon import Locale, locale
 from coopkg.extract.stages import arabic_names, states
 from coopkg.extract.text import FUNCTION_WORDS, Sentence, Token, fold, tokenize
@@ -27,8 +28,9 @@ _NAME_BREAK = ',;:()«»"“”.'
 
 
 def names(doc: Doc) -> Doc:
+    spelled = _spelled_out(doc)
     for index, sentence in enumerate(doc.sentences):
-        _gazetteer_mentions(doc, index, sentence)
+        _gazetteer_mentions(doc, index, sentence, spelled)
     for index, sentence in enumerate(doc.sentences):
         states.state_mentions(doc, index, sentence)
         if sentence.language == "ar":
@@ -44,10 +46,37 @@ def names(doc: Doc) -> Doc:
     return doc
 
 
-def _gazetteer_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
+_SPELLED = re.compile(
+    r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the|de|du|des|la|le|pour|et|d['’])\s*)*){2,})\((?P<acr>[A-Z]{2,8})\)"
+)
+
+
+def _spelled_out(doc: Doc) -> dict[str, str]:
+    """Acronyms the document spells out ("the Asian Development Fund (ADF)"), by acronym: the name as written."""
+    spelled: dict[str, str] = {}
+    for match in _SPELLED.finditer(doc.text):
+        name = re.sub(r"^(?:The|Le|La|Les|L['’])\s*", "", match.group(1).strip())
+        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w’'-]*", name))
+        if initials == match.group("acr"):
+            spelled.setdefault(match.group("acr"), name)
+    return spelled
+
+
+def _content(name: str) -> str:
+    return " ".join(w for w in fold(name).split() if w not in FUNCTION_WORDS)
+
+
+def _labels(entry: Entry) -> set[str]:
+    return {_content(label) for label in entry.labels.values()} | {_content(label) for label, _ in entry.alt_labels}
+
+
+def _gazetteer_mentions(doc: Doc, index: int, sentence: Sentence, spelled: dict[str, str]) -> None:
     for match in doc.gazetteer.find(sentence.tokens):
-        doc.known(match.entry)
         acronym = match.last_token - match.first_token == 1 and sentence.tokens[match.first_token].is_upper
+        written = spelled.get(sentence.tokens[match.first_token].text) if acronym else None
+        if written is not None and match.entry.kind == ORGANISATION and _content(written) not in _labels(match.entry):
+            continue  # "ADF" is the African Development Fund, but this text spells it the Asian Development Fund
+        doc.known(match.entry)
         doc.mention(
             Mention(match.entry.iri, match.entry.kind, match.start, match.end, index,
                     "gazetteer-acronym" if acronym else "gazetteer", 0.9 if acronym else 0.95)

@@ -473,7 +473,12 @@ _NOT_A_NAME_FIRST = frozenset({
     "new", "first", "second", "third", "other", "same", "next", "last", "pilot", "successful", "whole", "entire",
     "overall", "said", "current", "previous", "proposed", "planned", "additional", "ambitious", "important",
     "major", "flagship", "joint", "ongoing", "existing", "former", "latest", "initial", "final", "two", "three",
+    "total", "full", "combined",
 })  # fmt: skip
+# "the project cost", "the programme budget": the project noun modifies another noun.
+_MODIFIED_NOUN = re.compile(
+    r"\s+(?:costs?|budgets?|funding|financing|documents?|teams?|areas?|sites?|managers?|management)\b"
+)
 
 
 _DURATION_WORD = r"(?:[\w]+-)?(?:year|month|week)s?(?:-long)?"  # "four-year", "multi-year", "12-month"
@@ -493,7 +498,7 @@ def _english_described(doc: Doc, index: int, sentence: Sentence, lex: Locale) ->
             continue  # "the World Bank project" is the tail rule's, or an organisation's
         if len(words) != len(match.group("name").split()) - 1 or any(_VERBISH.search(w) for w in words):
             continue  # "the Board expressed satisfaction with the project": a clause, not a compound
-        if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]):
+        if not words or any(fold(w) in _NOT_A_NAME_FIRST for w in words[:1]) or _MODIFIED_NOUN.match(doc.text, end):
             continue
         generic = all(_DURATION.match(fold(w)) or fold(w) in _GENERIC for w in words)
         definite = re.search(r"\b(?:the|this|that)\s+$", doc.text[max(sentence.start, start - 6) : start], re.I)
