@@ -1254,3 +1254,14 @@ def test_an_acronym_the_text_spells_out_otherwise_is_the_texts(extractor: Extrac
     found, _ = read_article(extractor, "batch-16", "en_adb_jfpr_skills_grant_vanuatu")
     names = {o["label"] for o in found["organisations"]}
     assert "Asian Development Fund" in names and "African Development Fund" not in names, names
+
+
+def test_the_remaining_part_of_a_total_and_a_total_for_two_projects(extractor: Extractor) -> None:
+    # en_japan_grants_schools_vietnam (batch-16): "… agreements on two grant projects with a combined value topping
+    # 187,000 USD. … Of the total funding, 97,000 USD will go to the project on …. The remaining 90,345 USD will be
+    # provided to construction of a dormitory at Northern Quang Nam Vocational Training School." and "Japan has
+    # provided nearly 110 million USD to non-refundable aid projects for Vietnam …"
+    found, labels = read_article(extractor, "batch-16", "en_japan_grants_schools_vietnam")
+    stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert ("Construction of a dormitory at Northern Quang Nam Vocational Training School", 90345.0) in stated, stated
+    assert {amount for funded, amount in stated if funded in {"Vietnam", "Viet Nam"}} == {187000.0, 110e6}, stated

@@ -117,7 +117,7 @@ def _for_many(doc: Doc, event: FundingEvent) -> bool:
 def _funders_recipient(doc: Doc, event: FundingEvent) -> str | None:
     """The state another of the funder's fundings in the document goes to, when there is one."""
     states = {
-        e.recipient for e in doc.fundings if e.funder == event.funder and e.recipient and doc.is_state(e.recipient)
+        e.recipient for e in doc.fundings if e.funder == event.funder and e.recipient and _state_of(doc, e.recipient)
     }
     return states.pop() if len(states) == 1 else None
 
