@@ -1265,3 +1265,12 @@ def test_the_remaining_part_of_a_total_and_a_total_for_two_projects(extractor: E
     stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert ("Construction of a dormitory at Northern Quang Nam Vocational Training School", 90345.0) in stated, stated
     assert {amount for funded, amount in stated if funded in {"Vietnam", "Viet Nam"}} == {187000.0, 110e6}, stated
+
+
+def test_a_total_since_a_countrys_independence_goes_to_the_country(extractor: Extractor) -> None:
+    # ar_usaid_aamal_mahalliya_shabab_zimbabwe (batch-16): "ومنذ استقلال زيمبابوي في عام 1980، ساهمت الوكالة الأميركية
+    # للتنمية الدولية USAID بأكثر من 2ر3 مليار دولار في صورة مساعدات قدمتها لزيمبابوي." ("زيمبابوي" is how most write
+    # "زمبابوي".)
+    found, labels = read_article(extractor, "batch-16", "ar_usaid_aamal_mahalliya_shabab_zimbabwe")
+    stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert ("زمبابوي", 3.2e9) in stated, stated
