@@ -1274,3 +1274,12 @@ def test_a_total_since_a_countrys_independence_goes_to_the_country(extractor: Ex
     found, labels = read_article(extractor, "batch-16", "ar_usaid_aamal_mahalliya_shabab_zimbabwe")
     stated = {(labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert ("زمبابوي", 3.2e9) in stated, stated
+
+
+def test_a_quoted_fund_and_the_federal_government_of_a_state(extractor: Extractor) -> None:
+    # fr_allemagne_fonds_education_sans_delai (batch-15): "L’Allemagne est de loin le plus grand donateur du fonds
+    # «Education sans délai» …. … le gouvernement fédéral allemand déclare avoir contribué à ce Fonds à hauteur de 210
+    # millions d’euros."
+    found, labels = read_article(extractor, "batch-15", "fr_allemagne_fonds_education_sans_delai")
+    stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
+    assert stated == {("Allemagne", "Education sans délai", 210e6)}, stated

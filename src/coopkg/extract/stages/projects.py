@@ -167,9 +167,27 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
     return capitalise(short) if len(tokenize(short)) >= 2 else None
 
 
+def _quoted_funds(doc: Doc, index: int, sentence: Sentence) -> None:
+    """ "le fonds «Education sans délai», créé par les Nations unies": a fund's noun in lower case and its quoted
+    name; a fund money goes into, which the conventions count as a project (a capitalised "Fonds …" is a funder's
+    name, found among the organisations)."""
+    fund = doc.lex(sentence).pattern("fundings", "fund_names")
+    for match in fund.finditer(sentence.text):
+        if not match.group(0)[:1].islower():
+            continue
+        space = re.compile(r"\s*").match(sentence.text, match.end())
+        quoted = _QUOTED.match(sentence.text, space.end()) if space is not None else None
+        if quoted is None:
+            continue
+        start, end = sentence.start + quoted.start("name"), sentence.start + quoted.end("name")
+        if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
+            add_project(doc, index, sentence, start, end, None, "pattern:quoted-fund", 0.8)
+
+
 def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
     lex = doc.lex(sentence)
     text = sentence.text
+    _quoted_funds(doc, index, sentence)
     nouns = re.compile(rf"(?<![\w])(?P<noun>{lex.text('projects', 'nouns')})(?![\w])", re.IGNORECASE)
     for noun in nouns.finditer(text):
         after = text[noun.end() :]

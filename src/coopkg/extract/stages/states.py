@@ -107,7 +107,10 @@ def state_mentions(doc: Doc, index: int, sentence: Sentence) -> None:
             doc.mentions.remove(country)  # a place inside an organisation's name is not a place mentioned
             continue
         # "gouvernement tunisien", "Coopération italienne", "الحكومة الأردنية", "التعاون الألماني"
-        word = re.match(r"\s+([^\W\d_][\w'’-]*)", doc.text[after : after + 40])
+        # ("le gouvernement fédéral allemand", "the federal Government": the form of the state between.)
+        word = re.match(
+            r"\s+(?:f[ée]d[ée]ra(?:l|le|ux)\s+|الاتحادي[ةه]?\s+)?([^\W\d_][\w'’-]*)", doc.text[after : after + 50]
+        )
         if word and fold(word.group(1)) in table and folded_head not in _GOVERNMENTS:
             _country_name(doc, index, start, after + word.end(1), table[fold(word.group(1))])
             continue
