@@ -1283,3 +1283,11 @@ def test_a_quoted_fund_and_the_federal_government_of_a_state(extractor: Extracto
     found, labels = read_article(extractor, "batch-15", "fr_allemagne_fonds_education_sans_delai")
     stated = {(labels[f["funder"]], labels[f["funded"]], f["amount"]) for f in found["fundings"]}
     assert stated == {("Allemagne", "Education sans délai", 210e6)}, stated
+
+
+def test_a_past_participle_ends_a_french_name(extractor: Extractor) -> None:
+    # fr_aecid_g5_sahel_mauritanie (batch-02): "… du Programme d’Investissements Prioritaires présenté aux partenaires
+    # par le G5 Sahel pour la période 2019-2021"
+    found, _ = read_article(extractor, "batch-02", "fr_aecid_g5_sahel_mauritanie")
+    names = {p["label"] for p in found["projects"]}
+    assert "Programme d'Investissements Prioritaires" in names and not any("présenté" in n for n in names), names
