@@ -8,6 +8,7 @@ one after the other):
   built before, by a first start that is timed apart: "views built");
 * memory of each worker after that and after the load below: RSS and PSS (/proc/PID/smaps_rollup:
   pages shared with the other worker count half), and the views file's size;
+* a killed worker: seconds until its replacement answers `/api/fundings`;
 * `/api/fundings` first page and `/api/fundings/totals`: median and p99 of sequential requests;
 * `/api/organisations?q=` and `/api/projects?q=` under wrk at concurrency 32: p50 and p99, first with
   500 queries cycled (the service keeps search answers per snapshot, so most are repeats) and then
@@ -17,6 +18,9 @@ one after the other):
 example main before the shared views, on the same store and the same requests. The store must exist
 (`coopkg synth`, `coopkg init`, `coopkg load`, `coopkg ingest data/corpus` with the same
 COOPKG_BASE_IRI as `--base`): at 10^5 projects building it takes most of an hour here.
+
+`--startup N` measures only the start-up and a killed worker's replacement, N rounds, the baseline and
+this checkout alternating within each round, with the load average printed beside each figure.
 """
 
 from __future__ import annotations
@@ -54,9 +58,26 @@ def memory(pid: int) -> tuple[float, float]:
     return values["Rss:"], values["Pss:"]
 
 
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except FileNotFoundError:
+        return set()
+
+
 def workers(supervisor: int) -> set[int]:
-    children = {int(c) for c in Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()}
-    return {c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
+    """The supervisor's workers: its spawned children, or the children of its forkserver."""
+    found = set()
+    for child in _children(supervisor):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.add(child)
+        elif b"forkserver" in cmdline:
+            found |= _children(child)
+    return found
 
 
 class Server:
@@ -287,6 +308,31 @@ def measure(name: str, tree: Path | None, args: argparse.Namespace, work: Path) 
     return out
 
 
+def startup_rounds(args: argparse.Namespace, work: Path) -> None:
+    """Start-up and a killed worker's replacement, the versions alternating, ``args.startup`` rounds."""
+    trees: list[tuple[str, Path | None]] = [("this checkout", None)]
+    if args.baseline is not None:
+        trees.insert(0, ("baseline", args.baseline))
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in trees}
+    for round_ in range(args.startup):
+        for name, tree in trees if round_ % 2 == 0 else reversed(trees):
+            load = os.getloadavg()[0]
+            server = Server(tree, args.store, args.base, work / f"startup-{name.replace(' ', '-')}.log")
+            try:
+                took = server.first_answers("/api/fundings?limit=20")
+                replaced = respawn(server, min(workers(server.process.pid)))
+            finally:
+                server.stop()
+            figures[name].append((took, replaced))
+            print(f"  round {round_ + 1} {name}: start-up {took:.2f} s, replacement {replaced:.2f} s "
+                  f"(load {load:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)  # fmt: skip
+    for name, values in figures.items():
+        starts, replacements = zip(*values, strict=True)
+        print(f"{name}: start-up median {statistics.median(starts):.2f} s (min {min(starts):.2f}, max "
+              f"{max(starts):.2f}); replacement median {statistics.median(replacements):.2f} s (min "
+              f"{min(replacements):.2f}, max {max(replacements):.2f})", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True, help="a store built beforehand (see above)")
@@ -295,9 +341,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--names", type=int, default=20_000, help="never-asked names: those listed up to here")
+    parser.add_argument("--startup", type=int, metavar="N", help="only start-up and replacement, N rounds")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="coopkg-views-bench-"))
     print(f"store {args.store}; logs in {work}", flush=True)
+    if args.startup:
+        startup_rounds(args, work)
+        return
     results = {}
     if args.baseline is not None:
         results["baseline"] = measure(f"baseline ({args.baseline})", args.baseline, args, work)

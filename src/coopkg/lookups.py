@@ -14,6 +14,8 @@ query). What makes a query one is decided in two steps:
    query under :data:`MAX_SOLUTIONS` runs on the loop; any other goes to the thread pool with
    its time limit. So the self-join with an OFFSET of 10¹¹ that a shape test accepts is counted
    at its real size and never blocks the loop.
+
+rdflib is imported with the first query looked at (it was a sixth of a worker's start-up).
 """
 
 from __future__ import annotations
@@ -22,14 +24,12 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode, Store
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import Query
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef, Variable
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 MAX_SOLUTIONS = 10_000  # a lookup builds at most this many solutions
 MAX_TEXT = 2_000  # longer texts are not looked at as lookups
@@ -92,6 +92,10 @@ def _term(position: str | tuple[int, str] | None, iris: list[str]) -> NamedNode 
 
 @lru_cache(maxsize=1024)
 def _plan(shape: str) -> tuple[Pattern, ...] | None:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import Query
+
     try:
         with _lock:
             algebra = translateQuery(Query.parse_string(shape, parse_all=True)).algebra
@@ -127,6 +131,8 @@ def _collect(node: CompValue, out: list[Pattern], optional: bool) -> bool:
 
 
 def _pattern(triple: tuple[Any, Any, Any], optional: bool) -> Pattern | None:
+    from rdflib.term import URIRef, Variable
+
     subject, predicate, obj = triple
     if not isinstance(subject, URIRef) or not isinstance(predicate, URIRef | Variable):
         return None  # a variable or blank node subject, or a property path
@@ -134,6 +140,8 @@ def _pattern(triple: tuple[Any, Any, Any], optional: bool) -> Pattern | None:
 
 
 def _position(term: object) -> str | tuple[int, str] | None:
+    from rdflib.term import URIRef
+
     if not isinstance(term, URIRef):
         return None  # a variable, blank node or literal matches anything here (an over-count)
     value = str(term)
@@ -145,6 +153,8 @@ def _position(term: object) -> str | tuple[int, str] | None:
 
 def _has_pattern(expression: object) -> bool:
     """Whether an expression holds EXISTS / NOT EXISTS (a graph pattern of its own)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [expression]
     while stack:
         item = stack.pop()

@@ -10,7 +10,8 @@
   the check fails closed. Two differences between the parsers are removed first: a comment
   ends at ``\\r`` for Oxigraph and only at ``\\n`` for rdflib, and rdflib expands ``\\u``
   escapes everywhere, Oxigraph only in IRIs and strings (the parser is called without that
-  step). The worker processes cannot open network sockets anyway (:mod:`coopkg.sandbox`).
+  step). The parser is imported with the first text that needs it (a fifth of a worker's start-up
+  otherwise). The worker processes cannot open network sockets anyway (:mod:`coopkg.sandbox`).
 * **Sizes.** A text longer than the limit is refused (413), and one nested deeper than the
   limit (400): Oxigraph's parser and evaluator recurse on nesting, and a deep enough text
   overflows a thread's stack, which kills the process. The depth is counted conservatively:
@@ -23,13 +24,12 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
-
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import Query, UpdateUnit
-from rdflib.plugins.sparql.parserutils import CompValue
+from typing import TYPE_CHECKING, Any, Literal
 
 from coopkg.errors import BadInputError, ForbiddenQueryError, QuerySyntaxError, TooLargeError
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 Kind = Literal["query", "update"]
 _FETCHING = {"ServiceGraphPattern": "SERVICE (a federated query)", "Load": "LOAD"}
@@ -104,7 +104,7 @@ def refuse_outbound(text: str, kind: Kind) -> None:
 def _fetching(text: str, kind: Kind) -> tuple[str, ...]:
     try:
         tree = _parse(text, kind)
-    except (ParseBaseException, RecursionError, ValueError) as error:
+    except (RecursionError, ValueError) as error:
         raise ForbiddenQueryError(
             f"the {kind} mentions SERVICE or LOAD, which are disabled, and cannot be checked ({_detail(error)})"
         ) from None
@@ -112,9 +112,16 @@ def _fetching(text: str, kind: Kind) -> tuple[str, ...]:
 
 
 def _parse(text: str, kind: Kind) -> Any:
+    """rdflib's parse tree; ValueError (the parser's message) for a text it cannot read."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
+
     with _parser_lock:
-        # parse_string, not rdflib's parseQuery: that one expands \u escapes everywhere first.
-        return (Query if kind == "query" else UpdateUnit).parse_string(text, parse_all=True)
+        try:
+            # parse_string, not rdflib's parseQuery: that one expands \u escapes everywhere first.
+            return (Query if kind == "query" else UpdateUnit).parse_string(text, parse_all=True)
+        except ParseBaseException as error:
+            raise ValueError(str(error)) from None
 
 
 def _detail(error: Exception) -> str:
@@ -125,13 +132,15 @@ def update_operations(text: str) -> list[CompValue]:
     """The operations of an update as rdflib's parser reads them (``Modify``, ``DeleteWhere``, ``InsertData``…)."""
     try:
         tree = _parse(text.replace("\r", "\n"), "update")  # a comment ends at \r for the engine too
-    except (ParseBaseException, RecursionError, ValueError) as error:
+    except (RecursionError, ValueError) as error:
         raise QuerySyntaxError(f"malformed SPARQL update: {_detail(error)}") from None
     return [operation for unit in tree if "request" in unit for operation in unit["request"]]
 
 
 def _names(node: object) -> set[str]:
     """Names of every grammar production in a parse tree (iteratively: trees may be deep)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     names: set[str] = set()
     stack = [node]
     while stack:

@@ -15,30 +15,33 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urljoin
 
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from coopkg.catalogue import Catalogue
 from coopkg.errors import BadInputError, NotFoundError, QueryTimeoutError, TooLargeError
-from coopkg.extract.pipeline import Extractor
-from coopkg.facts import Extraction
-from coopkg.facts_graph import extraction_json
 from coopkg.funding_index import FundingIndex
-from coopkg.ingest import Ingestor, Outcome
 from coopkg.iris import IriMinter
 from coopkg.query_guard import Kind, TextLimits, check_size, refuse_outbound
 from coopkg.queryexec import Answer, DeepStackPool, InlineQueryEngine, QueryRequest, keep_running, retire_process
 from coopkg.reference import is_installed
 from coopkg.settings import Settings
-from coopkg.store import EmbeddedRepository, RemoteRepository, Repository, open_repository
+from coopkg.store import EmbeddedRepository, Repository, open_repository
 from coopkg.store.changelog import ChangeFollower
 from coopkg.store.snapshots import Change, Generations
 from coopkg.store.writer import WriterClient
 from coopkg.update_dataset import with_dataset
-from coopkg.validate import ReferenceIndex, ValidationReport, document_context, validate_document
 from coopkg.viewdb.files import Views
+
+if TYPE_CHECKING:
+    # Imported where used: extraction, validation (pyshacl, rdflib) and the remote store (httpx) serve
+    # only document writes, graph writes and the remote backend, and were a third of a worker's start.
+    from coopkg.extract.pipeline import Extractor
+    from coopkg.facts import Extraction
+    from coopkg.ingest import Ingestor, Outcome
+    from coopkg.validate import ReferenceIndex, ValidationReport
 
 log = logging.getLogger(__name__)
 PENDING_WAIT = 10.0  # seconds a request waits for the snapshot of a write answered before it
@@ -120,6 +123,8 @@ class Services:
     def open(cls, settings: Settings) -> Services:
         minter = IriMinter(settings.base_iri)
         if settings.backend == "remote":
+            from coopkg.store.remote import RemoteRepository
+
             repo = open_repository(settings)
             # The log's heads are read before any view is built from the store: see ChangeFollower.
             log = repo.change_log if isinstance(repo, RemoteRepository) else None
@@ -144,6 +149,8 @@ class Services:
 
     @cached_property
     def extractor(self) -> Extractor:
+        from coopkg.extract.pipeline import Extractor
+
         extractor = Extractor.from_reference(self.minter)
         # Its lexicons and gazetteer live as long as the worker: out of the garbage collector's scans,
         # which would otherwise stall a write now and then for a full collection.
@@ -152,6 +159,8 @@ class Services:
 
     @cached_property
     def ingestor(self) -> Ingestor:
+        from coopkg.ingest import Ingestor
+
         ingestor = Ingestor(self.repo, self.minter, self.extractor, max_bytes=self.settings.max_document_bytes)
         if self.snapshots is not None:
             ingestor.context_source = self._reference_index
@@ -164,6 +173,8 @@ class Services:
         """
         index = self._reference
         if index is None:
+            from coopkg.validate import ReferenceIndex
+
             graph = self.minter.reference_graph
             index = self._reference = ReferenceIndex(graph, self.repo.graph_triples(graph))
         return index
@@ -392,6 +403,8 @@ class Services:
         """Install the ontology and reference data into an empty store."""
         if is_installed(self.repo, self.minter):
             return False
+        from coopkg.ingest import Ingestor
+
         change = Change(everything=True)
         with self._writing(change) as writable:
             return Ingestor(writable, self.minter, self.extractor).ensure_ready()
@@ -411,6 +424,9 @@ class Services:
 
     def document_json(self, doc_id: str) -> dict[str, Any]:
         """A stored document's facts, in the ``coopkg extract`` JSON shape."""
+        from coopkg.facts_graph import extraction_json
+        from coopkg.validate import document_context
+
         self.sync()
         graph = self.minter.document_graph(doc_id)
         triples = self.repo.graph_triples(graph)
@@ -434,6 +450,8 @@ class Services:
             _updates.submit(lambda: writable.update(sparql, base_iri=base)).result()
 
     def check_graph(self, triples: list[Triple]) -> ValidationReport:
+        from coopkg.validate import document_context, validate_document
+
         self.sync()
         return validate_document(triples, document_context(self.repo, self.minter, triples))
 
