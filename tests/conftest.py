@@ -296,10 +296,8 @@ class CoopkgServer(ServerProcess):
                     lambda: httpx.get(self.url + "/", timeout=15).status_code == 200, env=env, seconds=120, log=log)  # fmt: skip
 
     def workers(self) -> set[int]:
-        """The supervisor's worker processes (not multiprocessing's resource tracker)."""
-        pid = self.process.pid
-        children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-        return {c for c in children if b"spawn_main" in _cmdline(c)}
+        """The supervisor's worker processes (not multiprocessing's resource tracker nor forkserver)."""
+        return supervised_workers(self.process.pid)
 
 
 def _cmdline(pid: int) -> bytes:
@@ -307,6 +305,24 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return b""
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except FileNotFoundError:
+        return set()
+
+
+def forkservers(supervisor: int) -> set[int]:
+    """The supervisor's multiprocessing forkserver (its workers' parent), as a set: empty or one."""
+    return {c for c in _children(supervisor) if b"multiprocessing.forkserver" in _cmdline(c)}
+
+
+def supervised_workers(supervisor: int) -> set[int]:
+    """A uvicorn supervisor's workers: forked by its forkserver, or spawned by the supervisor itself."""
+    spawned = {c for c in _children(supervisor) if b"spawn_main" in _cmdline(c)}
+    return spawned.union(*(_children(f) for f in forkservers(supervisor)))
 
 
 @pytest.fixture(scope="session")

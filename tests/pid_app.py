@@ -1,13 +1,16 @@
-"""A one-line ASGI app for the supervisor's tests: 200 and the worker's process id."""
+"""A one-line ASGI app for the supervisor's tests: 200, the worker's process id and that of the process
+that imported this module (the forkserver, when the workers are forked from one that preloaded it)."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
+IMPORTED_IN = os.getpid()
+
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         return
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": str(os.getpid()).encode()})
+    await send({"type": "http.response.body", "body": f"{os.getpid()} {IMPORTED_IN}".encode()})

@@ -627,8 +627,9 @@ def serve(
         writer = WriterService(settings.store, socket_path_for(generations.root))
         writer.start()
         os.environ["COOPKG_WRITER_SOCKET"] = str(writer.socket_path)
-    # The workers are spawned and read their settings from the environment: tell them a supervisor
-    # replaces a worker that exits, so one whose query overran may exit to stop it.
+    # The workers read their settings from the environment (the forkserver they are forked from starts
+    # with the first worker, after these are set): tell them a supervisor replaces a worker that exits,
+    # so one whose query overran may exit to stop it.
     os.environ["COOPKG_SUPERVISED"] = "1"
     if allocator:  # the engine allocates a lot: jemalloc makes its queries faster (docs/benchmarks.md)
         os.environ["LD_PRELOAD"] = " ".join(filter(None, [os.environ.get("LD_PRELOAD"), allocator]))
@@ -653,7 +654,8 @@ def serve(
         sockets = [config.bind_socket()]
         if writer is not None and settings.network_sandbox:
             # The writer evaluates updates in this process: once the one socket it needs is bound,
-            # this process is shut out of the network like the workers (who inherit the filter).
+            # this process is shut out of the network like the workers (the forkserver and the workers
+            # it forks inherit the filter).
             why = deny_network()
             if why is not None:
                 err.print(f"[yellow]note:[/yellow] no network sandbox for the writer ({why}): the query guard "

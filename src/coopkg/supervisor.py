@@ -14,16 +14,35 @@ not replaced: no worker for up to a minute after two retired at once. Here:
 * a worker answers a ping with :data:`EXITING` once it has been told to stop (a worker whose query
   overran retires with SIGTERM): its replacement starts then, while it finishes its requests; it is
   killed if it has not exited within :data:`DRAIN_MARGIN` seconds past the graceful-shutdown time.
+
+Workers are forked from a :mod:`multiprocessing` forkserver whose preload imported the app, uvicorn
+and this module: a worker starts in milliseconds instead of importing them (a second or more on a
+loaded machine), and so does a replacement. The forkserver is a fresh process, exec'd from this one
+when the first worker starts, with this one's environment then (so what ``coopkg serve`` sets before,
+the writer's socket, ``LD_PRELOAD``, takes effect in it and in every worker) and its seccomp filter
+if one is installed by then; it imports modules and never opens the store nor starts a thread. A
+worker dies with its forkserver (:mod:`coopkg.forkserver_preload`), so that none serves unsupervised
+if the forkserver is killed: a new one is started and the workers replaced. Where
+there is no forkserver (not POSIX), workers are spawned as uvicorn does. Either way the parent's
+``__main__`` (for ``coopkg serve``, the command line and its libraries) is not imported again in the
+workers: nothing they are sent comes from it. SIGHUP (restart all) and SIGTTIN (one more worker) are
+uvicorn's, with these workers.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import pickle
+import sys
 import time
+import types
+from collections.abc import Sequence
+from multiprocessing.context import BaseContext
 from socket import socket
 
+from uvicorn._subprocess import subprocess_started
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
@@ -33,11 +52,50 @@ TICK = 0.2  # seconds between the rounds of the loop: a ping costs a worker a pi
 DRAIN_MARGIN = 10.0  # seconds an exiting worker may take past the graceful-shutdown time
 
 
+def forkserver(preload: Sequence[str]) -> BaseContext | None:
+    """The forkserver context, its preload set to ``preload`` (None where there is none)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
+
+
+def preload_for(config: Config) -> list[str]:
+    """What the forkserver imports: :mod:`coopkg.forkserver_preload` (its workers die with it), then what a
+    worker of ``config`` imports before it serves: its app's module, its HTTP protocol's, this module (to read
+    what it is sent), uvicorn's event loop and lifespan, anyio's threads (the forkserver passes over any that
+    is not installed)."""
+    modules = ["coopkg.forkserver_preload", __name__, "uvicorn.lifespan.on", "uvicorn.loops.uvloop", "uvicorn.protocols.websockets.auto",
+               "anyio._backends._asyncio"]  # fmt: skip
+    if isinstance(config.app, str):
+        modules.append(config.app.partition(":")[0])
+    if isinstance(config.http, type):
+        modules.append(config.http.__module__)
+    return list(dict.fromkeys(modules))
+
+
 class Worker(Process):
-    """A uvicorn worker that says so when it shuts down, and whose pipe reads as closed once it exits."""
+    """A uvicorn worker that says so when it shuts down, and whose pipe reads as closed once it exits;
+    started from ``context`` (a forkserver), or spawned as uvicorn's are."""
+
+    def __init__(self, config: Config, sockets: list[socket], context: BaseContext | None = None) -> None:
+        super().__init__(config, sockets)
+        if context is not None:
+            # uvicorn's spawn process, from a forkserver instead (not started: nothing to undo). No stdin to
+            # reopen: the forkserver has none.
+            kwargs = {"config": config, "target": self.target, "sockets": sockets, "stdin_fileno": None}
+            self.process = context.Process(target=subprocess_started, kwargs=kwargs)  # type: ignore[attr-defined]
 
     def start(self) -> None:
-        super().start()
+        # multiprocessing has a child import the parent's __main__ first, in case what it is sent was
+        # defined there: here nothing is, and for `coopkg serve` that is the command line (typer, rich…).
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")  # neither a name nor a path to import
+        try:
+            super().start()
+        finally:
+            sys.modules["__main__"] = main
         # The child has its own copy of this end now; without the parent's, the pipe reads as closed
         # (EOF) as soon as the child is gone, rather than leaving a ping unanswered.
         self.child_conn.close()
@@ -50,12 +108,12 @@ class Worker(Process):
 class Supervisor(Multiprocess):
     """:class:`~uvicorn.supervisors.Multiprocess` whose health checks never block (see the module).
 
-    uvicorn's SIGHUP (restart all) and SIGTTIN (one more worker) are kept as they are: they start
-    plain uvicorn workers, which this loop looks after the same way, without the exit announcement.
+    ``fork``: workers from a forkserver (see the module); False: spawned, as uvicorn's.
     """
 
-    def __init__(self, config: Config, sockets: list[socket]) -> None:
+    def __init__(self, config: Config, sockets: list[socket], *, fork: bool = True) -> None:
         super().__init__(config, sockets)
+        self._context = forkserver(preload_for(config)) if fork else None
         self._pinged: dict[Process, float] = {}  # worker -> when its unanswered ping was sent
         self._draining: dict[Process, float] = {}  # exiting worker -> when it is killed if still there
 
@@ -74,9 +132,33 @@ class Supervisor(Multiprocess):
             self.processes.append(self._spawn())
 
     def _spawn(self) -> Worker:
-        worker = Worker(self.config, self.sockets)
+        worker = Worker(self.config, self.sockets, self._context)
         worker.start()
         return worker
+
+    def restart_all(self) -> None:
+        """SIGHUP: uvicorn's (each worker replaced once its replacement is ready), with these workers."""
+        for idx, old_process in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new_process = self._spawn()
+            if not new_process.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+                new_process.kill()
+                new_process.join()
+                if not self.should_exit.is_set():
+                    logger.error(f"New child process [{new_process.pid}] was not ready in time; "
+                                 f"keeping worker [{old_process.pid}] and aborting the restart.")  # fmt: skip
+                return
+            self._pinged.pop(old_process, None)
+            old_process.terminate()
+            old_process.join()
+            self.processes[idx] = new_process
+
+    def handle_ttin(self) -> None:
+        """SIGTTIN: one more worker (uvicorn's, with these workers)."""
+        logger.info("Received SIGTTIN, increasing the number of processes.")
+        self.processes_num += 1
+        self.processes.append(self._spawn())
 
     def keep_subprocess_alive(self) -> None:
         if self.should_exit.is_set():
