@@ -313,24 +313,27 @@ def startup_rounds(args: argparse.Namespace, work: Path) -> None:
     trees: list[tuple[str, Path | None]] = [("this checkout", None)]
     if args.baseline is not None:
         trees.insert(0, ("baseline", args.baseline))
-    figures: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in trees}
+    figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in trees}
     for round_ in range(args.startup):
         for name, tree in trees if round_ % 2 == 0 else reversed(trees):
             load = os.getloadavg()[0]
             server = Server(tree, args.store, args.base, work / f"startup-{name.replace(' ', '-')}.log")
             try:
                 took = server.first_answers("/api/fundings?limit=20")
+                pss = max(memory(pid)[1] for pid in workers(server.process.pid))
                 replaced = respawn(server, min(workers(server.process.pid)))
             finally:
                 server.stop()
-            figures[name].append((took, replaced))
-            print(f"  round {round_ + 1} {name}: start-up {took:.2f} s, replacement {replaced:.2f} s "
-                  f"(load {load:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)  # fmt: skip
+            figures[name].append((took, replaced, pss))
+            print(f"  round {round_ + 1} {name}: start-up {took:.2f} s, replacement {replaced:.2f} s, worker PSS "
+                  f"after start up to {pss:.0f} MB (load {load:.1f} before, {os.getloadavg()[0]:.1f} after)",
+                  flush=True)  # fmt: skip
     for name, values in figures.items():
-        starts, replacements = zip(*values, strict=True)
+        starts, replacements, sizes = zip(*values, strict=True)
         print(f"{name}: start-up median {statistics.median(starts):.2f} s (min {min(starts):.2f}, max "
               f"{max(starts):.2f}); replacement median {statistics.median(replacements):.2f} s (min "
-              f"{min(replacements):.2f}, max {max(replacements):.2f})", flush=True)  # fmt: skip
+              f"{min(replacements):.2f}, max {max(replacements):.2f}); worker PSS median "
+              f"{statistics.median(sizes):.0f} MB", flush=True)  # fmt: skip
 
 
 def main() -> None:

@@ -22,10 +22,10 @@ when the first worker starts, with this one's environment then (so what ``coopkg
 the writer's socket, ``LD_PRELOAD``, takes effect in it and in every worker) and its seccomp filter
 if one is installed by then; it imports modules and never opens the store nor starts a thread. A
 worker dies with its forkserver (:mod:`coopkg.forkserver_preload`), so that none serves unsupervised
-if the forkserver is killed: a new one is started and the workers replaced. Where
-there is no forkserver (not POSIX), workers are spawned as uvicorn does. Either way the parent's
-``__main__`` (for ``coopkg serve``, the command line and its libraries) is not imported again in the
-workers: nothing they are sent comes from it. SIGHUP (restart all) and SIGTTIN (one more worker) are
+if the forkserver is killed: a new one is started and the workers replaced. Where there is no
+forkserver (not POSIX), workers are spawned as uvicorn does. Either way the parent's ``__main__``
+(for ``coopkg serve``, the command line and its libraries) is not imported again in the workers:
+nothing they are sent comes from it. SIGHUP (restart all) and SIGTTIN (one more worker) are
 uvicorn's, with these workers.
 """
 
@@ -66,8 +66,8 @@ def preload_for(config: Config) -> list[str]:
     worker of ``config`` imports before it serves: its app's module, its HTTP protocol's, this module (to read
     what it is sent), uvicorn's event loop and lifespan, anyio's threads (the forkserver passes over any that
     is not installed)."""
-    modules = ["coopkg.forkserver_preload", __name__, "uvicorn.lifespan.on", "uvicorn.loops.uvloop", "uvicorn.protocols.websockets.auto",
-               "anyio._backends._asyncio"]  # fmt: skip
+    modules = ["coopkg.forkserver_preload", __name__, "uvicorn.lifespan.on", "uvicorn.loops.uvloop",
+               "uvicorn.protocols.websockets.auto", "anyio._backends._asyncio"]  # fmt: skip
     if isinstance(config.app, str):
         modules.append(config.app.partition(":")[0])
     if isinstance(config.http, type):
