@@ -19,8 +19,10 @@ example main before the shared views, on the same store and the same requests. T
 (`coopkg synth`, `coopkg init`, `coopkg load`, `coopkg ingest data/corpus` with the same
 COOPKG_BASE_IRI as `--base`): at 10^5 projects building it takes most of an hour here.
 
-`--startup N` measures only the start-up and a killed worker's replacement, N rounds, the baseline and
-this checkout alternating within each round, with the load average printed beside each figure.
+`--startup N` measures only the start-up (and the CPU time it took: the server's processes' user and
+system time when both workers have answered), each worker's PSS then and a killed worker's
+replacement, N rounds, the baseline and this checkout alternating within each round, with the load
+average printed beside each figure.
 """
 
 from __future__ import annotations
@@ -56,6 +58,20 @@ def memory(pid: int) -> tuple[float, float]:
         if parts[0] in {"Rss:", "Pss:"}:
             values[parts[0]] = int(parts[1]) / 1024
     return values["Rss:"], values["Pss:"]
+
+
+def cpu_seconds(root: int) -> float:
+    """User and system CPU seconds of a process and of its live descendants (and of the children they reaped)."""
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+        pending += _children(pid)
+    return total
 
 
 def _children(pid: int) -> set[int]:
@@ -313,25 +329,26 @@ def startup_rounds(args: argparse.Namespace, work: Path) -> None:
     trees: list[tuple[str, Path | None]] = [("this checkout", None)]
     if args.baseline is not None:
         trees.insert(0, ("baseline", args.baseline))
-    figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in trees}
+    figures: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name, _ in trees}
     for round_ in range(args.startup):
         for name, tree in trees if round_ % 2 == 0 else reversed(trees):
             load = os.getloadavg()[0]
             server = Server(tree, args.store, args.base, work / f"startup-{name.replace(' ', '-')}.log")
             try:
                 took = server.first_answers("/api/fundings?limit=20")
+                cpu = cpu_seconds(server.process.pid)
                 pss = max(memory(pid)[1] for pid in workers(server.process.pid))
                 replaced = respawn(server, min(workers(server.process.pid)))
             finally:
                 server.stop()
-            figures[name].append((took, replaced, pss))
-            print(f"  round {round_ + 1} {name}: start-up {took:.2f} s, replacement {replaced:.2f} s, worker PSS "
-                  f"after start up to {pss:.0f} MB (load {load:.1f} before, {os.getloadavg()[0]:.1f} after)",
-                  flush=True)  # fmt: skip
+            figures[name].append((took, cpu, replaced, pss))
+            print(f"  round {round_ + 1} {name}: start-up {took:.2f} s ({cpu:.2f} CPU s), replacement {replaced:.2f} "
+                  f"s, worker PSS after start up to {pss:.0f} MB (load {load:.1f} before, {os.getloadavg()[0]:.1f} "
+                  "after)", flush=True)  # fmt: skip
     for name, values in figures.items():
-        starts, replacements, sizes = zip(*values, strict=True)
+        starts, cpus, replacements, sizes = zip(*values, strict=True)
         print(f"{name}: start-up median {statistics.median(starts):.2f} s (min {min(starts):.2f}, max "
-              f"{max(starts):.2f}); replacement median {statistics.median(replacements):.2f} s (min "
+              f"{max(starts):.2f}; CPU median {statistics.median(cpus):.2f} s); replacement median {statistics.median(replacements):.2f} s (min "
               f"{min(replacements):.2f}, max {max(replacements):.2f}); worker PSS median "
               f"{statistics.median(sizes):.0f} MB", flush=True)  # fmt: skip
 
