@@ -58,14 +58,14 @@ class Supervised:
     def answers(self) -> bool:
         return self.answer() is not None
 
-    def answer(self) -> tuple[int, int] | None:
-        """The answering worker's process id, and that of the process that imported the app."""
+    def answer(self) -> tuple[int, int, int] | None:
+        """The answering worker's process id, that of the process that imported the app, and its frozen objects."""
         try:
             response = httpx.get(f"http://127.0.0.1:{self.port}/", timeout=1)
         except httpx.TransportError:
             return None
-        worker, imported_in = response.text.split()
-        return int(worker), int(imported_in)
+        worker, imported_in, frozen = map(int, response.text.split())
+        return worker, imported_in, frozen
 
     def answering(self, asks: int = 40) -> set[int]:
         """The workers that answered ``asks`` requests (each on a new connection)."""
@@ -136,8 +136,10 @@ def test_forked_workers_come_from_a_forkserver_that_imported_the_app(forked: Sup
     workers = forked.workers()
     assert all(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(server) for pid in workers)
     answers = {forked.answer() for _ in range(20)}
-    assert {worker for worker, _ in answers} == workers
-    assert {imported_in for _, imported_in in answers} == {server}  # not imported by the workers themselves
+    assert {worker for worker, _, _ in answers} == workers
+    assert {imported_in for _, imported_in, _ in answers} == {server}  # not imported by the workers themselves
+    # What the forkserver imported is frozen: a worker's collections leave those pages shared.
+    assert min(frozen for _, _, frozen in answers) > 10_000
 
 
 def test_a_killed_worker_is_forked_again_at_once(forked: Supervised) -> None:
