@@ -20,7 +20,7 @@ from coopkg.cli import HEALTHCHECK_SECONDS
 from coopkg.errors import ForbiddenQueryError
 from coopkg.query_guard import nesting_depth, refuse_outbound
 from coopkg.supervisor import TICK
-from tests.conftest import WRITE_TOKEN, CoopkgServer, Listener
+from tests.conftest import WRITE_TOKEN, CoopkgServer, Listener, forkservers
 from tests.ssrf_corpus import corpus
 
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
@@ -103,7 +103,8 @@ def test_no_request_reaches_out(client: httpx.Client, listener: Listener) -> Non
 
 def test_workers_cannot_open_sockets(tmp_path: Path, listener: Listener) -> None:
     """With the guard switched off (COOPKG_ALLOW_SERVICE=true), the workers' seccomp filter still stops every
-    variant, and so does the supervisor's, where the service's writer evaluates the updates."""
+    variant, and so does the supervisor's, where the service's writer evaluates the updates; the forkserver
+    the workers are forked from has it too."""
     server = CoopkgServer(tmp_path, COOPKG_ALLOW_SERVICE="true", COOPKG_QUERY_TIMEOUT="3")
     try:
         deadline = time.monotonic() + 30  # the first worker to start answers; the other may still load
@@ -113,6 +114,7 @@ def test_workers_cannot_open_sockets(tmp_path: Path, listener: Listener) -> None
             time.sleep(0.2)
         assert len(server.workers()) == 2 and all(map(_filtered, server.workers()))
         assert _filtered(server.process.pid)  # the supervisor, with the writer thread
+        assert len(forkservers(server.process.pid)) == 1 and all(map(_filtered, forkservers(server.process.pid)))
         with httpx.Client(base_url=server.url, timeout=30) as http:
             for how, variant in enumerate(corpus(listener.port)):
                 response = _send(http, variant.kind, variant.text, how)
