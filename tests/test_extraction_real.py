@@ -1292,3 +1292,11 @@ def test_a_past_participle_ends_a_french_name(extractor: Extractor) -> None:
     names = {p["label"] for p in found["projects"]}
     assert any(n.endswith("d'Investissements Prioritaires") for n in names), names
     assert not any("présenté" in n for n in names), names
+
+
+def test_an_undertaking_is_also_named_without_its_project_noun_and_its_place(extractor: Extractor) -> None:
+    # fr_afd_centres_automobile_maroc (batch-17): "… Projet de création de centres de formation professionnelle dans le
+    # secteur automobile à Kénitra et à Tanger": also "Création de centres … dans le secteur automobile".
+    found, _ = read_article(extractor, "batch-17", "fr_afd_centres_automobile_maroc")
+    names = {n for p in found["projects"] for n in (p["label"], *p["altLabels"])}
+    assert "Création de centres de formation professionnelle dans le secteur automobile" in names, names

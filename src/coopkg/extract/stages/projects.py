@@ -108,11 +108,36 @@ def add_project(
         # "مشروع يعالج العمل الاستغلالي بين الشباب في أوغندا": also named with the place written after it.
         entity.also_named(capitalise(doc.text[start:longer]))
     entity.also_named(_before_place(doc, sentence, start, end))
+    for name in [entity.label, *(n for n, _ in entity.alt)]:
+        entity.also_named(_without_head(doc, sentence, name))
     if acronym:
         a_start = doc.text.find(acronym, end)
         if a_start != -1 and a_start - end < 6:
             doc.mention(Mention(entity.key, PROJECT, a_start, a_start + len(acronym), index, method, confidence))
     return entity
+
+
+_HEAD_LINK = re.compile(r"\s*(?:(?:de|d['’]|du|des|pour|of|for)\s*(?:the\s+)?)?", re.IGNORECASE)
+
+
+def _without_head(doc: Doc, sentence: Sentence, name: str) -> str | None:
+    """ "Projet de création de centres de formation …", "Project of the construction of a dormitory …", "مشروع تطوير
+    البنية التحتية": the undertaking is also named without the project noun that heads it, when what follows is
+    an action ("création", "construction", "تطوير")."""
+    lex = doc.lex(sentence)
+    head = lex.pattern("projects", "nouns").match(name)
+    if head is None:
+        return None
+    rest = name[_HEAD_LINK.match(name, head.end()).end() :]
+    first = rest.split(" ", 1)[0]
+    action = lex.text("projects", "action_nouns")
+    if sum(1 for w in rest.split()[1:] if w[:1].isupper()) >= 2:
+        return None  # "Programme d'Appui aux Coopératives Féminines": a title, named whole
+    if len(tokenize(rest)) < 2 or not (
+        re.fullmatch(action, first, re.IGNORECASE) or (first[:2] == "ال" and re.fullmatch(action, first[2:]))
+    ):
+        return None
+    return capitalise(rest)
 
 
 def _same_but_noun(doc: Doc, sentence: Sentence, name: str) -> str | None:
@@ -156,7 +181,7 @@ def _before_place(doc: Doc, sentence: Sentence, start: int, end: int) -> str | N
         cue = lex.pattern("places", "cue").search(head)
         if cue is not None:
             head = head[: cue.start()]  # "… in the northern Mozambican provinces of Niassa"
-        at = lex.pattern("places", "locative_word").search(head)
+        at = _last_locative(lex.pattern("places", "locative_word"), head)
         if at is not None:
             break
     else:
@@ -182,6 +207,17 @@ def _quoted_funds(doc: Doc, index: int, sentence: Sentence) -> None:
         start, end = sentence.start + quoted.start("name"), sentence.start + quoted.end("name")
         if not doc.overlapping(start, end, (PROJECT, ORGANISATION)):
             add_project(doc, index, sentence, start, end, None, "pattern:quoted-fund", 0.8)
+
+
+def _last_locative(pattern: re.Pattern[str], head: str) -> re.Match[str] | None:
+    """The locative nearest the place ("… dans le secteur automobile à Kénitra": "à", not "dans")."""
+    found = pattern.search(head)
+    while found is not None:
+        closer = pattern.search(head, found.start() + 1)
+        if closer is None:
+            return found
+        found = closer
+    return None
 
 
 def _named_projects(doc: Doc, index: int, sentence: Sentence) -> None:
