@@ -1300,3 +1300,11 @@ def test_an_undertaking_is_also_named_without_its_project_noun_and_its_place(ext
     found, _ = read_article(extractor, "batch-17", "fr_afd_centres_automobile_maroc")
     names = {n for p in found["projects"] for n in (p["label"], *p["altLabels"])}
     assert "Création de centres de formation professionnelle dans le secteur automobile" in names, names
+
+
+def test_a_country_in_brackets_after_a_city_only_places_it(extractor: Extractor) -> None:
+    # fr_bid_trois_projets_mali_cameroun_cotedivoire (batch-17): "Ouagadougou (Burkina Faso) – La Banque islamique de
+    # développement (BID) basée à Jeddah (Arabie Saoudite), vient d’approuver un financement global d’environ 65
+    # millions de dollars …"
+    found, labels = read_article(extractor, "batch-17", "fr_bid_trois_projets_mali_cameroun_cotedivoire")
+    assert {labels[f["funder"]] for f in found["fundings"]} == {"Banque islamique de développement"}

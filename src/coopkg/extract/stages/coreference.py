@@ -231,9 +231,22 @@ def actors(doc: Doc, sentence: Sentence, *, states: bool = True) -> list[Mention
     found = doc.in_sentence(sentence, ORGANISATION)
     if states:
         spans = {(m.start, m.end) for m in found}
-        found += [m for m in doc.in_sentence(sentence, REGION)
-                  if doc.is_state(m.key) and (m.start, m.end) not in spans]  # fmt: skip
+        places = doc.in_sentence(sentence, REGION)
+        found += [m for m in places if doc.is_state(m.key) and (m.start, m.end) not in spans
+                  and not _placing(doc, places, m)]  # fmt: skip
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+_BRACKET_BEFORE = re.compile(r"\s*\(\s*$")
+
+
+def _placing(doc: Doc, places: list[Mention], mention: Mention) -> bool:
+    """Whether a country only says where the place before it is: "basée à Jeddah (Arabie Saoudite)",
+    "Ouagadougou (Burkina Faso) –"; such a country does not act."""
+    if not _BRACKET_BEFORE.search(doc.text[max(0, mention.start - 3) : mention.start]):
+        return False
+    opening = doc.text.rfind("(", 0, mention.start)
+    return any(p.end <= opening and not doc.text[p.end : opening].strip() for p in places if p is not mention)
 
 
 def orgs_after(
