@@ -1308,3 +1308,32 @@ def test_a_country_in_brackets_after_a_city_only_places_it(extractor: Extractor)
     # millions de dollars …"
     found, labels = read_article(extractor, "batch-17", "fr_bid_trois_projets_mali_cameroun_cotedivoire")
     assert {labels[f["funder"]] for f in found["fundings"]} == {"Banque islamique de développement"}
+
+
+def test_the_african_development_banks_unit_of_account_and_a_sum_restated(extractor: Extractor) -> None:
+    # fr_japon_fad_salles_classe_universite_virtuelle_senegal (batch-06): "Cet accord porte sur "3.380.000 UC (unités
+    # de compte) du Fonds africain de développement (FAD), l’équivalant de deux milliards 549 millions 300 mille 780
+    # francs CFA"."
+    found, labels = read_article(extractor, "batch-06", "fr_japon_fad_salles_classe_universite_virtuelle_senegal")
+    fad = {
+        (f["amount"], f["currency"])
+        for f in found["fundings"]
+        if labels[f["funder"]] == "Fonds africain de développement"
+    }
+    assert fad == {(3_380_000.0, "XUA")}, fad  # the francs CFA restate it
+    assert not any("compte" in o["label"] for o in found["organisations"])
+
+
+def test_a_sum_in_units_of_account_with_its_dollars_in_brackets(extractor: Extractor) -> None:
+    # en_afdb_skills_employability_rwanda (batch-17): "The Bank's support comprises a grant of UA17.19 million (USD 25.3
+    # million) and a loan of UA 8.42 million ( USD 12 623 264) …"
+    found, _ = read_article(extractor, "batch-17", "en_afdb_skills_employability_rwanda")
+    assert {(f["amount"], f["currency"]) for f in found["fundings"]} >= {(17.19e6, "XUA"), (8.42e6, "XUA")}
+    assert not any(f["currency"] == "USD" for f in found["fundings"])
+
+
+def test_a_debt_rescheduled_is_no_funding(extractor: Extractor) -> None:
+    # fr_bidc_projets_ghana_benin_niger (batch-02): "… des financements partiels à quatre projets et rééchelonné la
+    # dette de la Guinée Bissau de 3.093.480 unités de compte."
+    found, _ = read_article(extractor, "batch-02", "fr_bidc_projets_ghana_benin_niger")
+    assert not any(f["currency"] == "XUA" for f in found["fundings"])

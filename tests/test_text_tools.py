@@ -102,6 +102,11 @@ def test_figures(raw: str, language: str, value: str) -> None:
         ("un demi-milliard d'euros", "fr", "500000000", "EUR"),
         ("بقيمة 5 مليون و300 ألف دولار", "ar", "5300000", "USD"),
         ("منحة بمبلغ 90 مليون يوان من حكومة الصين للسودان", "ar", "90000000", "CNY"),  # ar_sin_minha_mashruat_sudan
+        # batch-16 and -17: a tatweel, the AfDB's unit of account, the units after the thousands
+        ("منحة بـ40 مليون دولار", "ar", "40000000", "USD"),
+        ("amounting to UA 25.61 million for", "en", "25610000", "XUA"),
+        ("3.380.000 UC (unités de compte) du Fonds", "fr", "3380000", "XUA"),
+        ("deux milliards 549 millions 300 mille 780 francs CFA", "fr", "2549300780", "XOF"),
     ],
 )
 def test_money(text: str, language: str, value: str, currency: str) -> None:

@@ -67,6 +67,9 @@ CURRENCY_WORDS: dict[str, str] = {
     "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
     "f. cfa": "XOF", "f.cfa": "XOF", "lari": "GEL", "laris": "GEL", "₱": "PHP", "pesos": "PESO", "peso": "PESO",
     "rs": "RUPEE", "rs.": "RUPEE", "rupees": "RUPEE", "rupee": "RUPEE", "roupies": "RUPEE", "روبية": "RUPEE",
+    # The African Development Bank's unit of account (ISO 4217 XUA): "UA 25.61 million", "12 millions d'UC".
+    "ua": "XUA", "uc": "XUA", "units of account": "XUA", "unités de compte": "XUA", "unites de compte": "XUA",
+    "وحدة حسابية": "XUA", "وحدات حسابية": "XUA",
 }  # fmt: skip
 # A name several currencies share ("dinar", "درهم", "ريال"): the document says which one (another mention, the
 # funder's country, or the one such country it names), else the name's usual currency in this genre, if any.
@@ -219,7 +222,13 @@ def find_quantities(text: str, language: str) -> tuple[Quantity, ...]:
         tail = _tail_re().match(text, end)
         found.append(_quantity(tail, Decimal(value), start, end, words=True))
     found = _bare_scale(text, _halves(text, sorted(found, key=lambda q: q.start)))
+    # "3.380.000 UC (unités de compte) du Fonds africain …": the unit spelt out in brackets is part of the sum.
+    found = [replace(q, end=q.end + spelt.end()) if q.currency == "XUA" and (spelt := _SPELT_UNIT.match(text[q.end :]))
+             else q for q in found]  # fmt: skip
     return _joined(text, found)
+
+
+_SPELT_UNIT = re.compile(r"\s*\((?:unités?\s+de\s+compte|unites?\s+de\s+compte|units?\s+of\s+account)\)", re.IGNORECASE)
 
 
 def _glued(text: str, match: re.Match[str]) -> bool:
@@ -290,10 +299,11 @@ def _joined(text: str, found: list[Quantity]) -> tuple[Quantity, ...]:
             last is not None
             and last.scaled
             and last.currency is None
-            and q.scaled
-            and any(last.value % scale == 0 and q.value < scale for scale in (10**9, 10**6))
+            and (q.scaled or (last.value % 1000 == 0 and q.value < 1000 and q.currency is not None))
+            and any(last.value % scale == 0 and q.value < scale for scale in (10**9, 10**6, 10**3))
             and _JOIN.fullmatch(text[last.end : q.start])
         ):
+            # (Or the units after the thousands: "deux milliards 549 millions 300 mille 780 francs CFA".)
             out[-1] = Quantity(
                 last.value + q.value, last.start, q.end, q.currency, True, last.words and q.words, q.shared
             )

@@ -42,10 +42,29 @@ def headline_act(doc: Doc, sentence: Sentence, lex: Locale) -> list[Act]:
     return []
 
 
+_RESTATED = re.compile(
+    r"(?:\bsoit|[ée]quival\w*|\bequivalent\s+(?:of|to)|ما\s+يعادل|أي|\()\s*(?:de\s+|d['’]|à\s+|to\s+)?(?:environ\s+|about\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def restated(doc: Doc, index: int, sentence: Sentence, money: Quantity) -> bool:
+    """Whether a figure restates the one just before it in another currency ("3.380.000 UC …, l’équivalant de deux
+    milliards … francs CFA", "UA 25.61 million (USD 38 million)"): the same sum, not a second one."""
+    before = [q for q in doc.money.get(index, []) if q.end <= money.start and money.start - q.end <= 80]
+    return (
+        bool(before)
+        and before[-1].currency != money.currency
+        and bool(_RESTATED.search(doc.text[max(sentence.start, money.start - 24) : money.start]))
+    )
+
+
 def donor_and_figure(doc: Doc, index: int, sentence: Sentence) -> list[Act]:
     """A sentence with one figure and one funder of the field and no word for the act ("KfW : 14 millions
     d'euros pour la troisième phase"): in this genre, that is a funding."""
-    money = doc.money.get(index, [])
+    # ("3.380.000 UC … du Fonds africain de développement (FAD), l’équivalant de deux milliards … francs CFA": the
+    # same sum restated in another currency is no second figure.)
+    money = [q for q in doc.money.get(index, []) if not restated(doc, index, sentence, q)]
     donors = {m.key for m in doc.in_sentence(sentence, ORGANISATION) if funder_like(doc, m)}
     if len(money) != 1 or len(donors) != 1:
         return []

@@ -41,6 +41,7 @@ from coopkg.extract.stages.funding_acts import (
     governing_act,
     headline_act,
     ranked_act,
+    restated,
 )
 from coopkg.extract.stages.funding_links import merge, refer_back, state_through_agency
 from coopkg.extract.stages.projects import agreement_parties
@@ -158,7 +159,8 @@ def _sentence_events(
 ) -> None:
     cost = lex.pattern("fundings", "cost_words")
     # "un coût global de 36,6 milliards", "total cost of $400 million": what a project costs is no funding.
-    stated = doc.money.get(index, [])
+    # (A figure restating the one before in another currency is that sum: "UA 25.61 million (USD 38 million)".)
+    stated = [q for q in doc.money.get(index, []) if not restated(doc, index, sentence, q)]
     own = lex.pattern("fundings", "own_value")
     moneys = [q for q in stated if not cost.search(before := doc.text[max(sentence.start, q.start - 60) : q.start])
               or own.search(before)]  # fmt: skip

@@ -132,6 +132,8 @@ def add_organisation(
     acronym: str | None = None, *, key: str | None = None,
 ) -> None:  # fmt: skip
     """A new organisation named by ``text[start:end]``; a gazetteer match inside it gives way to it."""
+    if any(q.start <= start and end <= q.end for q in doc.money.get(index, [])):
+        return  # "3.380.000 UC (unités de compte)": a unit of money spelt out, no organisation
     name = doc.text[start:end]
     inside = [m for m in doc.mentions if m.kind in (ORGANISATION, REGION) and start <= m.start and m.end <= end
               and (m.start, m.end) != (start, end)]  # fmt: skip
@@ -181,7 +183,9 @@ def _acronym_names(doc: Doc, index: int, sentence: Sentence) -> None:
                                 "pattern:name-acronym", 0.85))  # fmt: skip
             continue
         add_organisation(doc, index, start, end, sentence.language, "pattern:name-acronym", 0.85, acronym)
-        key = next(m.key for m in doc.mentions if m.start == start and m.end == end and m.kind == ORGANISATION)
+        key = next((m.key for m in doc.mentions if m.start == start and m.end == end and m.kind == ORGANISATION), None)
+        if key is None:
+            continue  # not an organisation (a unit of money spelt out)
         doc.mention(Mention(key, ORGANISATION, abs_start + 1, abs_start + 1 + len(acronym), index,
                             "pattern:name-acronym", 0.85))  # fmt: skip
 
@@ -220,7 +224,12 @@ def _acronym_first_names(doc: Doc, index: int, sentence: Sentence) -> None:
             key = existing.key
         else:
             add_organisation(doc, index, start, end, sentence.language, "pattern:acronym-name", 0.85, acronym)
-            key = next(m.key for m in doc.mentions if (m.start, m.end) == (start, end) and m.kind == ORGANISATION)
+            found = next(
+                (m.key for m in doc.mentions if (m.start, m.end) == (start, end) and m.kind == ORGANISATION), None
+            )
+            if found is None:
+                continue  # not an organisation (a unit of money spelt out)
+            key = found
         if not doc.overlapping(a_start, a_start + len(acronym), (ORGANISATION,)):
             doc.mention(
                 Mention(key, ORGANISATION, a_start, a_start + len(acronym), index, "pattern:acronym-name", 0.85)
