@@ -1337,3 +1337,13 @@ def test_a_debt_rescheduled_is_no_funding(extractor: Extractor) -> None:
     # dette de la Guinée Bissau de 3.093.480 unités de compte."
     found, _ = read_article(extractor, "batch-02", "fr_bidc_projets_ghana_benin_niger")
     assert not any(f["currency"] == "XUA" for f in found["fundings"])
+
+
+def test_money_for_nothing_named_goes_to_the_action_its_purpose_names(extractor: Extractor) -> None:
+    # ar_afd_qard_tashghil_kafaat_maghrib (batch-17): "وقعت الوكالة الفرنسية للتنمية اتفاقية منح قرض بقيمة 50 مليون أورو
+    # رفقة وزارة المالية من أجل دعم الشغل وتنمية الكفاءات." and, next, "… كالبنك الدولي الذي سيساهم بـ100 مليون أورو،
+    # والبنك الإفريقي للتنمية الذي سيساهم بـ150 مليون أورو."
+    found, labels = read_article(extractor, "batch-17", "ar_afd_qard_tashghil_kafaat_maghrib")
+    funded = {labels[f["funded"]] for f in found["fundings"]}
+    assert funded == {"دعم الشغل وتنمية الكفاءات"}, funded
+    assert {f["amount"] for f in found["fundings"]} == {50e6, 5e5, 100e6, 150e6}

@@ -215,3 +215,25 @@ def _complemented(doc: Doc, mention: Mention) -> bool:
 def _counted(lex: Locale, phrase: str) -> bool:
     """ "financing of four projects", "plusieurs programmes": projects counted are no one project's name."""
     return lex.pattern("projects", "counted").search(phrase) is not None
+
+
+def purpose_undertaking(doc: Doc, index: int, money_end: int) -> str | None:
+    """ "… اتفاقية منح قرض بقيمة 50 مليون أورو رفقة وزارة المالية من أجل دعم الشغل وتنمية الكفاءات": with no project,
+    recipient or country to give the money to, the action its purpose cue names after the figure."""
+    sentence = doc.sentences[index]
+    lex = doc.lex(sentence)
+    cue = lex.pattern("fundings", "purpose_markers").search(doc.text, money_end, sentence.end)
+    if cue is None or cue.start() - money_end > 80:
+        return None
+    action = lex.text("projects", "action_nouns")
+    # ("لدعم قطاع التعليم", "to support …": the action may be the cue's own last word.)
+    inner = re.search(rf"(?:{action})$", cue.group(0).removeprefix("ل"), re.IGNORECASE)
+    start = cue.end() - len(inner.group(0)) if inner is not None else cue.end()
+    start += len(doc.text[start:]) - len(doc.text[start:].lstrip())
+    first = re.match(r"[^\W\d_][\w'’-]*", doc.text[start : sentence.end])
+    if first is None or not re.fullmatch(action, first.group(0), re.IGNORECASE):
+        return None
+    end = chunk_end(doc, sentence, start, lex, limit=12)
+    if end is None or len(tokenize(doc.text[start:end])) < 3 or doc.overlapping(start, end, (ORGANISATION, PROJECT)):
+        return None
+    return add_project(doc, index, sentence, start, end, None, "pattern:purpose-action", 0.5).key

@@ -9,7 +9,7 @@ from decimal import Decimal
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, FundingEvent
 from coopkg.extract.numbers import Quantity, qualifier_before
 from coopkg.extract.stages.coreference import acting
-from coopkg.extract.stages.funded import phrase_project
+from coopkg.extract.stages.funded import phrase_project, purpose_undertaking
 
 _REFER_BACK = 6  # sentences after a funding within which "Le prêt de la Banque mondiale vise à appuyer …" may follow
 
@@ -91,12 +91,37 @@ def refer_back(doc: Doc) -> None:
             salient = doc.salient_project()
             salient = None if salient in taken or (salient and doc.is_agreement(salient)) else salient
             event.funded = event.recipient or salient or _country_of_sentence(doc, event)
+    purposes: dict[str, str] = {}  # funder -> the undertaking its money's purpose named
+    in_sentence: dict[int, str] = {}  # sentence -> the same, for the other funders it names
+    for event in doc.fundings:
+        # Last: money given to nothing named, with no other statement of the same sum that names where it goes; the
+        # funder's other sums with no purpose of their own go to the same undertaking.
+        if (
+            event.funded is None
+            and event.amount is not None
+            and not _for_many(doc, event)
+            and not any(
+                e.funded is not None and e.funder == event.funder and _same_sum(e.amount, event.amount)
+                for e in doc.fundings
+            )
+        ):
+            # (And the co-funders in its sentence: "… وهو البرنامج الذي يستلزم غلافا ماليا يقدر بـ310 مليون أورو، ويقتضي
+            # مساهمة مؤسسات أخرى كالبنك الدولي الذي سيساهم بـ100 مليون أورو".)
+            event.funded = (purpose_undertaking(doc, event.sentence, event.amount.end) or purposes.get(event.funder)
+                            or in_sentence.get(event.sentence))  # fmt: skip
+            if event.funded is not None:
+                purposes.setdefault(event.funder, event.funded)
+                in_sentence.setdefault(event.sentence, event.funded)
     for event in doc.fundings:
         if event.funded is not None and doc.is_agreement(event.funded):
             # "KOICA signed a memorandum of understanding (MoU) stating that it would provide Rs 550 million grant to
             # enhance the TVET in Nepal": the paper the money is promised in is not what it funds; who receives it.
             event.funded = event.recipient or _country_of_sentence(doc, event) or event.funded
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _same_sum(a: Quantity | None, b: Quantity | None) -> bool:
+    return a is not None and b is not None and (a.value, a.currency) == (b.value, b.currency)
 
 
 def _for_counted_projects(doc: Doc, event: FundingEvent) -> bool:
