@@ -1347,3 +1347,12 @@ def test_money_for_nothing_named_goes_to_the_action_its_purpose_names(extractor:
     funded = {labels[f["funded"]] for f in found["fundings"]}
     assert funded == {"دعم الشغل وتنمية الكفاءات"}, funded
     assert {f["amount"] for f in found["fundings"]} == {50e6, 5e5, 100e6, 150e6}
+
+
+def test_the_object_of_a_verb_after_its_subject_is_no_funder(extractor: Extractor) -> None:
+    # ar_sunduq_kuwaiti_bunya_tahtiya_yaman (batch-17): the title "الكويت تدعم اليمن بـ1.5 مليون دولار لتحسين البنية
+    # التحتية للخدمات العامة"; in "تساهم الدولة البوركينابية بمبلغ 6.841 مليار" (batch-02) the state after the verb pays.
+    found, labels = read_article(extractor, "batch-17", "ar_sunduq_kuwaiti_bunya_tahtiya_yaman")
+    assert {labels[f["funder"]] for f in found["fundings"]} == {"الصندوق الكويتي للتنمية الاقتصادية العربية"}
+    found, labels = read_article(extractor, "batch-02", "ar_bm_riyada_aamal_kafaat_burkina")
+    assert 6.841e9 in {f["amount"] for f in found["fundings"] if labels[f["funder"]] != "البنك الدولي"}

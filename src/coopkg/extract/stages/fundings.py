@@ -420,8 +420,16 @@ def _funders_of_money(
     counterpart = before is not None and any(a.form == "agreement" and a.end <= before.start for a in acts) and \
         re.search(rf"(?<!\w)(?:{lex.text('grammar', 'with_word')})\s*{_ARTICLE}$",
                   doc.text[max(sentence.start, before.start - 12) : before.start])  # fmt: skip
+    # ("الكويت تدعم اليمن بـ1.5 مليون دولار": the object of a verb whose subject stands before it receives; in
+    # "تساهم الدولة البوركينابية بمبلغ …" the one after the verb is its subject.)
+    object_of_verb = before is not None and any(
+        a.form == "act"
+        and 0 <= before.start - a.end <= 2
+        and any(m.end <= a.start and a.start - m.end <= 3 for m in actors(doc, sentence))
+        for a in acts
+    )
     if before is not None and links.fullmatch(doc.text[before.end : money.start]) and not located and \
-            not counterpart and not _is_recipient_position(doc, sentence, lex, before.start) and \
+            not counterpart and not object_of_verb and not _is_recipient_position(doc, sentence, lex, before.start) and \
             before.end > act.start - WINDOW:  # fmt: skip
         return [acting(doc, before)]
     # 0b. "$84.2 million from the resources of the African Development Fund (ADF)"
