@@ -1356,3 +1356,11 @@ def test_the_object_of_a_verb_after_its_subject_is_no_funder(extractor: Extracto
     assert {labels[f["funder"]] for f in found["fundings"]} == {"الصندوق الكويتي للتنمية الاقتصادية العربية"}
     found, labels = read_article(extractor, "batch-02", "ar_bm_riyada_aamal_kafaat_burkina")
     assert 6.841e9 in {f["amount"] for f in found["fundings"] if labels[f["funder"]] != "البنك الدولي"}
+
+
+def test_an_agreement_with_no_recipient_or_country_funds_what_it_is_for(extractor: Extractor) -> None:
+    # ar_kfw_taalim_fanni_misr (batch-17): "… وقعت مع بنك الائتمان لإعادة التنمية الألمانية، اتفاقية لتطوير مراكز الكفاءة فى
+    # مدارس التكنولوجيا التطبيقية ومدارس التعليم الفنى بقيمة 41.5 مليون يورو ."
+    found, labels = read_article(extractor, "batch-17", "ar_kfw_taalim_fanni_misr")
+    funded = {labels[f["funded"]] for f in found["fundings"]}
+    assert funded == {"تطوير مراكز الكفاءة فى مدارس التكنولوجيا التطبيقية ومدارس التعليم الفنى"}, funded

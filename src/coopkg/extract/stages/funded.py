@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coopkg.extract.doc import ORGANISATION, PROJECT, Doc, Mention
+from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Mention
 from coopkg.extract.lexicon import Locale
 from coopkg.extract.stages.coreference import actors
 from coopkg.extract.stages.funding_acts import WINDOW, Act, find_acts
@@ -217,13 +217,13 @@ def _counted(lex: Locale, phrase: str) -> bool:
     return lex.pattern("projects", "counted").search(phrase) is not None
 
 
-def purpose_undertaking(doc: Doc, index: int, money_end: int) -> str | None:
+def purpose_undertaking(doc: Doc, index: int, money_end: int, within: int = 80) -> str | None:
     """ "… اتفاقية منح قرض بقيمة 50 مليون أورو رفقة وزارة المالية من أجل دعم الشغل وتنمية الكفاءات": with no project,
     recipient or country to give the money to, the action its purpose cue names after the figure."""
     sentence = doc.sentences[index]
     lex = doc.lex(sentence)
     cue = lex.pattern("fundings", "purpose_markers").search(doc.text, money_end, sentence.end)
-    if cue is None or cue.start() - money_end > 80:
+    if cue is None or cue.start() - money_end > within:
         return None
     action = lex.text("projects", "action_nouns")
     # ("لدعم قطاع التعليم", "to support …": the action may be the cue's own last word.)
@@ -234,6 +234,13 @@ def purpose_undertaking(doc: Doc, index: int, money_end: int) -> str | None:
     if first is None or not re.fullmatch(action, first.group(0), re.IGNORECASE):
         return None
     end = chunk_end(doc, sentence, start, lex, limit=12)
+    where = _WITHIN.match(doc.text, end) if end is not None else None
+    if where is not None and not any(m.start == where.end() for m in doc.in_sentence(sentence, REGION)):
+        # ("تطوير مراكز الكفاءة فى مدارس التكنولوجيا التطبيقية": the places of the action, not a country, are its own.)
+        end = chunk_end(doc, sentence, where.end(), lex, limit=8) or end
     if end is None or len(tokenize(doc.text[start:end])) < 3 or doc.overlapping(start, end, (ORGANISATION, PROJECT)):
         return None
     return add_project(doc, index, sentence, start, end, None, "pattern:purpose-action", 0.5).key
+
+
+_WITHIN = re.compile(r"\s+(?:في|فى|dans\s+les|in)\s+")

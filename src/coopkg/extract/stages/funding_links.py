@@ -116,8 +116,26 @@ def refer_back(doc: Doc) -> None:
         if event.funded is not None and doc.is_agreement(event.funded):
             # "KOICA signed a memorandum of understanding (MoU) stating that it would provide Rs 550 million grant to
             # enhance the TVET in Nepal": the paper the money is promised in is not what it funds; who receives it.
-            event.funded = event.recipient or _country_of_sentence(doc, event) or event.funded
+            # (Or, with neither, what the agreement is for: "… وقعت مع بنك الائتمان لإعادة التنمية الألمانية، اتفاقية لتطوير
+            # مراكز الكفاءة فى مدارس التكنولوجيا التطبيقية … بقيمة 41.5 مليون يورو".)
+            purpose = _agreement_purpose(doc, event)
+            event.funded = event.recipient or _country_of_sentence(doc, event) or purpose or event.funded
     doc.fundings = [e for e in doc.fundings if e.funded is not None and e.funded != e.funder]
+
+
+def _agreement_purpose(doc: Doc, event: FundingEvent) -> str | None:
+    """The action an agreement of the event's sentence is for, written right after its noun."""
+    mention = next((m for m in doc.mentions if m.key == event.funded and m.kind == PROJECT), None)
+    sentence = doc.sentences[event.sentence]
+    agreement = doc.lex(sentence).pattern("projects", "agreement_nouns")
+    for match in agreement.finditer(sentence.text):
+        end = sentence.start + match.end()
+        if mention is not None and mention.start <= end < mention.end:
+            continue  # inside the agreement's own name
+        found = purpose_undertaking(doc, event.sentence, end, within=4)
+        if found is not None:
+            return found
+    return None
 
 
 def _same_sum(a: Quantity | None, b: Quantity | None) -> bool:
