@@ -1364,3 +1364,12 @@ def test_an_agreement_with_no_recipient_or_country_funds_what_it_is_for(extracto
     found, labels = read_article(extractor, "batch-17", "ar_kfw_taalim_fanni_misr")
     funded = {labels[f["funded"]] for f in found["fundings"]}
     assert funded == {"تطوير مراكز الكفاءة فى مدارس التكنولوجيا التطبيقية ومدارس التعليم الفنى"}, funded
+
+
+def test_a_name_ending_with_two_nouns_of_its_kind(extractor: Extractor) -> None:
+    # en_india_school_building_nepal (batch-17): "… the total financial assistance of NRs 77.35 million by the Govt. of
+    # India under its Small Development Programme Scheme …"
+    found, labels = read_article(extractor, "batch-17", "en_india_school_building_nepal")
+    assert ("Small Development Programme Scheme", 77.35e6, "NPR") in {
+        (labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]
+    }

@@ -107,6 +107,7 @@ def test_figures(raw: str, language: str, value: str) -> None:
         ("amounting to UA 25.61 million for", "en", "25610000", "XUA"),
         ("3.380.000 UC (unités de compte) du Fonds", "fr", "3380000", "XUA"),
         ("deux milliards 549 millions 300 mille 780 francs CFA", "fr", "2549300780", "XOF"),
+        ("India has committed NRs 77.35 million for construction", "en", "77350000", "NPR"),
     ],
 )
 def test_money(text: str, language: str, value: str, currency: str) -> None:

@@ -66,7 +66,7 @@ CURRENCY_WORDS: dict[str, str] = {
     "francs comoriens": "KMF", "franc comorien": "KMF", "kmf": "KMF",
     "dinar": "DINAR", "dinars": "DINAR", "دينار": "DINAR", "دينارا": "DINAR", "دنانير": "DINAR",
     "f. cfa": "XOF", "f.cfa": "XOF", "lari": "GEL", "laris": "GEL", "₱": "PHP", "pesos": "PESO", "peso": "PESO",
-    "rs": "RUPEE", "rs.": "RUPEE", "rupees": "RUPEE", "rupee": "RUPEE", "roupies": "RUPEE", "روبية": "RUPEE",
+    "nrs": "NPR", "nrs.": "NPR", "nepalese rupees": "NPR", "rs": "RUPEE", "rs.": "RUPEE", "rupees": "RUPEE", "rupee": "RUPEE", "roupies": "RUPEE", "روبية": "RUPEE",
     # The African Development Bank's unit of account (ISO 4217 XUA): "UA 25.61 million", "12 millions d'UC".
     "ua": "XUA", "uc": "XUA", "units of account": "XUA", "unités de compte": "XUA", "unites de compte": "XUA",
     "وحدة حسابية": "XUA", "وحدات حسابية": "XUA",

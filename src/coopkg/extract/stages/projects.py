@@ -474,6 +474,11 @@ def _english_tail(doc: Doc, index: int, sentence: Sentence) -> None:
         bare = None
         if tail in _CAPITAL_TAILS:
             end = sentence.start + match.end("tail")
+            # ("its Small Development Programme Scheme": a second noun of the kind ends the name.)
+            more = re.match(
+                r"\s+(?:Scheme|Project|Programme|Program|Initiative|Fund|Facility)\b", doc.text[end : sentence.end]
+            )
+            end += more.end() if more is not None else 0
         elif tail in {"programme", "program", "project", "fund"}:
             # "the Social Cash Transfer programme": the press writes the noun with the name; the name alone too.
             bare = doc.text[start:end]
