@@ -1373,3 +1373,13 @@ def test_a_name_ending_with_two_nouns_of_its_kind(extractor: Extractor) -> None:
     assert ("Small Development Programme Scheme", 77.35e6, "NPR") in {
         (labels[f["funded"]], f["amount"], f["currency"]) for f in found["fundings"]
     }
+
+
+def test_one_projects_money_rounded_once_is_one_funding(extractor: Extractor) -> None:
+    # en_japan_dormitory_vocational_laos (batch-17): "… approved of US$ 160,000 for the construction of a dormitory for
+    # the Vientiane Capital Vocational Training Centre. … with grant aid of US$160,820 for a project of the construction
+    # of a dormitory for the Vientiane Capital Vocational Training Centreā …"
+    found, _ = read_article(extractor, "batch-17", "en_japan_dormitory_vocational_laos")
+    assert [f["amount"] for f in found["fundings"]] == [160000.0], found["fundings"]
+    dormitories = [p["label"] for p in found["projects"] if "dormitory" in p["label"]]
+    assert len(dormitories) == 1, dormitories

@@ -338,7 +338,11 @@ def _same(doc: Doc, a: FundingEvent, b: FundingEvent) -> bool:
         return a.funded == b.funded or a.funded not in doc.projects or b.funded not in doc.projects
     # "près de 200 milliards" and "191 milliards": a rounded figure of the same money.
     close = abs(a.amount.value - b.amount.value) <= Decimal("0.05") * max(a.amount.value, b.amount.value)
-    return close and (_approximate(doc, a.amount) or _approximate(doc, b.amount))
+    # ("US$ 160,000 for the construction of a dormitory …" and "grant aid of US$160,820 for a project of the
+    # construction of a dormitory …": one project's money, rounded once.)
+    near = abs(a.amount.value - b.amount.value) <= Decimal("0.01") * max(a.amount.value, b.amount.value)
+    one_project = a.funded is not None and a.funded == b.funded and a.funded in doc.projects
+    return close and (_approximate(doc, a.amount) or _approximate(doc, b.amount) or (near and one_project))
 
 
 def _approximate(doc: Doc, amount: Quantity) -> bool:

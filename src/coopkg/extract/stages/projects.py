@@ -12,6 +12,7 @@ named from their parties. "Ce programme", "the project", "المشروع" are an
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from coopkg.extract.doc import ORGANISATION, PROJECT, REGION, Doc, Entity, Mention, ProjectFacts, capitalise, clean_name
 from coopkg.extract.lexicon import Locale
@@ -147,9 +148,16 @@ def _same_but_noun(doc: Doc, sentence: Sentence, name: str) -> str | None:
     if head is None or len(tokenize(name[head.end() :])) < 3:
         return None
     rest = fold(name[head.end() :])
+    # ("a project of the construction of a dormitory for the … Centreā" after "the construction of a dormitory for the
+    # … Centre": the undertaking named before, with its project noun now.)
+    bare = fold(name[_HEAD_LINK.match(name, head.end()).end() :])
     for entity in doc.entities.values():
-        other = nouns.match(entity.label) if entity.kind == PROJECT else None
+        if entity.kind != PROJECT:
+            continue
+        other = nouns.match(entity.label)
         if other is not None and fold(entity.label[other.end() :]) == rest:
+            return entity.key
+        if other is None and len(bare) > 30 and SequenceMatcher(None, fold(entity.label), bare).ratio() >= 0.97:
             return entity.key
     return None
 
