@@ -497,3 +497,13 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COOPKG_")}
     env.update(COOPKG_STORE=str(tmp_path / "cli-store"), COOPKG_BASE_IRI=BASE, NO_COLOR="1", COLUMNS="200")
     return env
+
+
+def within(seconds: float, condition: Callable[[], object]) -> bool:
+    """Whether ``condition`` holds before ``seconds`` have passed (polled every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())

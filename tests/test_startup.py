@@ -9,15 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from coopkg.errors import ForbiddenQueryError, QuerySyntaxError
 from coopkg.query_guard import refuse_outbound, update_operations
-from tests.conftest import CoopkgServer, forkservers
+from tests.conftest import CoopkgServer, forkservers, within
 
 ROOT = Path(__file__).resolve().parents[1]
 # Only document writes, graph writes, SPARQL queries (their parse) and the remote backend need these.
@@ -76,18 +75,9 @@ PRELOADED = Path("/usr/lib/x86_64-linux-gnu/libformw.so.6")  # any library no wo
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoopkgServer]:
     extra = {"COOPKG_ALLOCATOR": str(PRELOADED)} if PRELOADED.is_file() else {}
     running = CoopkgServer(tmp_path_factory.mktemp("startup"), corpus=False, **extra)
-    assert _within(60, lambda: len(running.workers()) == 2)
+    assert within(60, lambda: len(running.workers()) == 2)
     yield running
     running.stop()
-
-
-def _within(seconds: float, condition: Callable[[], object]) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
 
 
 def _status(pid: int, field: str) -> str:
@@ -115,7 +105,7 @@ def test_the_allocator_set_by_serve_is_preloaded_in_the_forkserver_and_the_worke
 def test_a_killed_worker_is_replaced_and_answers(served: CoopkgServer) -> None:
     victim = min(served.workers())
     os.kill(victim, signal.SIGKILL)
-    assert _within(5, lambda: victim not in served.workers() and len(served.workers()) == 2), served.workers()
+    assert within(5, lambda: victim not in served.workers() and len(served.workers()) == 2), served.workers()
     answered: set[int] = set()
 
     def both_answered() -> bool:
@@ -127,7 +117,7 @@ def test_a_killed_worker_is_replaced_and_answers(served: CoopkgServer) -> None:
             answered.add(pid)
         return answered == served.workers()
 
-    assert _within(30, both_answered), (answered, served.workers())
+    assert within(30, both_answered), (answered, served.workers())
 
 
 def _holder(client_port: int, pids: set[int]) -> int | None:

@@ -13,13 +13,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import forkservers, free_port, supervised_workers
+from tests.conftest import forkservers, free_port, supervised_workers, within
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTHCHECK = 2.0
@@ -49,8 +49,8 @@ class Supervised:
             [sys.executable, str(script), str(self.port), str(HEALTHCHECK), "fork" if fork else "spawn", str(self.ran)],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
-        assert _within(60, lambda: len(self.workers()) == 2 and self.answers())
-        assert _within(30, lambda: self.answering() == self.workers())
+        assert within(60, lambda: len(self.workers()) == 2 and self.answers())
+        assert within(30, lambda: self.answering() == self.workers())
 
     def workers(self) -> set[int]:
         return supervised_workers(self.process.pid)
@@ -72,15 +72,6 @@ class Supervised:
         return {answer[0] for answer in (self.answer() for _ in range(asks)) if answer is not None}
 
 
-def _within(seconds: float, condition: Callable[[], object]) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
-
-
 def _threads(pid: int) -> int:
     return int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                     if line.startswith("Threads:")))  # fmt: skip
@@ -95,7 +86,7 @@ def supervised(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Super
         running.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         running.process.kill()
-    assert _within(10, lambda: not any(Path(f"/proc/{pid}").exists() for pid in running.workers()))
+    assert within(10, lambda: not any(Path(f"/proc/{pid}").exists() for pid in running.workers()))
 
 
 @pytest.fixture
@@ -123,7 +114,7 @@ def test_a_worker_silent_past_the_health_check_is_killed_and_replaced(supervised
     assert silent not in workers and other in workers and len(workers) == 2, workers
     assert HEALTHCHECK <= replaced <= HEALTHCHECK + 5
     assert not Path(f"/proc/{silent}").exists()  # killed and reaped
-    assert _within(30, supervised.answers)
+    assert within(30, supervised.answers)
 
 
 def test_the_workers_do_not_run_the_parents_main_module(supervised: Supervised) -> None:
@@ -146,8 +137,8 @@ def test_a_killed_worker_is_forked_again_at_once(forked: Supervised) -> None:
     victim, other = sorted(forked.workers())
     os.kill(victim, signal.SIGKILL)
     started = time.monotonic()
-    assert _within(5, lambda: len(forked.workers() - {victim, other}) == 1), forked.workers()
-    assert _within(10, lambda: forked.answering() == forked.workers())
+    assert within(5, lambda: len(forked.workers() - {victim, other}) == 1), forked.workers()
+    assert within(10, lambda: forked.answering() == forked.workers())
     assert time.monotonic() - started < 10
 
 
@@ -157,22 +148,22 @@ def test_a_killed_forkserver_is_started_again_and_the_workers_replaced(forked: S
     (server,) = forkservers(forked.process.pid)
     old = forked.workers()
     os.kill(server, signal.SIGKILL)
-    assert _within(20, lambda: len(forkservers(forked.process.pid) - {server}) == 1 and len(forked.workers()) == 2)
-    assert _within(5, lambda: not any(Path(f"/proc/{pid}").exists() for pid in old))
+    assert within(20, lambda: len(forkservers(forked.process.pid) - {server}) == 1 and len(forked.workers()) == 2)
+    assert within(5, lambda: not any(Path(f"/proc/{pid}").exists() for pid in old))
     assert not forked.workers() & old
-    assert _within(20, lambda: forked.answering() == forked.workers())
+    assert within(20, lambda: forked.answering() == forked.workers())
 
 
 def test_sighup_replaces_every_worker_and_sigttin_adds_one(supervised: Supervised) -> None:
     old = supervised.workers()
     supervised.process.send_signal(signal.SIGHUP)
-    assert _within(30, lambda: len(supervised.workers()) == 2 and not supervised.workers() & old), supervised.workers()
-    assert _within(20, lambda: supervised.answering() == supervised.workers())
+    assert within(30, lambda: len(supervised.workers()) == 2 and not supervised.workers() & old), supervised.workers()
+    assert within(20, lambda: supervised.answering() == supervised.workers())
     before = supervised.workers()
     supervised.process.send_signal(signal.SIGTTIN)
-    assert _within(20, lambda: len(supervised.workers()) == 3 and before < supervised.workers()), supervised.workers()
-    assert _within(20, lambda: supervised.answering(60) == supervised.workers())
+    assert within(20, lambda: len(supervised.workers()) == 3 and before < supervised.workers()), supervised.workers()
+    assert within(20, lambda: supervised.answering(60) == supervised.workers())
     # The workers SIGHUP and SIGTTIN start are this supervisor's: a dead one is replaced at once too.
     (added,) = supervised.workers() - before
     os.kill(added, signal.SIGKILL)
-    assert _within(5, lambda: len(supervised.workers() - before - {added}) == 1), supervised.workers()
+    assert within(5, lambda: len(supervised.workers() - before - {added}) == 1), supervised.workers()
