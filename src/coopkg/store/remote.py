@@ -79,11 +79,17 @@ class RemoteRepository(Repository):
         engine: str | None = None,
         max_rows: int | None = None,
         skolem_prefix: str = DEFAULT_PREFIX,
+        stream_bytes: int | None = None,
     ) -> None:
+        from coopkg.store.bulk import BLOCK_BYTES
+        from coopkg.store.loader import STREAM_BYTES
+
         self.client = SparqlClient(query_url, update_url, gsp_url=gsp_url, timeout=timeout,
                                    credentials=credentials, engine=engine, max_rows=max_rows)  # fmt: skip
         self.change_log = change_log
         self.skolem_prefix = skolem_prefix
+        self.stream_bytes = STREAM_BYTES if stream_bytes is None else stream_bytes  # larger loads are streamed
+        self.load_block_bytes = BLOCK_BYTES  # read at a time by a streamed load
 
     @property
     def dialect(self) -> Dialect:
@@ -298,14 +304,18 @@ class RemoteRepository(Repository):
     def load_file(
         self, path: Path, graph: NamedNode | None, *, fmt: RdfFormat | None = None, base_iri: str | None = None
     ) -> int:
-        """Parsed here (so relative IRIs resolve against ``base_iri``), written in chunks under the engine's limits.
-
-        Through the Graph Store Protocol when there is one (one POST per graph and chunk, its
-        change-log entry right after), else as ``INSERT DATA`` requests that carry their entries.
+        """Through the Graph Store Protocol when there is one (:mod:`coopkg.store.loader`: a large N-Quads or
+        N-Triples file passed on as it is, one request on Oxigraph, graph by graph and several at once
+        elsewhere; one change-log entry at the end), else parsed here (so relative IRIs resolve against
+        ``base_iri``) and written as ``INSERT DATA`` requests under the engine's limits, each with its entry.
         """
         fmt = fmt or rdf_format_for_path(path)
         if graph is None and not fmt.supports_datasets:
             raise BadInputError(f"{fmt.name} holds triples only: name the target graph")
+        if self.client.gsp_url is not None:
+            from coopkg.store.loader import GraphStoreLoad
+
+            return GraphStoreLoad(self, graph, fmt, base_iri).run(path)
         skolem = Skolemiser(self.skolem_prefix)
         chunk = self.dialect.request_triples
         loaded = 0
@@ -323,23 +333,12 @@ class RemoteRepository(Repository):
         return loaded
 
     def _flush(self, batch: dict[str, list[Triple]]) -> None:
+        """One chunk of a load by updates: one request, with its change-log entry."""
         if not batch:
             return
         targets = [NamedNode(target) if target else None for target in batch]
-        faithful = all(self.dialect.graph_store_keeps(triples) for triples in batch.values())
-        if self.client.gsp_url is None or not faithful:
-            inserts = [
-                self._insert_data(target, triples) for target, triples in zip(targets, batch.values(), strict=True)
-            ]
-            self._write(inserts, targets)  # one request per chunk, with its entry
-        else:
-            for target, triples in zip(targets, batch.values(), strict=True):
-                data = serialize(triples, format=RdfFormat.N_TRIPLES)
-                self.client.post_graph(target.value if target is not None else None, data, "application/n-triples")
-            if self.change_log is not None:
-                # The Graph Store Protocol has no room for a second operation: the entry follows the post at
-                # once, in its own request (a reader between the two does not see the load in its views yet).
-                self.client.update(self.change_log.record(targets))
+        inserts = [self._insert_data(target, triples) for target, triples in zip(targets, batch.values(), strict=True)]
+        self._write(inserts, targets)
         batch.clear()
 
     # -- the dataset as coopkg reports it -----------------------------------------------------------

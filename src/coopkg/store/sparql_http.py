@@ -13,13 +13,13 @@ import random
 import threading
 import time
 import urllib.parse
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 
 import httpx
 
 from coopkg.errors import BadInputError, QueryTimeoutError, StoreError
-from coopkg.store.engines import DIALECTS, Dialect, dialect_for_server
+from coopkg.store.engines import DIALECTS, GRAPH_STORE, Dialect, dialect_for_server
 
 FORM = "application/x-www-form-urlencoded"
 UPDATE = "application/sparql-update"
@@ -91,6 +91,7 @@ class SparqlClient:
         self.query_url = check_endpoint_url(query_url)
         self.update_url = check_endpoint_url(update_url)
         self.gsp_url = check_endpoint_url(gsp_url) if gsp_url else None
+        self.timeout = timeout
         self._http = httpx.Client(timeout=timeout, auth=(credentials or Credentials()).auth())
         if engine not in (None, "auto") and engine not in DIALECTS:
             raise BadInputError(f"unknown engine {engine!r}; use one of auto, {', '.join(DIALECTS)}")
@@ -126,20 +127,48 @@ class SparqlClient:
         response = self._post(self.update_url, text.encode("utf-8"), "*/*", UPDATE)
         self._raise_for(response, "update", self.update_url)
 
-    def post_graph(self, graph: str | None, data: bytes, media_type: str, *, replace: bool = False) -> None:
-        """Graph Store Protocol: add ``data`` to ``graph`` (POST; None: the default graph), or put it in its place (PUT)."""
+    def post_graph(
+        self,
+        graph: str | None,
+        data: bytes | Iterable[bytes],
+        media_type: str,
+        *,
+        replace: bool = False,
+        dataset: bool = False,
+        bulk: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Graph Store Protocol: add ``data`` to ``graph`` (POST; None: the default graph), or put it in its place (PUT).
+
+        ``dataset``: the data is a dataset (N-Quads) posted to the store itself, each quad to its graph
+        (Oxigraph). ``bulk``: through the engine's bulk loader, where its dialect names one. ``data`` as
+        bytes is sent again when the engine rolled the request back for a deadlock (a POST adds a set of
+        triples: twice is once); an iterable of bytes is streamed, once."""
         assert self.gsp_url is not None
-        params = {"graph": graph} if graph is not None else {"default": ""}
+        params = {} if dataset else {"graph": graph} if graph is not None else {"default": ""}
+        if bulk and self.dialect.graph_store_bulk:
+            params[self.dialect.graph_store_bulk] = ""
         method = "PUT" if replace else "POST"
-        try:
-            response = self._http.request(
-                method, self.gsp_url, params=params, content=data, headers={"Content-Type": media_type}
-            )
-        except httpx.TimeoutException as error:
-            raise QueryTimeoutError(f"the graph store at {self.gsp_url} did not answer in time") from error
-        except httpx.HTTPError as error:
-            raise StoreError(f"the graph store at {self.gsp_url} cannot be reached: {type(error).__name__}") from error
-        self._raise_for(response, "graph store request", self.gsp_url)
+        limit = httpx.Timeout(timeout) if timeout is not None else httpx.USE_CLIENT_DEFAULT
+        for attempt in range(RETRIES if isinstance(data, bytes) else 1):
+            try:
+                response = self._http.request(method, self.gsp_url, params=params, content=data,
+                                              headers={"Content-Type": media_type}, timeout=limit)  # fmt: skip
+            except httpx.TimeoutException as error:
+                raise QueryTimeoutError(f"the graph store at {self.gsp_url} did not answer in time") from error
+            except httpx.HTTPError as error:
+                raise StoreError(
+                    f"the graph store at {self.gsp_url} cannot be reached: {type(error).__name__}"
+                ) from error
+            except httpx.StreamError as error:
+                # A streamed body cannot be sent twice: the engine asked for credentials again (Digest) mid-load.
+                raise StoreError(
+                    f"the graph store at {self.gsp_url} refused a streamed load: {type(error).__name__}"
+                ) from error
+            if self._dialect is None or not self._dialect.is_retryable(response.status_code, response.text):
+                break
+            time.sleep(0.05 * 2**attempt * (1 + random.random()))
+        self._raise_for(response, GRAPH_STORE, self.gsp_url)
 
     def _post(self, url: str, body: bytes, accept: str, content_type: str = FORM) -> httpx.Response:
         for attempt in range(RETRIES):
