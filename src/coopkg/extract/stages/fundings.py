@@ -525,9 +525,7 @@ def _previous_funder(doc: Doc, index: int, within: int = 2) -> list[Mention]:
     previous = [e for e in doc.fundings if index - within <= e.sentence < index]
     if not previous:
         return []
-    funder = previous[-1].funder
-    mention = next((m for m in doc.mentions if m.key == funder and m.kind == ORGANISATION), None)
-    return [mention] if mention is not None else []
+    return _named(doc, previous[-1].funder)
 
 
 _DATELINE = re.compile(r"\s*\)?\s*[-–—]\s")  # "(Agence Ecofin) - L’Union européenne …": who reports, not who acts
@@ -538,7 +536,11 @@ def _sole_funder(doc: Doc) -> list[Mention]:
     funders = {e.funder for e in doc.fundings}
     if len(funders) != 1:
         return []
-    key = funders.pop()
+    return _named(doc, funders.pop())
+
+
+def _named(doc: Doc, key: str) -> list[Mention]:
+    """A mention of the organisation ``key`` (an event's funder), to act as that funder again."""
     mention = next((m for m in doc.mentions if m.key == key and m.kind == ORGANISATION), None)
     return [mention] if mention is not None else []
 
